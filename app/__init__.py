@@ -1,0 +1,26 @@
+"""Kursadministration: the Ladok→Canvas adapter and its LTI 1.3 tool, as one Flask application."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from app.config import AppConfig, load_config
+from app.store.db import make_engine, make_sessionmaker
+
+
+def create_app(config: AppConfig | None = None, **overrides: Any) -> Flask:
+    """Build the Flask app from a validated configuration (default: the file in KURSADMIN_CONFIG)."""
+    config = config or load_config()
+    flask_app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    flask_app.config.update(SECRET_KEY=config.secret_key, KURSADMIN=config, **overrides)
+    engine = make_engine(config.database_url)
+    flask_app.extensions["kursadmin.engine"] = engine
+    flask_app.extensions["kursadmin.sessions"] = make_sessionmaker(engine)
+
+    @flask_app.get("/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return flask_app

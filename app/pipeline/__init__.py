@@ -1,0 +1,1 @@
+"""The loops that move work along: read feeds, record, mark keys dirty, reconcile, timers."""

@@ -1,0 +1,178 @@
+"""Record step: one feed page's new entries into inbox and projection, with the feed position, in one transaction."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from app.core import events as ev
+from app.ladok.atom import FeedError, FeedPage, parse_page
+from app.ladok.entry import FeedEntry
+from app.store.db import write_session
+from app.store.projection import DirtyKey, record
+from app.store.queue import mark_dirty
+from app.store.tables import FeedPosition, InboxEvent, RejectedEntry
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IngestResult:
+    """What one page did: counts per outcome and event type, and the keys it made dirty."""
+
+    recorded: Counter[str] = field(default_factory=Counter)
+    unknown: Counter[str] = field(default_factory=Counter)
+    other_institution: int = 0
+    duplicates: int = 0
+    rejected: list[str] = field(default_factory=list)
+    dirty: set[DirtyKey] = field(default_factory=set)
+
+    def add(self, other: IngestResult) -> None:
+        """Fold another page's result into this one."""
+        self.recorded.update(other.recorded)
+        self.unknown.update(other.unknown)
+        self.other_institution += other.other_institution
+        self.duplicates += other.duplicates
+        self.rejected.extend(other.rejected)
+        self.dirty |= other.dirty
+
+
+def _payload(event: ev.LadokEvent) -> dict[str, Any]:
+    def plain(value: Any) -> Any:
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [plain(v) for v in value]
+        return value
+
+    return plain(dataclasses.asdict(event))
+
+
+def _subject(event: ev.LadokEvent | None) -> tuple[str | None, str | None]:
+    student = getattr(event, "student_uid", None)
+    offering = getattr(event, "offering_uid", None)
+    return student, offering
+
+
+def _reject(session: Session, institution_id: str, page_url: str, entry: FeedEntry | None, reason: str) -> None:
+    entry_id = entry.entry_id if entry else ""
+    exists = session.scalar(
+        select(RejectedEntry.id).where(
+            RejectedEntry.institution_id == institution_id, RejectedEntry.page_url == page_url,
+            RejectedEntry.entry_id == entry_id,
+        )
+    )
+    if exists is None:
+        session.add(RejectedEntry(
+            institution_id=institution_id, page_url=page_url, entry_id=entry_id,
+            event_type=entry.event_type if entry else None, handelse_uid=entry.handelse_uid if entry else None,
+            reason=reason[:4000],
+        ))
+
+
+def _record_entries(
+    session: Session, institution_id: str, larosate_id: int, page_url: str, entries: Sequence[FeedEntry],
+    guard_each: bool,
+) -> IngestResult:
+    result = IngestResult()
+    uids = [e.handelse_uid or e.entry_id for e in entries]
+    seen = set(session.scalars(
+        select(InboxEvent.handelse_uid).where(InboxEvent.institution_id == institution_id,
+                                              InboxEvent.handelse_uid.in_(uids))
+    )) if uids else set()
+    for entry, uid in zip(entries, uids, strict=True):
+        if entry.rejected is not None:
+            _reject(session, institution_id, page_url, entry, entry.rejected)
+            result.rejected.append(f"{entry.entry_id}: {entry.rejected}")
+            continue
+        if uid in seen:
+            result.duplicates += 1
+            continue
+        seen.add(uid)
+        if entry.event is None:
+            outcome = "unknown"
+            result.unknown[entry.event_type] += 1
+        elif entry.larosate_id is not None and entry.larosate_id != larosate_id:
+            outcome = "other_institution"
+            result.other_institution += 1
+        else:
+            outcome = "recorded"
+        student, offering = _subject(entry.event)
+        session.add(InboxEvent(
+            institution_id=institution_id, handelse_uid=uid, entry_id=entry.entry_id, event_type=entry.event_type,
+            outcome=outcome, student_uid=student, offering_uid=offering, page_url=page_url,
+            entry_updated=entry.updated, payload=_payload(entry.event) if entry.event else None,
+        ))
+        if outcome != "recorded" or entry.event is None:
+            continue
+        if guard_each:
+            try:
+                with session.begin_nested():
+                    keys = record(session, institution_id, entry.event)
+            except Exception as exc:  # a bug in a rule must not stop the feed: set the event aside
+                log.exception("recording %s %s failed", entry.event_type, uid)
+                _reject(session, institution_id, page_url, entry, f"{entry.event_type}: could not be recorded: {exc}")
+                result.rejected.append(f"{entry.entry_id}: {exc}")
+                continue
+        else:
+            keys = record(session, institution_id, entry.event)
+        result.recorded[entry.event_type] += 1
+        result.dirty |= keys
+    return result
+
+
+def ingest_entries(
+    engine: Engine, institution_id: str, larosate_id: int, page_url: str, entries: Sequence[FeedEntry],
+    problems: Iterable[str] = (),
+) -> IngestResult:
+    """Record entries (oldest first) of one page, then move the feed position past the last of them."""
+    def run(guard_each: bool) -> IngestResult:
+        with write_session(engine) as session:
+            for problem in problems:
+                _reject(session, institution_id, page_url, None, problem)
+            result = _record_entries(session, institution_id, larosate_id, page_url, entries, guard_each)
+            mark_dirty(session, institution_id, result.dirty)
+            if entries:
+                position = session.get(FeedPosition, institution_id)
+                if position is None:
+                    position = FeedPosition(institution_id=institution_id, page_url=page_url)
+                    session.add(position)
+                position.page_url, position.entry_id = page_url, entries[-1].entry_id
+                position.updated_at = dt.datetime.now(dt.UTC)
+            return result
+
+    try:
+        return run(guard_each=False)
+    except Exception:
+        # Something in the page broke the batch: redo it entry by entry so only the culprit is set aside.
+        log.warning("page %s failed as a batch; recording entry by entry", page_url, exc_info=True)
+        return run(guard_each=True)
+
+
+def page_key(page: FeedPage, fallback: str) -> str:
+    """The stable name of a page: its archive URL (`via`, else `self`), else the fallback (a file name)."""
+    return page.via_url or page.self_url or fallback
+
+
+def ingest_page_bytes(engine: Engine, institution_id: str, larosate_id: int, data: bytes, source: str) -> IngestResult:
+    """Parse a whole page as Ladok serves it and record all its entries (oldest first)."""
+    try:
+        page = parse_page(data)
+    except FeedError as err:
+        with write_session(engine) as session:
+            _reject(session, institution_id, source, None, f"page rejected: {err}")
+        result = IngestResult()
+        result.rejected.append(f"{source}: {err}")
+        return result
+    return ingest_entries(engine, institution_id, larosate_id, page_key(page, source),
+                          list(reversed(page.entries)), page.problems)

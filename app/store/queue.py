@@ -1,0 +1,160 @@
+"""The job queue: one row per reconcile key, leased by one worker at a time, never lost.
+
+A key is pending while `dirty_seq > done_seq`. Marking it dirty again while a worker holds it bumps
+`dirty_seq`, so the key runs once more after the worker finishes: at-least-once, one pending job per
+key, and a lease that expires when a worker dies. Claims use SKIP LOCKED on PostgreSQL; on SQLite the
+caller's transaction is BEGIN IMMEDIATE (see `write_session`), which serialises writers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from app.store.projection import DirtyKey
+from app.store.tables import JobRow, TimerRow
+
+MAX_ATTEMPTS = 8
+
+
+def utcnow() -> dt.datetime:
+    """The current time in UTC (aware)."""
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A leased key: who holds it and which dirty sequence the work covers."""
+
+    institution_id: str
+    key: DirtyKey
+    seq: int
+    attempts: int
+
+
+def _insert(session: Session):
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+def mark_dirty(session: Session, institution_id: str, keys: Iterable[DirtyKey], now: dt.datetime | None = None) -> None:
+    """Queue the keys for reconciling (once each, however often they are marked)."""
+    now = now or utcnow()
+    rows = [
+        {"institution_id": institution_id, "kind": k.kind, "uid": k.uid, "dirty_seq": 1, "done_seq": 0,
+         "not_before": now, "attempts": 0, "dead": False, "dirtied_at": now}
+        for k in sorted(set(keys))
+    ]
+    if not rows:
+        return
+    stmt = _insert(session)(JobRow).values(rows)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["institution_id", "kind", "uid"],
+        set_={
+            "dirty_seq": JobRow.dirty_seq + 1,
+            "not_before": now,
+            "dirtied_at": now,
+            "attempts": 0,
+            "dead": False,
+        },
+    )
+    session.execute(stmt)
+
+
+def claim(session: Session, owner: str, limit: int = 1, lease: float = 300.0,
+          now: dt.datetime | None = None, institution_id: str | None = None) -> list[Claim]:
+    """Lease up to `limit` pending keys whose lease is free; commit the caller's transaction soon after."""
+    now = now or utcnow()
+    query = (
+        select(JobRow)
+        .where(
+            JobRow.dirty_seq > JobRow.done_seq,
+            JobRow.dead.is_(False),
+            JobRow.not_before <= now,
+            or_(JobRow.lease_until.is_(None), JobRow.lease_until < now),
+        )
+        .order_by(JobRow.dirtied_at)
+        .limit(limit)
+    )
+    if institution_id is not None:
+        query = query.where(JobRow.institution_id == institution_id)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = session.scalars(query).all()
+    until = now + dt.timedelta(seconds=lease)
+    claims = []
+    for row in rows:
+        row.lease_owner, row.lease_until = owner, until
+        claims.append(Claim(row.institution_id, DirtyKey(row.kind, row.uid), row.dirty_seq, row.attempts))  # type: ignore[arg-type]
+    session.flush()
+    return claims
+
+
+def complete(session: Session, claim_: Claim, owner: str) -> None:
+    """The work for `claim_.seq` is done; the key stays pending if it was marked dirty meanwhile."""
+    session.execute(
+        update(JobRow)
+        .where(_key(claim_), JobRow.lease_owner == owner)
+        .values(done_seq=claim_.seq, lease_owner=None, lease_until=None, attempts=0, last_error=None)
+    )
+
+
+def fail(session: Session, claim_: Claim, owner: str, error: str, now: dt.datetime | None = None) -> bool:
+    """Record a failed attempt and back off; after MAX_ATTEMPTS the key becomes a dead letter (returns True)."""
+    now = now or utcnow()
+    attempts = claim_.attempts + 1
+    dead = attempts >= MAX_ATTEMPTS
+    delay = min(2 ** attempts, 600)
+    session.execute(
+        update(JobRow)
+        .where(_key(claim_), JobRow.lease_owner == owner)
+        .values(attempts=attempts, dead=dead, last_error=error[:4000], lease_owner=None, lease_until=None,
+                not_before=now + dt.timedelta(seconds=delay))
+    )
+    return dead
+
+
+def retry_dead(session: Session, institution_id: str, key: DirtyKey | None = None) -> int:
+    """Put dead letters back in the queue (all of an institution's, or one key); returns how many."""
+    cond = [JobRow.institution_id == institution_id, JobRow.dead.is_(True)]
+    if key is not None:
+        cond += [JobRow.kind == key.kind, JobRow.uid == key.uid]
+    result = session.execute(update(JobRow).where(*cond).values(dead=False, attempts=0, not_before=utcnow()))
+    return result.rowcount or 0
+
+
+def set_timer(session: Session, institution_id: str, key: DirtyKey, due_at: dt.datetime) -> None:
+    """Make sure the key is reconciled again at `due_at` (the earliest of any timers asked for)."""
+    row = session.get(TimerRow, (institution_id, key.kind, key.uid))
+    if row is None:
+        session.add(TimerRow(institution_id=institution_id, kind=key.kind, uid=key.uid, due_at=due_at))
+    elif _aware(row.due_at) > due_at or _aware(row.due_at) <= utcnow():
+        row.due_at = due_at
+
+
+def fire_timers(session: Session, now: dt.datetime | None = None) -> int:
+    """Mark the keys of due timers dirty and drop those timers; returns how many fired."""
+    now = now or utcnow()
+    due = session.scalars(select(TimerRow).where(TimerRow.due_at <= now)).all()
+    by_inst: dict[str, list[DirtyKey]] = {}
+    for t in due:
+        by_inst.setdefault(t.institution_id, []).append(DirtyKey(t.kind, t.uid))  # type: ignore[arg-type]
+        session.delete(t)
+    for inst, keys in by_inst.items():
+        mark_dirty(session, inst, keys, now)
+    return len(due)
+
+
+def _key(claim_: Claim):
+    return and_(JobRow.institution_id == claim_.institution_id, JobRow.kind == claim_.key.kind,
+                JobRow.uid == claim_.key.uid)
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes for timezone-aware columns; they were stored as UTC.
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

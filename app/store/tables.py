@@ -1,0 +1,268 @@
+"""SQLAlchemy tables: the inbox, feed positions, rejected entries and the projection of what Ladok says."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, BigInteger, Date, DateTime, Index, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+UID = String(64)  # Ladok UIDs are UUID text; leave room for co-reading section ids
+
+
+class Base(DeclarativeBase):
+    """Declarative base; all tables share its metadata (and so Alembic's)."""
+
+
+class FeedPosition(Base):
+    """Where reading an institution's feed stands: the page and the last entry applied from it."""
+
+    __tablename__ = "feed_position"
+
+    institution_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    page_url: Mapped[str] = mapped_column(Text)
+    entry_id: Mapped[str | None] = mapped_column(String(128))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class InboxEvent(Base):
+    """Every entry read from a feed, once per institution and HandelseUID, with what was done with it."""
+
+    __tablename__ = "inbox_event"
+    __table_args__ = (
+        UniqueConstraint("institution_id", "handelse_uid", name="uq_inbox_handelse"),
+        Index("ix_inbox_student", "institution_id", "student_uid"),
+        Index("ix_inbox_offering", "institution_id", "offering_uid"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    institution_id: Mapped[str] = mapped_column(String(32))
+    handelse_uid: Mapped[str] = mapped_column(String(128))
+    entry_id: Mapped[str] = mapped_column(String(128))
+    event_type: Mapped[str] = mapped_column(String(200))
+    outcome: Mapped[str] = mapped_column(String(24))  # recorded | unknown | other_institution
+    student_uid: Mapped[str | None] = mapped_column(UID)
+    offering_uid: Mapped[str | None] = mapped_column(UID)
+    page_url: Mapped[str] = mapped_column(Text)
+    entry_updated: Mapped[str | None] = mapped_column(String(40))
+    payload: Mapped[dict | None] = mapped_column(JSON)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class RejectedEntry(Base):
+    """A feed entry or page that could not be used, with the reason; kept so nothing is lost silently."""
+
+    __tablename__ = "rejected_entry"
+    __table_args__ = (UniqueConstraint("institution_id", "page_url", "entry_id", name="uq_rejected_entry"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    institution_id: Mapped[str] = mapped_column(String(32))
+    page_url: Mapped[str] = mapped_column(Text)
+    entry_id: Mapped[str] = mapped_column(String(128))  # "" for a whole page
+    event_type: Mapped[str | None] = mapped_column(String(200))
+    handelse_uid: Mapped[str | None] = mapped_column(String(128))
+    reason: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class ParticipationRow(Base):
+    """What Ladok says about one student on one offering."""
+
+    __tablename__ = "participation"
+    __table_args__ = (Index("ix_participation_offering", "institution_id", "offering_uid"),)
+
+    institution_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    student_uid: Mapped[str] = mapped_column(UID, primary_key=True)
+    offering_uid: Mapped[str] = mapped_column(UID, primary_key=True)
+    admitted: Mapped[bool] = mapped_column(default=False)
+    registered: Mapped[bool] = mapped_column(default=False)
+    completed: Mapped[bool] = mapped_column(default=False)
+    last_event: Mapped[str] = mapped_column(String(64))
+    last_handelse_uid: Mapped[str] = mapped_column(String(128))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class CourseRow(Base):
+    """A Ladok course or program (utbildningsinstans)."""
+
+    __tablename__ = "ladok_course"
+
+    institution_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    uid: Mapped[str] = mapped_column(UID, primary_key=True)
+    is_program: Mapped[bool] = mapped_column(default=False)
+    code: Mapped[str | None] = mapped_column(String(64))
+    names: Mapped[dict] = mapped_column(JSON, default=dict)
+    organisation_uid: Mapped[str | None] = mapped_column(UID)
+    education_type_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class OfferingRow(Base):
+    """A course or program offering (utbildningstillfälle)."""
+
+    __tablename__ = "ladok_offering"
+
+    institution_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    uid: Mapped[str] = mapped_column(UID, primary_key=True)
+    is_program: Mapped[bool] = mapped_column(default=False)
+    course_uid: Mapped[str | None] = mapped_column(UID)
+    code: Mapped[str | None] = mapped_column(String(64))
+    start_period_id: Mapped[int | None] = mapped_column(Integer)
+    term: Mapped[str | None] = mapped_column(String(32))
+    start_date: Mapped[dt.date | None] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    organisation_uid: Mapped[str | None] = mapped_column(UID)
+    education_type_id: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[int | None] = mapped_column(Integer)
+    cancelled: Mapped[bool] = mapped_column(default=False)
+    names: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class OrganisationRow(Base):
+    """A department (organisation): becomes a Canvas sub-account."""
+
+    __tablename__ = "ladok_organisation"
+
+    institution_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    uid: Mapped[str] = mapped_column(UID, primary_key=True)
+    code: Mapped[str | None] = mapped_column(String(64))
+    names: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class StudentRow(Base):
+    """Student data known from Ladok events or its REST API."""
+
+    __tablename__ = "ladok_student"
+
+    institution_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    uid: Mapped[str] = mapped_column(UID, primary_key=True)
+    first_name: Mapped[str | None] = mapped_column(String(200))
+    last_name: Mapped[str | None] = mapped_column(String(200))
+    personnummer: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(320))
+
+
+class SuspensionRow(Base):
+    """An avstängning (StudentrestriktionEvent of type AVSTANGNING); removed ones are kept, flagged."""
+
+    __tablename__ = "suspension"
+    __table_args__ = (Index("ix_suspension_student", "institution_id", "student_uid"),)
+
+    institution_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    uid: Mapped[str] = mapped_column(UID, primary_key=True)
+    student_uid: Mapped[str] = mapped_column(UID)
+    start_date: Mapped[dt.date | None] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    removed: Mapped[bool] = mapped_column(default=False)
+
+
+class TermRow(Base):
+    """Ladok's period list: StartperiodID → term code (e.g. HT2024)."""
+
+    __tablename__ = "ladok_term"
+
+    institution_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    period_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32))
+
+
+class CourseSettingsRow(Base):
+    """A Canvas course's early-access switch and purge date, set by a teacher or at creation."""
+
+    __tablename__ = "course_settings"
+
+    institution_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    canvas_course_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    early_access: Mapped[bool] = mapped_column(default=False)
+    purge_date: Mapped[dt.date | None] = mapped_column(Date)
+    changed_by: Mapped[str | None] = mapped_column(String(200))
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class CoReadingLinkRow(Base):
+    """An offering linked into a Canvas course by a teacher (samläsning)."""
+
+    __tablename__ = "coreading_link"
+    __table_args__ = (Index("ix_coreading_offering", "institution_id", "offering_uid"),)
+
+    institution_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    canvas_course_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    offering_uid: Mapped[str] = mapped_column(UID, primary_key=True)
+    linked_by: Mapped[str | None] = mapped_column(String(200))
+    linked_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class JobRow(Base):
+    """One reconcile key's place in the queue: pending while dirty_seq > done_seq; leased while worked on."""
+
+    __tablename__ = "job"
+    __table_args__ = (Index("ix_job_pending", "dead", "not_before"),)
+
+    institution_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    uid: Mapped[str] = mapped_column(UID, primary_key=True)
+    dirty_seq: Mapped[int] = mapped_column(BigInteger, default=1)
+    done_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    not_before: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    dead: Mapped[bool] = mapped_column(default=False)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    dirtied_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TimerRow(Base):
+    """A key to reconcile again at a time (suspension start/end, purge date, end of delay delete)."""
+
+    __tablename__ = "timer"
+
+    institution_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    uid: Mapped[str] = mapped_column(UID, primary_key=True)
+    due_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class CanvasObjectRow(Base):
+    """Ledger of Canvas objects the adapter made or adopted, by kind and sis id: users, courses, sections…"""
+
+    __tablename__ = "canvas_object"
+
+    institution_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # user|course|section|term|account
+    sis_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    canvas_id: Mapped[int] = mapped_column(BigInteger)
+    parent_canvas_id: Mapped[int | None] = mapped_column(BigInteger)  # a section's course
+    state: Mapped[dict] = mapped_column(JSON, default=dict)  # what we last set (name, code, dates, …)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class LedgerEnrollmentRow(Base):
+    """Ledger of enrollments the adapter made: one per student, section and kind."""
+
+    __tablename__ = "ledger_enrollment"
+    __table_args__ = (Index("ix_ledger_course", "institution_id", "canvas_course_id"),)
+
+    institution_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    student_uid: Mapped[str] = mapped_column(UID, primary_key=True)
+    section_sis_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    canvas_enrollment_id: Mapped[int] = mapped_column(BigInteger)
+    canvas_course_id: Mapped[int] = mapped_column(BigInteger)
+    state: Mapped[str] = mapped_column(String(16))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class ActionLogRow(Base):
+    """What the adapter did in Canvas and why: the record behind 'explain' and the status report."""
+
+    __tablename__ = "action_log"
+    __table_args__ = (Index("ix_action_student", "institution_id", "student_uid"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    institution_id: Mapped[str] = mapped_column(String(32))
+    student_uid: Mapped[str | None] = mapped_column(UID)
+    offering_uid: Mapped[str | None] = mapped_column(UID)
+    operation: Mapped[str] = mapped_column(String(40))
+    outcome: Mapped[str] = mapped_column(String(16))  # done | held | deferred | failed
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

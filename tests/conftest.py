@@ -1,0 +1,58 @@
+"""Shared fixtures: a fresh, migrated database per test — SQLite by default, PostgreSQL when asked.
+
+Set KURSADMIN_TEST_POSTGRES_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test) to run every
+database test against PostgreSQL instead; each xdist worker gets a database of its own.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, make_url, text
+
+from app.store.db import make_engine
+from app.store.schema import upgrade
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+if not SHARED.exists():  # a clone elsewhere: shared/ sits beside the project's root
+    SHARED = Path(os.environ.get("KURSADMIN_SHARED", "/work/shared"))
+LADOK = SHARED / "ladok"
+POSTGRES_URL = os.environ.get("KURSADMIN_TEST_POSTGRES_URL")
+
+
+def _postgres_database(worker: str) -> str:
+    base = make_url(POSTGRES_URL)
+    name = f"kursadmin_test_{worker}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, worker_id: str) -> str:
+    """URL of an empty database for this test."""
+    if POSTGRES_URL:
+        return _postgres_database(worker_id)
+    return f"sqlite:///{tmp_path / 'kursadmin.db'}"
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """An engine on a fresh database migrated to the newest schema."""
+    eng = make_engine(database_url)
+    upgrade(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def ladok_dir() -> Path:
+    """The folder of Ladok's official schemas and real feed pages."""
+    assert LADOK.exists(), f"Ladok material not found at {LADOK}"
+    return LADOK
