@@ -1,0 +1,66 @@
+"""Courses and sections: find by SIS id (wherever a section is), create with SIS reactivation, update."""
+
+from __future__ import annotations
+
+from app.canvas.client import CanvasClient
+from app.canvas.errors import CanvasNotFound
+from app.core.plan import CourseSpec, SectionSpec
+
+
+def get_course(client: CanvasClient, ref: str) -> dict | None:
+    """The live course at `ref` (a Canvas id or `sis_course_id:X`); None when missing or deleted."""
+    try:
+        course = client.get(f"/api/v1/courses/{ref}")
+    except CanvasNotFound:
+        return None
+    return None if course.get("workflow_state") == "deleted" else course
+
+
+def _course_fields(spec: CourseSpec) -> dict[str, str]:
+    fields = {"course[name]": spec.name, "course[course_code]": spec.course_code}
+    if spec.start is not None:
+        fields["course[start_at]"] = spec.start.isoformat()
+    if spec.end is not None:
+        fields["course[end_at]"] = spec.end.isoformat()
+    return fields
+
+
+def create_course(client: CanvasClient, account_id: int, spec: CourseSpec, term_id: int | None) -> dict:
+    """Create the course; a course with this SIS id deleted by hand is revived instead.
+
+    courses_controller.rb #create: with enable_sis_reactivation it first looks for a deleted course with
+    the SIS id and reclaims it, so "SIS ID is already in use" never blocks a course deleted by hand.
+    """
+    form = _course_fields(spec) | {
+        "course[sis_course_id]": spec.sis_course_id,
+        "enable_sis_reactivation": "true",
+    }
+    if term_id is not None:
+        form["course[term_id]"] = str(term_id)
+    return client.post(f"/api/v1/accounts/{account_id}/courses", form)
+
+
+def update_course(client: CanvasClient, course_id: int, spec: CourseSpec) -> dict:
+    """Overwrite the course's name, code and dates with the offering's."""
+    return client.put(f"/api/v1/courses/{course_id}", _course_fields(spec))
+
+
+def get_section(client: CanvasClient, ref: str) -> dict | None:
+    """The section at `ref` (a Canvas id or `sis_section_id:X`) in whatever course it now is, or None."""
+    try:
+        section = client.get(f"/api/v1/sections/{ref}")
+    except CanvasNotFound:
+        return None
+    return None if section.get("workflow_state") == "deleted" else section
+
+
+def create_section(client: CanvasClient, course_id: int, spec: SectionSpec) -> dict:
+    """Create the section in the course; one deleted by hand with this SIS id is revived instead."""
+    return client.post(
+        f"/api/v1/courses/{course_id}/sections",
+        {
+            "course_section[name]": spec.name,
+            "course_section[sis_section_id]": spec.sis_section_id,
+            "enable_sis_reactivation": "true",
+        },
+    )
