@@ -117,7 +117,7 @@ def _admits(target: Target, facts: StudentFacts, settings: InstitutionSettings, 
     An own course without stored settings gets the creation default; a co-reading course without stored
     settings is a teacher's course that never turned early access on.
     """
-    stored = facts.course_settings.get(target.canvas_course_id) if target.canvas_course_id else None
+    stored = None if target.canvas_course_id is None else facts.course_settings.get(target.canvas_course_id)
     if stored is None and not target.own:
         return False
     return admits_today(stored_or_default(stored, target.offering.start, settings), settings, today)

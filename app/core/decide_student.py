@@ -97,7 +97,11 @@ def _messages(
     for w in wanted:
         if w.enrollment.state == "inactive" and w.key in present:
             target = w.target
-            ref = CourseRef(canvas_course_id=target.canvas_course_id) if target.canvas_course_id else target.course
+            ref = (
+                target.course
+                if target.canvas_course_id is None
+                else CourseRef(canvas_course_id=target.canvas_course_id)
+            )
             courses.setdefault(target.course_key, ref)
     name = facts.student.full_name if facts.student else facts.student_uid
     in_effect = sorted(
