@@ -1,0 +1,33 @@
+"""A faithful, stateful Canvas REST emulator for tests, benchmarks and `kursadmin demo`.
+
+Python API (no HTTP needed)::
+
+    from app.sandbox.canvas import CanvasSandbox, ThrottleConfig, FaultConfig
+
+    canvas = CanvasSandbox(tokens=["secret"], throttle=ThrottleConfig(), faults=FaultConfig(seed=1))
+    http = httpx.Client(base_url="http://canvas.test", transport=canvas.transport(),
+                        headers={"Authorization": "Bearer secret"})      # in-process
+    server = canvas.serve(); server.url; server.stop()                   # real HTTP on 127.0.0.1
+
+Seeding: create_sub_account, create_term, create_user, create_admin_user (no SIS id), create_course,
+create_section, create_role, enroll, set_enrollment_state, delete_course, conclude_course,
+delete_section, crosslist, uncrosslist, send_message. All return Canvas ids.
+
+Inspection (copies of the records): users, logins, user_by_sis_id, courses, course_by_sis_id,
+sections, enrollments, terms, sub_accounts, roles, conversations; request_counts() per
+(method, route template), throttled_count, injected_errors, injected_timeouts, reset_stats().
+
+Canvas at start: root account 1 with its "Default Term" (id 1), the built-in roles, and the admin
+user "Sandbox Admin" (id 1, login "admin", no SIS id) who owns every configured token.
+
+Behaviour follows the Canvas source (instructure/canvas-lms), cited in each module: SIS-id paths,
+error bodies, enrollment upsert, numbered and bookmarked pagination, and the leaky-bucket throttle.
+Injected faults: a 500 changes nothing; a timeout (httpx.ReadTimeout in-process, a held-back answer
+over HTTP) happens after the change by default (FaultConfig.timeout_applies_change).
+"""
+
+from app.sandbox.canvas.faults import FaultConfig
+from app.sandbox.canvas.sandbox import DEFAULT_TOKEN, ROOT_ACCOUNT_ID, CanvasSandbox
+from app.sandbox.canvas.throttle import ThrottleConfig
+
+__all__ = ["DEFAULT_TOKEN", "ROOT_ACCOUNT_ID", "CanvasSandbox", "FaultConfig", "ThrottleConfig"]

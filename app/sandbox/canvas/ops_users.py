@@ -1,0 +1,103 @@
+"""User and login operations with Canvas's validations (users_controller#create_user, pseudonym.rb)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.sandbox.canvas.errors import ApiError, model_errors
+from app.sandbox.canvas.state import CanvasState, Pseudonym, User
+
+# Pseudonym#validate_unique_id and #verify_unique_sis_user_id (app/models/pseudonym.rb).
+UNIQUE_ID_TAKEN = "ID already in use for this account and authentication provider"
+MAX_UNIQUE_ID_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class NewUser:
+    """What POST /accounts/:id/users carries (user[...], pseudonym[...], communication_channel[...])."""
+
+    unique_id: str
+    name: str | None = None
+    short_name: str | None = None
+    sortable_name: str | None = None
+    sis_user_id: str | None = None
+    email: str | None = None
+    enable_sis_reactivation: bool = False
+
+
+def sortable_name_for(name: str) -> str:
+    """User.last_name_first: "Anna Svensson" → "Svensson, Anna"."""
+    parts = name.split()
+    if len(parts) < 2:
+        return name
+    return f"{parts[-1]}, {' '.join(parts[:-1])}"
+
+
+def _pseudonym_error(attribute: str, message: str, error_type: str) -> ApiError:
+    # users_controller renders user, pseudonym, observee and pairing_code error hashes together.
+    return ApiError(400, {"errors": {"user": {}, "pseudonym": model_errors(attribute, message, error_type),
+                                     "observee": {}, "pairing_code": {}}})
+
+
+def login_conflict(state: CanvasState, account_id: int, unique_id: str | None, sis_user_id: str | None,
+                   exclude_id: int | None = None) -> tuple[str, str, str] | None:
+    """The first pseudonym validation that fails, as (attribute, message, type); unique_id is checked first."""
+    if unique_id is not None:
+        if not unique_id.strip() or len(unique_id) > MAX_UNIQUE_ID_LENGTH:
+            kind = "too_short" if not unique_id.strip() else "too_long"
+            return "unique_id", kind, kind
+        for login in state.pseudonyms.values():
+            if (login.id != exclude_id and login.account_id == account_id and login.workflow_state == "active"
+                    and login.unique_id.lower() == unique_id.lower()):
+                return "unique_id", UNIQUE_ID_TAKEN, "taken"
+    if sis_user_id:
+        # Deleted logins keep their SIS id reserved: the check has no workflow_state condition.
+        for login in state.pseudonyms.values():
+            if login.id != exclude_id and login.account_id == account_id and login.sis_user_id == sis_user_id:
+                return "sis_user_id", f'SIS ID "{sis_user_id}" is already in use', "taken"
+    return None
+
+
+def create_user(state: CanvasState, root_account_id: int, new: NewUser) -> tuple[User, Pseudonym]:
+    """Create a user with one login, or revive a deleted SIS login when enable_sis_reactivation is set."""
+    if new.sis_user_id and new.enable_sis_reactivation:
+        for login in state.pseudonyms.values():
+            if (login.account_id == root_account_id and login.sis_user_id == new.sis_user_id
+                    and login.workflow_state == "deleted"):
+                login.workflow_state = "active"
+                user = state.users[login.user_id]
+                user.workflow_state = "registered"
+                return user, login
+    conflict = login_conflict(state, root_account_id, new.unique_id, new.sis_user_id)
+    if conflict:
+        raise _pseudonym_error(*conflict)
+    name = (new.name or "").strip() or new.unique_id
+    now = state.timestamp()
+    user = User(id=state.next_id("users"), name=name, short_name=new.short_name or name,
+                sortable_name=new.sortable_name or sortable_name_for(name), created_at=now,
+                email=new.email or (new.unique_id if "@" in new.unique_id else None))
+    login = Pseudonym(id=state.next_id("pseudonyms"), user_id=user.id, account_id=root_account_id,
+                      unique_id=new.unique_id, sis_user_id=new.sis_user_id or None, created_at=now)
+    state.users[user.id] = user
+    state.pseudonyms[login.id] = login
+    return user, login
+
+
+def update_login(state: CanvasState, login: Pseudonym, unique_id: str | None, sis_user_id: str | None) -> None:
+    """PUT /accounts/:account_id/logins/:id; an empty sis_user_id clears it (pseudonyms_controller#update)."""
+    new_sis = None if sis_user_id == "" else sis_user_id
+    conflict = login_conflict(state, login.account_id, unique_id, new_sis, exclude_id=login.id)
+    if conflict:
+        attribute, message, error_type = conflict
+        raise ApiError(400, {"errors": model_errors(attribute, message, error_type)})
+    if unique_id is not None:
+        login.unique_id = unique_id
+    if sis_user_id is not None:
+        login.sis_user_id = new_sis
+
+
+def delete_user_login(state: CanvasState, login: Pseudonym) -> None:
+    """Pseudonym#destroy: soft delete, the SIS id stays reserved."""
+    login.workflow_state = "deleted"
+    if not state.active_pseudonyms(login.user_id):
+        state.users[login.user_id].workflow_state = "deleted"

@@ -1,0 +1,65 @@
+"""Conversations (conversations_controller.rb#create)."""
+
+from __future__ import annotations
+
+from app.sandbox.canvas.errors import ApiError
+from app.sandbox.canvas.lookup import find_user
+from app.sandbox.canvas.params import as_list, text, to_bool
+from app.sandbox.canvas.router import ApiRequest, ApiResponse, Router
+from app.sandbox.canvas.serializers import conversation_json
+from app.sandbox.canvas.state import CanvasState, Conversation, Message
+
+
+def _invalid(attribute: str, message: str) -> ApiError:
+    # ConversationsController renders a bare array of {attribute, message} on invalid input.
+    return ApiError(400, [{"attribute": attribute, "message": message}])
+
+
+def _private_between(state: CanvasState, a: int, b: int) -> Conversation | None:
+    return next((c for c in state.conversations.values()
+                 if c.private and sorted(c.participant_ids) == sorted({a, b})), None)
+
+
+def send_message(state: CanvasState, sender_id: int, recipient_ids: list[int], subject: str, body: str,
+                 force_new: bool = False, group: bool = False) -> list[Conversation]:
+    """Deliver a message: one private conversation per recipient unless `group` joins them in one."""
+    now = state.timestamp()
+    batches = [recipient_ids] if group or len(recipient_ids) == 1 else [[r] for r in recipient_ids]
+    touched = []
+    for batch in batches:
+        participants = sorted({sender_id, *batch})
+        private = len(participants) == 2
+        conversation = None if force_new or not private else _private_between(state, *participants)
+        if conversation is None:
+            conversation = Conversation(id=state.next_id("conversations"), subject=subject,
+                                        participant_ids=participants, messages=[], private=private)
+            state.conversations[conversation.id] = conversation
+        conversation.messages.append(Message(id=state.next_message_id(), author_id=sender_id, body=body,
+                                             created_at=now))
+        touched.append(conversation)
+    return touched
+
+
+def _create(request: ApiRequest) -> ApiResponse:
+    state = request.state
+    params = request.params
+    body = text(params.get("body")) or ""
+    if not body.strip():
+        raise _invalid("body", "blank")
+    refs = as_list(params.get("recipients"))
+    if not refs:
+        raise _invalid("recipients", "blank")
+    try:
+        recipients = [find_user(state, ref).id for ref in refs]
+    except ApiError:
+        raise _invalid("recipients", "invalid") from None
+    conversations = send_message(state, request.current_user_id, list(dict.fromkeys(recipients)),
+                                 text(params.get("subject")) or "", body,
+                                 force_new=to_bool(params.get("force_new", False)),
+                                 group=to_bool(params.get("group_conversation", False)))
+    return ApiResponse(201, [conversation_json(state, c, request.current_user_id) for c in conversations])
+
+
+def register(router: Router) -> None:
+    """Add the conversation routes."""
+    router.add("POST", "/api/v1/conversations", _create)

@@ -1,0 +1,100 @@
+"""Courses (courses_controller.rb: create, show, update, destroy)."""
+
+from __future__ import annotations
+
+from app.sandbox.canvas.errors import bad_request_message
+from app.sandbox.canvas.lookup import find_account, find_course, find_term
+from app.sandbox.canvas.ops_courses import (
+    NewCourse,
+    apply_course_event,
+    conclude_course,
+    create_course,
+    delete_course,
+    set_course_sis_id,
+)
+from app.sandbox.canvas.pagination import paginate
+from app.sandbox.canvas.params import section, text, to_bool
+from app.sandbox.canvas.router import ApiRequest, ApiResponse, Router, ok
+from app.sandbox.canvas.serializers import course_json
+
+
+def _create(request: ApiRequest) -> ApiResponse:
+    state = request.state
+    account = find_account(state, request.arg("account_id"))
+    fields = section(request.params, "course")
+    term_ref = text(fields.get("term_id")) or text(fields.get("enrollment_term_id"))
+    term_id = find_term(state, state.root_of(account.id), term_ref).id if term_ref else None
+    new = NewCourse(
+        name=text(fields.get("name")),
+        course_code=text(fields.get("course_code")),
+        sis_course_id=text(fields.get("sis_course_id")) or None,
+        term_id=term_id,
+        start_at=text(fields.get("start_at")),
+        end_at=text(fields.get("end_at")) or text(fields.get("conclude_at")),
+        restrict_enrollments_to_course_dates=to_bool(fields.get("restrict_enrollments_to_course_dates", False)),
+        offer=to_bool(request.params.get("offer", False)),
+        enable_sis_reactivation=to_bool(request.params.get("enable_sis_reactivation", False)),
+    )
+    return ok(course_json(create_course(state, account.id, new)))
+
+
+def _show(request: ApiRequest) -> ApiResponse:
+    return ok(course_json(find_course(request.state, request.arg("id"))))
+
+
+def _update(request: ApiRequest) -> ApiResponse:
+    state = request.state
+    course = find_course(state, request.arg("id"))
+    fields = section(request.params, "course")
+    if "sis_course_id" in fields:
+        set_course_sis_id(state, course, text(fields["sis_course_id"]))
+    term_ref = text(fields.get("term_id")) or text(fields.get("enrollment_term_id"))
+    if term_ref:
+        course.enrollment_term_id = find_term(state, course.root_account_id, term_ref).id
+    for key in ("name", "course_code"):
+        value = text(fields.get(key))
+        if value:
+            setattr(course, key, value)
+    if "start_at" in fields:
+        course.start_at = text(fields["start_at"]) or None
+    if "end_at" in fields or "conclude_at" in fields:
+        course.end_at = text(fields.get("end_at", fields.get("conclude_at"))) or None
+    if "restrict_enrollments_to_course_dates" in fields:
+        course.restrict_enrollments_to_course_dates = to_bool(fields["restrict_enrollments_to_course_dates"])
+    event = text(fields.get("event"))
+    if event:
+        apply_course_event(state, course, event)
+    return ok(course_json(course))
+
+
+def _destroy(request: ApiRequest) -> ApiResponse:
+    state = request.state
+    course = find_course(state, request.arg("id"))
+    event = text(request.params.get("event"))
+    if event == "delete":
+        delete_course(state, course)
+        return ok({"delete": True})
+    if event == "conclude":
+        conclude_course(state, course)
+        return ok({"conclude": True})
+    raise bad_request_message('Only "delete" and "conclude" events are allowed.')
+
+
+def _account_courses(request: ApiRequest) -> ApiResponse:
+    state = request.state
+    account = find_account(state, request.arg("account_id"))
+    courses = sorted((c for c in state.courses.values()
+                      if c.workflow_state != "deleted"
+                      and (c.account_id == account.id or (account.root_account_id is None
+                           and c.root_account_id == account.id))), key=lambda c: c.id)
+    page, headers = paginate(request, courses)
+    return ApiResponse(200, [course_json(c) for c in page], headers)
+
+
+def register(router: Router) -> None:
+    """Add the course routes."""
+    router.add("POST", "/api/v1/accounts/:account_id/courses", _create)
+    router.add("GET", "/api/v1/accounts/:account_id/courses", _account_courses)
+    router.add("GET", "/api/v1/courses/:id", _show)
+    router.add("PUT", "/api/v1/courses/:id", _update)
+    router.add("DELETE", "/api/v1/courses/:id", _destroy)

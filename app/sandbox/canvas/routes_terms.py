@@ -1,0 +1,80 @@
+"""Enrollment terms (terms_api_controller.rb, terms_controller.rb)."""
+
+from __future__ import annotations
+
+from app.sandbox.canvas.errors import sis_id_taken
+from app.sandbox.canvas.lookup import find_account, find_term
+from app.sandbox.canvas.pagination import paginate
+from app.sandbox.canvas.params import as_list, section, text
+from app.sandbox.canvas.router import ApiRequest, ApiResponse, Router, ok
+from app.sandbox.canvas.serializers import term_json
+from app.sandbox.canvas.state import CanvasState, Term
+
+
+def _check_sis(state: CanvasState, root_id: int, sis_id: str, exclude_id: int | None) -> None:
+    # EnrollmentTerm#verify_unique_sis_source_id (deleted terms included).
+    if any(t.sis_term_id == sis_id and t.root_account_id == root_id and t.id != exclude_id
+           for t in state.terms.values()):
+        raise sis_id_taken("sis_source_id", sis_id)
+
+
+def create_term(state: CanvasState, root_id: int, name: str, sis_term_id: str | None,
+                start_at: str | None = None, end_at: str | None = None) -> Term:
+    """TermsController#create."""
+    if sis_term_id:
+        _check_sis(state, root_id, sis_term_id, None)
+    term = Term(id=state.next_id("terms"), root_account_id=root_id, name=name, sis_term_id=sis_term_id or None,
+                start_at=start_at, end_at=end_at, created_at=state.timestamp())
+    state.terms[term.id] = term
+    return term
+
+
+def _root_id(request: ApiRequest) -> int:
+    account = find_account(request.state, request.arg("account_id"))
+    return request.state.root_of(account.id)
+
+
+def _index(request: ApiRequest) -> ApiResponse:
+    root_id = _root_id(request)
+    states = as_list(request.params.get("workflow_state")) or ["active"]
+    terms = [t for t in request.state.terms.values()
+             if t.root_account_id == root_id and ("all" in states or t.workflow_state in states)]
+    page, headers = paginate(request, sorted(terms, key=lambda t: t.id))
+    return ApiResponse(200, {"enrollment_terms": [term_json(t) for t in page]}, headers)
+
+
+def _create(request: ApiRequest) -> ApiResponse:
+    fields = section(request.params, "enrollment_term")
+    term = create_term(request.state, _root_id(request), text(fields.get("name")) or "",
+                       text(fields.get("sis_term_id")) or None, text(fields.get("start_at")),
+                       text(fields.get("end_at")))
+    return ok(term_json(term))
+
+
+def _show(request: ApiRequest) -> ApiResponse:
+    return ok(term_json(find_term(request.state, _root_id(request), request.arg("id"))))
+
+
+def _update(request: ApiRequest) -> ApiResponse:
+    root_id = _root_id(request)
+    term = find_term(request.state, root_id, request.arg("id"))
+    fields = section(request.params, "enrollment_term")
+    if "sis_term_id" in fields:
+        sis_id = text(fields["sis_term_id"]) or None
+        if sis_id:
+            _check_sis(request.state, root_id, sis_id, term.id)
+        term.sis_term_id = sis_id
+    if "name" in fields:
+        term.name = text(fields["name"]) or term.name
+    for key in ("start_at", "end_at"):
+        if key in fields:
+            setattr(term, key, text(fields[key]) or None)
+    return ok(term_json(term))
+
+
+def register(router: Router) -> None:
+    """Add the term routes."""
+    router.add("GET", "/api/v1/accounts/:account_id/terms", _index)
+    router.add("POST", "/api/v1/accounts/:account_id/terms", _create)
+    router.add("GET", "/api/v1/accounts/:account_id/terms/:id", _show)
+    router.add("PUT", "/api/v1/accounts/:account_id/terms/:id", _update)
