@@ -140,9 +140,7 @@ class RestLadokDirectory:
         body = self._get("kataloginformation", f"organisation/{quote(organisation_uid, safe='')}")
         if body is None:
             return None
-        return OrganisationInfo(
-            organisation_uid, _str(body.get("Organisationskod")), _names(body.get("Benamning"))
-        )
+        return OrganisationInfo(organisation_uid, _str(body.get("Organisationskod")), _names(body.get("Benamning")))
 
     def term_code(self, period_id: int) -> str | None:
         """Kod of a period from GET /kataloginformation/grunddata/period, fetched once and cached."""

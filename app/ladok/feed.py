@@ -130,9 +130,7 @@ def _after_entry(oldest_first: tuple[FeedEntry, ...], entry_id: str | None) -> t
     return oldest_first
 
 
-def _look_back(
-    fetch: Callable[[str], bytes], url: str, page: FeedPage, entry_id: str
-) -> tuple[str, FeedPage, bool]:
+def _look_back(fetch: Callable[[str], bytes], url: str, page: FeedPage, entry_id: str) -> tuple[str, FeedPage, bool]:
     for _ in range(MAX_PAGES_BACK):
         if not page.prev_archive:
             break
