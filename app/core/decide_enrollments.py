@@ -89,7 +89,12 @@ def _wanted_in(
     settings: InstitutionSettings,
     today: dt.date,
 ) -> list[Wanted]:
-    """The registered and admitted enrollments (either, both or none) the student gets in one section."""
+    """The registered and admitted enrollments (either, both or none) the student gets in one section.
+
+    Both can coexist because Canvas keeps one enrollment per user, type, role and section (canvas-lms
+    unique index `index_enrollments_on_user_type_role_section`), and the two kinds carry different roles;
+    RoleIdRegistered = RoleIdAdmitted would merge them into one Canvas enrollment.
+    """
     state = _state(target, participation, facts, settings, today)
     found: list[Wanted] = []
     if participation.registered:
