@@ -387,3 +387,14 @@ def test_plan_is_empty_once_ledger_matches() -> None:
     first = plan_student(state, settings, TODAY)
     assert len(enrolls(first)) == 4
     assert plan_student(applied(state, first), settings, TODAY) == []
+
+
+def test_ledger_entry_of_an_offering_missing_from_the_facts_is_left_alone() -> None:
+    unknown = ledger_entry(section="c9e5a2b4-0003-11ef-9d4e-000000000003", course=503)
+    assert plan_student(facts(participation(registered=True), ledger=(ledger_entry(), unknown)), PLAIN, TODAY) == []
+
+
+def test_program_offering_participants_are_enrolled_like_course_participants() -> None:
+    program = dataclasses.replace(OFFERING, is_program=True, education_type_id=94)
+    plan = plan_student(facts(participation(registered=True), offerings={OFF: program}), PLAIN, TODAY)
+    assert enrolls(plan) == [own("registered", None)]

@@ -117,3 +117,12 @@ def test_next_change_is_the_purge_date_for_an_admitted_student() -> None:
     assert next_change(admitted, settings, dt.date(2025, 1, 10)) == purge
     no_purge = dataclasses.replace(settings, early_access_disable_purge=True)
     assert next_change(admitted, no_purge, dt.date(2025, 1, 10)) is None
+
+
+def test_concluded_participation_stays_completed_during_suspension() -> None:
+    settings = dataclasses.replace(RESTRICTED, use_concluded=True)
+    completed = facts(
+        participations=(Participation("s-1", OFF, registered=True, completed=True),),
+        ledger=(entry(state="completed"), entry(LINKED, LINKED_ID, state="completed")),
+    )
+    assert plan_student(completed, settings, TODAY) == []
