@@ -8,11 +8,11 @@ from app.canvas.errors import CanvasUnavailable
 
 def teacher_ids(client: CanvasClient, course_ref: str) -> list[int]:
     """Canvas ids of the course's active teachers."""
-    users = client.get_all(
-        f"/api/v1/courses/{course_ref}/users",
-        {"enrollment_type[]": ["teacher"], "enrollment_state[]": ["active"]},
+    teachers = client.get_all(
+        f"/api/v1/courses/{course_ref}/enrollments",
+        {"type[]": ["TeacherEnrollment"], "state[]": ["active"]},
     )
-    return sorted({int(user["id"]) for user in users})
+    return sorted({int(enrollment["user_id"]) for enrollment in teachers})
 
 
 def _already_sent(client: CanvasClient, recipient_ids: list[int], subject: str) -> list[dict]:

@@ -47,12 +47,13 @@ def reactivate(client: CanvasClient, course_id: int, enrollment_id: int) -> dict
     return client.put(f"/api/v1/courses/{course_id}/enrollments/{enrollment_id}/reactivate")
 
 
-def get_enrollment(client: CanvasClient, enrollment_id: int) -> dict | None:
-    """The enrollment by id in whatever course it now is (GET /api/v1/accounts/:id/enrollments/:id)."""
+def find_enrollment(client: CanvasClient, user_ref: str, enrollment_id: int) -> dict | None:
+    """The user's live enrollment with this id in whatever course it now is, or None when deleted."""
     try:
-        return client.get(f"/api/v1/accounts/{client.root_account}/enrollments/{enrollment_id}")
+        found = client.get_all(f"/api/v1/users/{user_ref}/enrollments", {"state[]": list(LIVE_STATES)})
     except CanvasNotFound:
         return None
+    return next((e for e in found if int(e["id"]) == enrollment_id), None)
 
 
 def student_enrollments(client: CanvasClient, course_ref: str, user_ref: str) -> list[dict]:

@@ -311,13 +311,18 @@ def _enrollment_result(student_uid: str, section_sis_id: str, kind: Any, made: d
 def set_enrollment_state(op: SetEnrollmentState, client: CanvasClient, known: KnownIds) -> EnrollmentResult:
     """Deactivate, conclude or reactivate a ledger enrollment, following it if it moved course."""
     current = op.current
-    result = _on_enrollment(client, current, lambda course_id: _move_to(client, course_id, current, op.state))
+    user_ref = _user_ref(op.student_uid, known)
+    result = _on_enrollment(
+        client, user_ref, current, lambda course_id: _move_to(client, course_id, user_ref, current, op.state)
+    )
     if result is None:
         raise CanvasNotFound(404, f"enrollment {current.canvas_enrollment_id} is gone from Canvas")
     return _enrollment_result(op.student_uid, current.section_sis_id, current.kind, result)
 
 
-def _move_to(client: CanvasClient, course_id: int, current: LedgerEnrollment, state: EnrollmentState) -> dict:
+def _move_to(
+    client: CanvasClient, course_id: int, user_ref: str, current: LedgerEnrollment, state: EnrollmentState
+) -> dict:
     enrollment_id = current.canvas_enrollment_id
     if state == "inactive":
         return enrollments.end_enrollment(client, course_id, enrollment_id, "deactivate")
@@ -330,7 +335,7 @@ def _move_to(client: CanvasClient, course_id: int, current: LedgerEnrollment, st
         # "enrollment not inactive"); a concluded one is restored by enrolling again with its role.
         if exc.status != 400:
             raise
-    found = enrollments.get_enrollment(client, enrollment_id)
+    found = enrollments.find_enrollment(client, user_ref, enrollment_id)
     if found is None:
         raise CanvasNotFound(404, f"enrollment {enrollment_id} is gone from Canvas")
     if enrollments.ledger_state(found) == "active":
@@ -341,13 +346,15 @@ def _move_to(client: CanvasClient, course_id: int, current: LedgerEnrollment, st
     )
 
 
-def _on_enrollment(client: CanvasClient, current: LedgerEnrollment, act: Callable[[int], dict]) -> dict | None:
+def _on_enrollment(
+    client: CanvasClient, user_ref: str, current: LedgerEnrollment, act: Callable[[int], dict]
+) -> dict | None:
     """Run `act` on the enrollment's course; if it is not there (cross-listed since), find where it went."""
     try:
         return act(current.canvas_course_id)
     except CanvasNotFound:
-        found = enrollments.get_enrollment(client, current.canvas_enrollment_id)
-        if found is None or found.get("enrollment_state") == "deleted":
+        found = enrollments.find_enrollment(client, user_ref, current.canvas_enrollment_id)
+        if found is None:
             return None
         return act(int(found["course_id"]))
 
@@ -357,6 +364,7 @@ def unenroll(op: Unenroll, client: CanvasClient, known: KnownIds) -> RemovedResu
     current = op.current
     _on_enrollment(
         client,
+        _user_ref(op.student_uid, known),
         current,
         lambda course_id: enrollments.end_enrollment(client, course_id, current.canvas_enrollment_id, "delete"),
     )
@@ -405,6 +413,10 @@ def message_teachers(op: MessageTeachers, client: CanvasClient, known: KnownIds)
     return MessageResult(
         op.course, op.suspension_uid, op.student_uid, tuple(recipients), tuple(int(c["id"]) for c in sent)
     )
+
+
+def _user_ref(student_uid: str, known: KnownIds) -> str:
+    return ref_in_path(known.users.get(student_uid), "sis_user_id", student_uid)
 
 
 def _int_or_none(value: Any) -> int | None:

@@ -244,7 +244,8 @@ def test_unenroll_is_one_delete(canvas, client):
 
 def test_unenroll_follows_an_enrollment_cross_listed_to_another_course(canvas, client):
     canvas.on("DELETE", "/api/v1/courses/900/enrollments/5000", not_found())
-    canvas.on("GET", "/api/v1/accounts/self/enrollments/5000", canvas_json(200, enrollment_json(5000, 777, 31)))
+    canvas.on("GET", USER_PATH + "/enrollments", canvas_json(200, [enrollment_json(4000, 500, 20),
+                                                                 enrollment_json(5000, 777, 31)]))
     canvas.on("DELETE", "/api/v1/courses/777/enrollments/5000", canvas_json(200, enrollment_json(5000, 777, 31)))
 
     execute(unenroll_op(), client)
@@ -254,7 +255,7 @@ def test_unenroll_follows_an_enrollment_cross_listed_to_another_course(canvas, c
 
 def test_unenroll_of_an_enrollment_already_gone_succeeds(canvas, client):
     canvas.on("DELETE", "/api/v1/courses/900/enrollments/5000", not_found())
-    canvas.on("GET", "/api/v1/accounts/self/enrollments/5000", not_found())
+    canvas.on("GET", USER_PATH + "/enrollments", canvas_json(200, [enrollment_json(4000, 500, 20)]))
 
     assert execute(unenroll_op(), client) == RemovedResult(UID, OFFERING, "registered", 5000)
 
@@ -278,7 +279,9 @@ def test_sweep_removes_other_sections_including_manual_ones(canvas, client):
 
 
 def test_message_goes_to_each_teacher_and_is_not_sent_twice_after_a_lost_answer(canvas, client):
-    canvas.on("GET", "/api/v1/courses/900/users", canvas_json(200, [{"id": 8}, {"id": 9}]))
+    teachers = [enrollment_json(70, 900, 31) | {"user_id": 8, "type": "TeacherEnrollment"},
+                enrollment_json(71, 900, 31) | {"user_id": 9, "type": "TeacherEnrollment"}]
+    canvas.on("GET", "/api/v1/courses/900/enrollments", canvas_json(200, teachers))
     canvas.on("POST", "/api/v1/conversations", httpx.ReadTimeout("lost"))
     canvas.on("GET", "/api/v1/conversations", canvas_json(200, [
         {"id": 61, "subject": "Avstängning", "participants": [{"id": 1}, {"id": 8}]},
@@ -290,5 +293,6 @@ def test_message_goes_to_each_teacher_and_is_not_sent_twice_after_a_lost_answer(
 
     assert result == MessageResult(op.course, "S-1", UID, (8, 9), (61, 62))
     assert len(canvas.paths("POST")) == 1
+    assert canvas.sent[0].query["type[]"] == ["TeacherEnrollment"]
     sent = form_of(canvas.sent[1])
     assert sent["recipients[]"] == ["8", "9"] and sent["group_conversation"] == "false"

@@ -1,0 +1,54 @@
+"""Fixtures: the Canvas sandbox on a fake clock, and a CanvasClient wired to it in-process."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+
+from app.canvas.backoff import RetryPolicy
+from app.canvas.client import CanvasClient
+from app.canvas.throttle import InMemoryThrottleGate
+from app.sandbox.canvas import DEFAULT_TOKEN, ROOT_ACCOUNT_ID, CanvasSandbox, FaultConfig, ThrottleConfig
+
+
+@dataclass
+class FakeClock:
+    """One clock for the sandbox's throttle bucket and the client's waits, so waiting is instant."""
+
+    now: float = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        """Let time pass."""
+        self.now += max(seconds, 0.0)
+
+
+SandboxFactory = Callable[..., tuple[CanvasSandbox, CanvasClient]]
+
+
+@pytest.fixture
+def make_canvas() -> SandboxFactory:
+    """Build a sandbox (optionally throttled tighter or with faults) and a client for it."""
+
+    def build(throttle: ThrottleConfig | None = None, faults: FaultConfig | None = None,
+              low_water: float = 200.0) -> tuple[CanvasSandbox, CanvasClient]:
+        clock = FakeClock()
+        sandbox = CanvasSandbox(throttle=throttle, faults=faults, clock=clock, sleep=clock.sleep)
+        gate = InMemoryThrottleGate(low_water=low_water, clock=clock, sleep=clock.sleep)
+        client = CanvasClient(
+            "http://canvas.sandbox", DEFAULT_TOKEN, root_account=ROOT_ACCOUNT_ID, gate=gate,
+            retry=RetryPolicy(attempts=8), transport=sandbox.transport(), sleep=clock.sleep,
+        )
+        return sandbox, client
+
+    return build
+
+
+@pytest.fixture
+def sandbox_and_client(make_canvas: SandboxFactory) -> tuple[CanvasSandbox, CanvasClient]:
+    """A default sandbox and its client."""
+    return make_canvas()
