@@ -7,6 +7,7 @@ out stale (404) the handler falls back to the SIS id once.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -123,21 +124,22 @@ def _update_user(client: CanvasClient, user: dict, op: EnsureUser) -> bool:
 def ensure_course(op: EnsureCourse, client: CanvasClient, known: KnownIds) -> CourseResult:
     """Find, update (when the spec says overwrite) or create the course, then its own section."""
     spec = op.course
-    course, created, updated = None, False, False
+    course, updated = None, False
+    placed: tuple[int | None, int | None] = (None, None)
     known_id = known.courses.get(spec.sis_course_id)
     if known_id is not None:
         course, updated = _refresh_course(client, str(known_id), spec, compare=False)
     if course is None:
         course, updated = _refresh_course(client, in_path("sis_course_id", spec.sis_course_id), spec,
                                           compare=True)
+    created = course is None
     if course is None:
         try:
-            course = _create_course(client, spec, known)
+            course, placed = _create_course(client, spec, known)
         except CanvasNotFound:
             if known == NOTHING_KNOWN:
                 raise
-            course = _create_course(client, spec, NOTHING_KNOWN)  # a known term or account id was stale
-        created = True
+            course, placed = _create_course(client, spec, NOTHING_KNOWN)  # a known term or account id was stale
     section = _ensure_section(client, op.section, int(course["id"]), known)
     return CourseResult(
         sis_course_id=spec.sis_course_id,
@@ -149,6 +151,8 @@ def ensure_course(op: EnsureCourse, client: CanvasClient, known: KnownIds) -> Co
         workflow_state=str(course.get("workflow_state", "")),
         created=created,
         updated=updated,
+        organisation_account_id=placed[0],
+        child_account_id=placed[1],
     )
 
 
@@ -179,35 +183,43 @@ def _course_differs(course: dict, spec: CourseSpec) -> bool:
     )
 
 
-def _create_course(client: CanvasClient, spec: CourseSpec, known: KnownIds) -> dict:
+def _create_course(
+    client: CanvasClient, spec: CourseSpec, known: KnownIds
+) -> tuple[dict, tuple[int | None, int | None]]:
     term_id = None
     if spec.term:
         term_id = known.terms.get(spec.term)
         if term_id is None:
             term_id = terms.find_or_create_term(client, spec.term)
-    account_id = _course_account(client, spec.account, known)
+    organisation_id, child_id = _course_accounts(client, spec.account, known)
+    account_id = child_id or organisation_id or spec.account.parent_account_id
     try:
-        return courses.create_course(client, account_id, spec, term_id)
+        course = courses.create_course(client, account_id, spec, term_id)
     except CanvasConflict:
-        course = courses.get_course(client, in_path("sis_course_id", spec.sis_course_id))
-        if course is None:
+        found = courses.get_course(client, in_path("sis_course_id", spec.sis_course_id))
+        if found is None:
             raise
-        return course
+        course = found
+    return course, (organisation_id, child_id)
 
 
-def _course_account(client: CanvasClient, spec: AccountSpec, known: KnownIds) -> int:
-    account_id = spec.parent_account_id
+def _course_accounts(client: CanvasClient, spec: AccountSpec, known: KnownIds) -> tuple[int | None, int | None]:
+    """The organisation's sub-account and its "Kurs"/"Program" child, each None when the spec has none."""
+    organisation_id = None
     if spec.organisation_uid:
-        found = known.accounts.get(spec.organisation_uid)
-        account_id = found if found is not None else accounts.find_or_create_sub_account(
-            client, spec.parent_account_id, spec.organisation_uid, spec.organisation_name or spec.organisation_uid
-        )
+        organisation_id = known.accounts.get(spec.organisation_uid)
+        if organisation_id is None:
+            organisation_id = accounts.find_or_create_sub_account(
+                client, spec.parent_account_id, spec.organisation_uid,
+                spec.organisation_name or spec.organisation_uid,
+            )
+    child_id = None
     if spec.child_name:
-        found = known.child_accounts.get((account_id, spec.child_name))
-        account_id = found if found is not None else accounts.find_or_create_child(
-            client, account_id, spec.child_name
-        )
-    return account_id
+        parent = organisation_id if organisation_id is not None else spec.parent_account_id
+        child_id = known.child_accounts.get((parent, spec.child_name))
+        if child_id is None:
+            child_id = accounts.find_or_create_child(client, parent, spec.child_name)
+    return organisation_id, child_id
 
 
 def _ensure_section(client: CanvasClient, spec: SectionSpec, course_id: int, known: KnownIds) -> SectionResult:
@@ -393,10 +405,9 @@ def sweep_other_sections(op: SweepOtherSections, client: CanvasClient, known: Kn
             continue
         if task == "conclude" and enrollments.ledger_state(enrollment) == "completed":
             continue
-        try:
+        # Not found means gone already (a retried delete that had landed, or a hand edit): what we want.
+        with contextlib.suppress(CanvasNotFound):
             enrollments.end_enrollment(client, int(enrollment["course_id"]), int(enrollment["id"]), task)
-        except CanvasNotFound:
-            continue  # deleted meanwhile: already what we want
         swept.append(SweptEnrollment(int(enrollment["id"]), section_id, section_sis_id))
     return SweepResult(op.student_uid, op.course, op.action, tuple(swept))
 

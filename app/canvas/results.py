@@ -32,6 +32,9 @@ class CourseResult:
     workflow_state: str
     created: bool = False
     updated: bool = False
+    # Resolved while creating the course, for KnownIds.accounts / child_accounts; None otherwise.
+    organisation_account_id: int | None = None
+    child_account_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

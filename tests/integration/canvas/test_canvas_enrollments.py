@@ -189,3 +189,15 @@ def test_a_course_without_teachers_gets_no_message(course_and_student):
     result = execute(MessageTeachers(CourseRef(OFFERING), "susp-1", STUDENT, "Avstängning", "x"), client)
 
     assert result.recipient_ids == () and sandbox.conversations() == []
+
+
+def test_every_page_of_teachers_is_read(course_and_student):
+    sandbox, client, course, _user = course_and_student
+    teachers = [sandbox.create_user(f"Lärare {n}", f"teacher{n}") for n in range(130)]
+    for teacher in teachers:
+        sandbox.enroll(teacher, course.canvas_course_id, "TeacherEnrollment")
+
+    result = execute(MessageTeachers(CourseRef(OFFERING), "susp-1", STUDENT, "Avstängning", "x"), client)
+
+    assert result.recipient_ids == tuple(sorted(teachers))
+    assert len(sandbox.conversations()) == 130

@@ -75,6 +75,7 @@ def test_course_is_created_with_term_sub_accounts_and_its_section(sandbox_and_cl
     organisation = accounts[kurs.parent_account_id]
     assert kurs.name == "Kurs" and organisation.sis_account_id == ORGANISATION
     assert organisation.parent_account_id == 1
+    assert (result.organisation_account_id, result.child_account_id) == (organisation.id, kurs.id)
     [section] = [s for s in sandbox.sections(course.id) if s.sis_section_id == OFFERING]
     assert section.id == result.canvas_section_id and section.name == "SF1624:50123:HT2024"
 
@@ -153,3 +154,21 @@ def test_co_reading_section_is_made_in_the_target_course_once(sandbox_and_client
 
     assert first.created and not second.created and first.canvas_section_id == second.canvas_section_id
     assert [s.sis_section_id for s in sandbox.sections(target)].count(section.sis_section_id) == 1
+
+
+def test_known_term_and_accounts_make_a_new_course_without_look_ups(sandbox_and_client):
+    sandbox, client = sandbox_and_client
+    first = execute(ensure_course(), client)
+    known = KnownIds(
+        terms={"HT2024": first.canvas_term_id},
+        accounts={ORGANISATION: first.organisation_account_id},
+        child_accounts={(first.organisation_account_id, "Kurs"): first.child_account_id},
+    )
+    client.counter.reset()
+
+    second = execute(ensure_course(offering="another-offering"), client, known)
+
+    # look up the course, create it, look up the section, create it: nothing about terms or accounts
+    assert client.counter.total == 4
+    assert sandbox.course_by_sis_id("another-offering").account_id == first.child_account_id
+    assert second.canvas_term_id == first.canvas_term_id
