@@ -74,6 +74,15 @@ def set_course_sis_id(state: CanvasState, course: Course, sis_id: str | None) ->
     course.sis_course_id = sis_id or None
 
 
+def rename_course(state: CanvasState, course: Course, name: str) -> None:
+    """Course#update_course_section_names: default sections take the new name, others swap the old one."""
+    old = course.name
+    course.name = name
+    for section in state.sections.values():
+        if section.course_id == course.id:
+            section.name = name if section.default_section else section.name.replace(old, name)
+
+
 def apply_course_event(state: CanvasState, course: Course, event: str) -> None:
     """course[event] on PUT /courses/:id: offer, claim, conclude, delete, undelete."""
     if event == "offer":
@@ -99,11 +108,14 @@ def conclude_course(state: CanvasState, course: Course) -> None:
 
 
 def delete_course(state: CanvasState, course: Course) -> None:
-    """Course#destroy: the course and its enrollments are soft-deleted; the SIS id stays taken."""
+    """Course#destroy: the course and all its enrollments are soft-deleted (Course#update_enrolled_users).
+
+    The SIS id stays taken until the course is revived with enable_sis_reactivation.
+    """
     course.workflow_state = "deleted"
     now = state.timestamp()
     for enrollment in state.enrollments.values():
-        if enrollment.course_id == course.id and enrollment.workflow_state not in ("deleted", "rejected"):
+        if enrollment.course_id == course.id and enrollment.workflow_state != "deleted":
             enrollment.workflow_state = "deleted"
             enrollment.updated_at = now
 

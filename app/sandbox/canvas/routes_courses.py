@@ -10,6 +10,7 @@ from app.sandbox.canvas.ops_courses import (
     conclude_course,
     create_course,
     delete_course,
+    rename_course,
     set_course_sis_id,
 )
 from app.sandbox.canvas.pagination import paginate
@@ -39,22 +40,26 @@ def _create(request: ApiRequest) -> ApiResponse:
 
 
 def _show(request: ApiRequest) -> ApiResponse:
+    # CoursesController#show looks in Course.active: a deleted course is 404 here.
     return ok(course_json(find_course(request.state, request.arg("id"))))
 
 
 def _update(request: ApiRequest) -> ApiResponse:
     state = request.state
-    course = find_course(state, request.arg("id"))
+    # Update and destroy find deleted courses too (api_find(Course, ...)), so course[event]=undelete works.
+    course = find_course(state, request.arg("id"), include_deleted=True)
     fields = section(request.params, "course")
     if "sis_course_id" in fields:
         set_course_sis_id(state, course, text(fields["sis_course_id"]))
     term_ref = text(fields.get("term_id")) or text(fields.get("enrollment_term_id"))
     if term_ref:
         course.enrollment_term_id = find_term(state, course.root_account_id, term_ref).id
-    for key in ("name", "course_code"):
-        value = text(fields.get(key))
-        if value:
-            setattr(course, key, value)
+    name = text(fields.get("name"))
+    if name and name != course.name:
+        rename_course(state, course, name)
+    course_code = text(fields.get("course_code"))
+    if course_code:
+        course.course_code = course_code
     if "start_at" in fields:
         course.start_at = text(fields["start_at"]) or None
     if "end_at" in fields or "conclude_at" in fields:
@@ -69,7 +74,7 @@ def _update(request: ApiRequest) -> ApiResponse:
 
 def _destroy(request: ApiRequest) -> ApiResponse:
     state = request.state
-    course = find_course(state, request.arg("id"))
+    course = find_course(state, request.arg("id"), include_deleted=True)
     event = text(request.params.get("event"))
     if event == "delete":
         delete_course(state, course)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import quote
 
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from app.sandbox.canvas.dispatch import CanvasApp, RawRequest
 
@@ -47,7 +47,8 @@ class RunningServer:
     def __init__(self, server: BaseWSGIServer) -> None:
         self._server = server
         self.url = f"http://127.0.0.1:{server.server_port}"
-        self._thread = threading.Thread(target=server.serve_forever, name="canvas-sandbox", daemon=True)
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="canvas-sandbox", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
@@ -63,7 +64,15 @@ class RunningServer:
         self.stop()
 
 
+class _QuietHandler(WSGIRequestHandler):
+    """Keeps test and demo output clean; the sandbox counts requests itself."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """Skip the per-request access log line."""
+
+
 def serve(app: CanvasApp, sleep: Callable[[float], None] = time.sleep) -> RunningServer:
     """Start a threaded server for the emulator on a free loopback port."""
-    server = make_server("127.0.0.1", 0, wsgi_app(app, sleep), threaded=True)
+    server = make_server("127.0.0.1", 0, wsgi_app(app, sleep), threaded=True,
+                         request_handler=_QuietHandler)
     return RunningServer(server)
