@@ -62,6 +62,8 @@ def ensure_user(op: EnsureUser, client: CanvasClient, known: KnownIds) -> UserRe
     known_id = known.users.get(spec.sis_user_id)
     if known_id is not None:
         user = users.get_user(client, str(known_id))
+        if user is not None and user.get("sis_user_id") != spec.sis_user_id:
+            user = None  # a stale id now naming someone else: never touch that account
     if user is None:
         user = users.get_user(client, in_path("sis_user_id", spec.sis_user_id))
     if user is None:
@@ -108,13 +110,17 @@ def _update_user(client: CanvasClient, user: dict, op: EnsureUser) -> bool:
         fields["email"] = spec.email
     if fields:
         users.update_user(client, int(user["id"]), fields)
-    login_changed = op.update_login and str(user.get("login_id", "")).casefold() != spec.login_id.casefold()
-    if login_changed:
+    login_changed = False
+    # `login_id` is the user's first login; only when it differs are the logins read, and only the one
+    # carrying the student's SIS id is changed (another login, such as an SSO one, is left alone).
+    if op.update_login and str(user.get("login_id", "")).casefold() != spec.login_id.casefold():
         logins = users.logins_of(client, int(user["id"]))
         login = next((item for item in logins if item.get("sis_user_id") == spec.sis_user_id), None)
         if login is None:
             raise CanvasNotFound(404, f"user {user['id']} has no login with SIS id {spec.sis_user_id}")
-        users.set_login(client, login, {"unique_id": spec.login_id})
+        if str(login.get("unique_id", "")).casefold() != spec.login_id.casefold():
+            users.set_login(client, login, {"unique_id": spec.login_id})
+            login_changed = True
     return bool(fields) or login_changed
 
 

@@ -172,3 +172,13 @@ def test_known_term_and_accounts_make_a_new_course_without_look_ups(sandbox_and_
     assert client.counter.total == 4
     assert sandbox.course_by_sis_id("another-offering").account_id == first.child_account_id
     assert second.canvas_term_id == first.canvas_term_id
+
+
+def test_a_stale_known_user_id_never_edits_the_account_it_now_names(sandbox_and_client):
+    sandbox, client = sandbox_and_client
+    admin = sandbox.create_admin_user("Admin Person", "admin.person")
+
+    result = execute(ensure_user(), client, KnownIds(users={STUDENT: admin}))
+
+    assert result.created and result.canvas_user_id != admin
+    assert next(u for u in sandbox.users() if u.id == admin).name == "Admin Person"
