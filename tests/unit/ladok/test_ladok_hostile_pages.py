@@ -199,3 +199,12 @@ def test_not_atom_is_a_feed_error_naming_the_root(data: bytes, named: str) -> No
 def test_page_over_the_size_limit_is_a_feed_error() -> None:
     with pytest.raises(FeedError, match="byte limit"):
         parse_page(b" " * (MAX_PAGE_BYTES + 1))
+
+
+def test_reading_entry_by_entry_gives_the_same_result_as_reading_the_page_whole(ladok_dir: Path) -> None:
+    data = (ladok_dir / "feeds" / "ladok3-recent-2017.xml").read_bytes()
+    whole = parse_page(data)
+    pieces = parse_page(data.replace(b"<feed ", b"<!DOCTYPE feed>\n<feed ", 1))
+    assert pieces.problems and not whole.problems
+    assert pieces.entries == whole.entries
+    assert (pieces.self_url, pieces.via_url, pieces.prev_archive) == (whole.self_url, whole.via_url, whole.prev_archive)
