@@ -1,9 +1,10 @@
-"""Conversations (conversations_controller.rb#create)."""
+"""Conversations (conversations_controller.rb: index, create)."""
 
 from __future__ import annotations
 
 from app.sandbox.canvas.errors import ApiError
 from app.sandbox.canvas.lookup import find_user
+from app.sandbox.canvas.pagination import paginate
 from app.sandbox.canvas.params import as_list, text, to_bool
 from app.sandbox.canvas.router import ApiRequest, ApiResponse, Router
 from app.sandbox.canvas.serializers import conversation_json
@@ -60,6 +61,25 @@ def _create(request: ApiRequest) -> ApiResponse:
     return ApiResponse(201, [conversation_json(state, c, request.current_user_id) for c in conversations])
 
 
+def _index(request: ApiRequest) -> ApiResponse:
+    state = request.state
+    me = request.current_user_id
+    scope = text(request.params.get("scope")) or "inbox"
+    mine = [c for c in state.conversations.values() if me in c.participant_ids]
+    if scope == "sent":
+        # The sent scope holds conversations the user has written in.
+        mine = [c for c in mine if any(m.author_id == me for m in c.messages)]
+    elif scope in ("inbox", "unread"):
+        # The inbox holds conversations with a message from someone else.
+        mine = [c for c in mine if any(m.author_id != me for m in c.messages)]
+    else:
+        mine = []
+    mine.sort(key=lambda c: (c.messages[-1].created_at, c.id), reverse=True)
+    page, headers = paginate(request, mine)
+    return ApiResponse(200, [conversation_json(state, c, me) for c in page], headers)
+
+
 def register(router: Router) -> None:
     """Add the conversation routes."""
+    router.add("GET", "/api/v1/conversations", _index)
     router.add("POST", "/api/v1/conversations", _create)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.sandbox.canvas.errors import sis_id_taken
+from app.sandbox.canvas.errors import bad_request_message, sis_id_taken
 from app.sandbox.canvas.lookup import find_account, find_term
 from app.sandbox.canvas.pagination import paginate
 from app.sandbox.canvas.params import as_list, section, text
@@ -31,15 +31,28 @@ def create_term(state: CanvasState, root_id: int, name: str, sis_term_id: str | 
 
 def _root_id(request: ApiRequest) -> int:
     account = find_account(request.state, request.arg("account_id"))
-    return request.state.root_of(account.id)
+    if account.root_account_id is not None:
+        # TermsApiController#require_root_account
+        raise bad_request_message("Terms only belong to root_accounts.")
+    return account.id
+
+
+def _in_listing_order(terms: list[Term]) -> list[Term]:
+    """order('start_at DESC, end_at DESC, id ASC'), NULLs first as PostgreSQL sorts them descending."""
+    ordered = sorted(terms, key=lambda t: t.id)
+    # Stable sorts, least significant key first; reverse=True keeps ties in their order.
+    ordered.sort(key=lambda t: (t.end_at is None, t.end_at or ""), reverse=True)
+    ordered.sort(key=lambda t: (t.start_at is None, t.start_at or ""), reverse=True)
+    return ordered
 
 
 def _index(request: ApiRequest) -> ApiResponse:
     root_id = _root_id(request)
-    states = as_list(request.params.get("workflow_state")) or ["active"]
+    states = [s for s in as_list(request.params.get("workflow_state")) if s in ("all", "active", "deleted")]
+    states = states or ["active"]
     terms = [t for t in request.state.terms.values()
              if t.root_account_id == root_id and ("all" in states or t.workflow_state in states)]
-    page, headers = paginate(request, sorted(terms, key=lambda t: t.id))
+    page, headers = paginate(request, _in_listing_order(terms))
     return ApiResponse(200, {"enrollment_terms": [term_json(t) for t in page]}, headers)
 
 
@@ -52,7 +65,8 @@ def _create(request: ApiRequest) -> ApiResponse:
 
 
 def _show(request: ApiRequest) -> ApiResponse:
-    return ok(term_json(find_term(request.state, _root_id(request), request.arg("id"))))
+    # TermsApiController#show includes the (here always empty) per-type date overrides.
+    return ok({**term_json(find_term(request.state, _root_id(request), request.arg("id"))), "overrides": {}})
 
 
 def _update(request: ApiRequest) -> ApiResponse:

@@ -39,9 +39,15 @@ def test_terms_are_wrapped_and_found_by_sis_id(api: httpx.Client) -> None:
     created = api.post("/api/v1/accounts/1/terms",
                        data={"enrollment_term[name]": "HT 2024", "enrollment_term[sis_term_id]": "HT2024",
                              "enrollment_term[start_at]": "2024-08-26T00:00:00Z"}).json()
+    api.post("/api/v1/accounts/1/terms", data={"enrollment_term[name]": "VT 2025",
+                                               "enrollment_term[start_at]": "2025-01-20T00:00:00Z"})
     listing = api.get("/api/v1/accounts/1/terms").json()
-    assert [t["name"] for t in listing["enrollment_terms"]] == ["Default Term", "HT 2024"]
+    # start_at DESC with NULLs first, as PostgreSQL orders it
+    assert [t["name"] for t in listing["enrollment_terms"]] == ["Default Term", "VT 2025", "HT 2024"]
     assert api.get("/api/v1/accounts/1/terms/sis_term_id:HT2024").json()["id"] == created["id"]
+    sub = api.post("/api/v1/accounts/1/sub_accounts", data={"account[name]": "Sub"}).json()
+    refused = api.get(f"/api/v1/accounts/{sub['id']}/terms")
+    assert (refused.status_code, refused.json()) == (400, {"message": "Terms only belong to root_accounts."})
     updated = api.put(f"/api/v1/accounts/1/terms/{created['id']}", data={"enrollment_term[name]": "Hösten 2024"})
     assert updated.json()["name"] == "Hösten 2024"
     duplicate = api.post("/api/v1/accounts/1/terms",
@@ -88,3 +94,11 @@ def test_request_counts_use_route_templates(api: httpx.Client, sandbox: CanvasSa
     assert counts[("GET", "/api/v1/courses/:id")] == 2
     sandbox.reset_stats()
     assert sandbox.request_counts() == {}
+
+
+def test_sent_scope_lists_what_the_caller_wrote(api: httpx.Client, sandbox: CanvasSandbox) -> None:
+    student = create_user(api, "a@x.se", "S1")
+    api.post("/api/v1/conversations", data={"recipients[]": str(student["id"]), "subject": "Ämne", "body": "Hej"})
+    sent = api.get("/api/v1/conversations", params={"scope": "sent"}).json()
+    assert [c["subject"] for c in sent] == ["Ämne"]
+    assert api.get("/api/v1/conversations").json() == []

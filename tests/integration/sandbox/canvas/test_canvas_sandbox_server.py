@@ -44,12 +44,11 @@ def test_parallel_clients_get_distinct_records(served: tuple[CanvasSandbox, Runn
     sandbox, server = served
 
     def create(n: int) -> int:
-        with _client(server) as api:
-            response = api.post("/api/v1/accounts/1/users",
-                                data={"pseudonym[unique_id]": f"u{n}@x.se", "pseudonym[sis_user_id]": f"S{n}"})
-            return response.json()["id"]
+        response = api.post("/api/v1/accounts/1/users",
+                            data={"pseudonym[unique_id]": f"u{n}@x.se", "pseudonym[sis_user_id]": f"S{n}"})
+        return response.json()["id"]
 
-    with ThreadPoolExecutor(max_workers=8) as pool:
+    with _client(server) as api, ThreadPoolExecutor(max_workers=8) as pool:
         ids = list(pool.map(create, range(40)))
     assert len(set(ids)) == 40
     assert len(sandbox.users()) == 41
