@@ -16,12 +16,20 @@ def get_course(client: CanvasClient, ref: str) -> dict | None:
     return None if course.get("workflow_state") == "deleted" else course
 
 
+def course_times(spec: CourseSpec) -> tuple[str | None, str | None]:
+    """The offering's first and last day as the course's start and end (UTC, the whole last day included)."""
+    start = f"{spec.start.isoformat()}T00:00:00Z" if spec.start is not None else None
+    end = f"{spec.end.isoformat()}T23:59:59Z" if spec.end is not None else None
+    return start, end
+
+
 def _course_fields(spec: CourseSpec) -> dict[str, str]:
     fields = {"course[name]": spec.name, "course[course_code]": spec.course_code}
-    if spec.start is not None:
-        fields["course[start_at]"] = spec.start.isoformat()
-    if spec.end is not None:
-        fields["course[end_at]"] = spec.end.isoformat()
+    start, end = course_times(spec)
+    if start is not None:
+        fields["course[start_at]"] = start
+    if end is not None:
+        fields["course[end_at]"] = end
     return fields
 
 
@@ -30,6 +38,8 @@ def create_course(client: CanvasClient, account_id: int, spec: CourseSpec, term_
 
     courses_controller.rb #create: with enable_sis_reactivation it first looks for a deleted course with
     the SIS id and reclaims it, so "SIS ID is already in use" never blocks a course deleted by hand.
+    It also drops start and end unless restrict_enrollments_to_course_dates is set, which would lock
+    early-access students out before the start, so the caller sets the dates with an update after.
     """
     form = _course_fields(spec) | {
         "course[sis_course_id]": spec.sis_course_id,

@@ -8,6 +8,7 @@ out stale (404) the handler falls back to the SIS id once.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -146,6 +147,10 @@ def ensure_course(op: EnsureCourse, client: CanvasClient, known: KnownIds) -> Co
             if known == NOTHING_KNOWN:
                 raise
             course, placed = _create_course(client, spec, NOTHING_KNOWN)  # a known term or account id was stale
+        if _course_differs(course, spec):
+            # Canvas keeps no dates on create (see courses.create_course); a revived course keeps its old
+            # name. Setting them now is part of creating, so it happens even without overwrite.
+            course = courses.update_course(client, int(course["id"]), spec)
     section = _ensure_section(client, op.section, int(course["id"]), known)
     return CourseResult(
         sis_course_id=spec.sis_course_id,
@@ -178,15 +183,22 @@ def _refresh_course(client: CanvasClient, ref: str, spec: CourseSpec, *, compare
 
 
 def _course_differs(course: dict, spec: CourseSpec) -> bool:
-    def day(value: Any) -> str | None:
-        return str(value)[:10] if value else None
-
+    start, end = courses.course_times(spec)
     return (
         course.get("name") != spec.name
         or course.get("course_code") != spec.course_code
-        or (spec.start is not None and day(course.get("start_at")) != spec.start.isoformat())
-        or (spec.end is not None and day(course.get("end_at")) != spec.end.isoformat())
+        or (start is not None and _instant(course.get("start_at")) != _instant(start))
+        or (end is not None and _instant(course.get("end_at")) != _instant(end))
     )
+
+
+def _instant(value: Any) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
 
 
 def _create_course(

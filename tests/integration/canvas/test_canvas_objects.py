@@ -68,6 +68,8 @@ def test_course_is_created_with_term_sub_accounts_and_its_section(sandbox_and_cl
     assert isinstance(result, CourseResult) and result.created
     assert course.id == result.canvas_course_id and course.name == "Linjär algebra"
     assert course.course_code == "SF1624 50123"
+    assert (course.start_at, course.end_at) == ("2024-09-02T00:00:00Z", "2025-01-14T23:59:59Z")
+    assert not course.restrict_enrollments_to_course_dates
     term = next(t for t in sandbox.terms() if t.id == course.enrollment_term_id)
     assert (term.name, term.sis_term_id, term.start_at, term.end_at) == ("HT2024", "HT2024", None, None)
     accounts = {a.id: a for a in sandbox.sub_accounts()}
@@ -85,10 +87,13 @@ def test_ensuring_a_course_twice_makes_nothing_new(sandbox_and_client):
     first = execute(ensure_course(), client)
     counts = (len(sandbox.courses()), len(sandbox.sections()), len(sandbox.terms()), len(sandbox.sub_accounts()))
 
+    client.counter.reset()
     second = execute(ensure_course(), client)
+    requests_for_repeat = client.counter.by_method()
     second_offering = execute(ensure_course(offering="another-offering"), client)
 
     assert (second.canvas_course_id, second.canvas_section_id) == (first.canvas_course_id, first.canvas_section_id)
+    assert requests_for_repeat == {"GET": 2}  # found course and section unchanged: nothing written
     assert (len(sandbox.courses()), len(sandbox.sections()), len(sandbox.terms()),
             len(sandbox.sub_accounts())) == (counts[0] + 1, counts[1] + 1, counts[2], counts[3])
     assert sandbox.course_by_sis_id("another-offering").account_id == sandbox.course_by_sis_id(OFFERING).account_id
@@ -168,8 +173,8 @@ def test_known_term_and_accounts_make_a_new_course_without_look_ups(sandbox_and_
 
     second = execute(ensure_course(offering="another-offering"), client, known)
 
-    # look up the course, create it, look up the section, create it: nothing about terms or accounts
-    assert client.counter.total == 4
+    # look up the course, create it, set its dates, look up the section, create it: no term or account
+    assert client.counter.total == 5
     assert sandbox.course_by_sis_id("another-offering").account_id == first.child_account_id
     assert second.canvas_term_id == first.canvas_term_id
 

@@ -129,7 +129,7 @@ def test_course_already_in_use_on_create_is_looked_up_and_used(canvas, client):
     term_path = f"/api/v1/accounts/self/terms/{in_path('sis_term_id', 'HT2024')}"
     course = {"id": 900, "name": "Algebra", "course_code": "MA101 12345", "workflow_state": "unpublished",
               "enrollment_term_id": 4, "account_id": 12, "start_at": "2024-09-02T00:00:00Z",
-              "end_at": "2025-01-19T00:00:00Z"}
+              "end_at": "2025-01-19T23:59:59Z"}
     canvas.on("GET", COURSE_PATH, not_found(), canvas_json(200, course))
     canvas.on("GET", term_path, canvas_json(200, {"id": 4, "name": "HT2024", "sis_term_id": "HT2024"}))
     canvas.on("GET", f"/api/v1/accounts/{in_path('sis_account_id', 'ORG')}", canvas_json(200, {"id": 12}))
@@ -152,10 +152,13 @@ def test_new_course_goes_to_the_organisations_sub_account_with_term_and_section(
     canvas.on("POST", "/api/v1/accounts/1/sub_accounts", canvas_json(200, {"id": 12}))
     canvas.on("POST", "/api/v1/accounts/12/courses", canvas_json(200, {
         "id": 900, "workflow_state": "unpublished", "enrollment_term_id": 4, "account_id": 12}))
+    canvas.on("PUT", "/api/v1/courses/900", canvas_json(200, {
+        "id": 900, "workflow_state": "unpublished", "enrollment_term_id": 4, "account_id": 12,
+        "start_at": "2024-09-02T00:00:00Z", "end_at": "2025-01-19T23:59:59Z"}))
     canvas.on("GET", SECTION_PATH, not_found())
     canvas.on("POST", "/api/v1/courses/900/sections", canvas_json(200, {"id": 31, "course_id": 900}))
 
-    result = execute(course_op(), client)
+    result = execute(course_op(overwrite=False), client)
 
     assert result.created and result.canvas_section_id == 31
     posts = {s.path: form_of(s) for s in canvas.sent if s.method == "POST"}
@@ -166,6 +169,9 @@ def test_new_course_goes_to_the_organisations_sub_account_with_term_and_section(
     assert posts["/api/v1/accounts/12/courses"]["course[term_id]"] == "4"
     assert posts["/api/v1/accounts/12/courses"]["enable_sis_reactivation"] == "true"
     assert posts["/api/v1/courses/900/sections"]["course_section[sis_section_id]"] == OFFERING
+    # Canvas drops dates on create unless enrollments are restricted to them, so they follow in a PUT.
+    [dates] = [form_of(s) for s in canvas.sent if s.method == "PUT"]
+    assert (dates["course[start_at]"], dates["course[end_at]"]) == ("2024-09-02T00:00:00Z", "2025-01-19T23:59:59Z")
 
 
 def test_known_course_with_overwrite_is_one_put(canvas, client):
