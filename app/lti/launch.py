@@ -1,0 +1,115 @@
+"""Validating an LTI 1.3 launch with PyLTI1p3, its gaps closed, and recording it server-side."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import uuid
+from typing import Any
+from urllib.parse import urlsplit
+
+import jwt
+from pylti1p3.contrib.flask import FlaskMessageLaunch, FlaskRequest
+from pylti1p3.exception import LtiException
+from sqlalchemy import Engine
+
+from app.lti.claims import LaunchClaims, parse_claims
+from app.lti.cookies import PartitionedCookieService
+from app.lti.storage import DbLaunchDataStorage, DbSessionService, utcnow
+from app.lti.tool_config import KursadminToolConf
+from app.store.db import write_session
+from app.store.lti_tables import LtiLaunchRow
+
+# Canvas and the tool's clocks drift; PyLTI1p3 decodes with no leeway and rejects fresh tokens.
+LEEWAY_SECONDS = 45
+LAUNCH_LIFETIME = dt.timedelta(hours=8)
+KEY_SET_CACHE_SECONDS = 300
+
+
+class KursadminMessageLaunch(FlaskMessageLaunch):
+    """PyLTI1p3's Flask launch with: state cookie required, signature before nonce, one-time nonces,
+    clock-skew leeway, audience checked in the JWT itself, and `target_link_uri` pointing at us."""
+
+    def __init__(self, request: FlaskRequest, tool_conf: KursadminToolConf, engine: Engine, launch_url: str) -> None:
+        super().__init__(request, tool_conf, session_service=DbSessionService(request, engine),
+                         cookie_service=PartitionedCookieService(request))
+        self._launch_url = launch_url
+        self.set_launch_id(uuid.uuid4().hex)
+        self.set_public_key_caching(DbLaunchDataStorage(engine), cache_lifetime=KEY_SET_CACHE_SECONDS)
+
+    def validate(self) -> KursadminMessageLaunch:
+        """Check every part of the launch; the nonce is consumed only once the signature is known good."""
+        self._validated = True
+        try:
+            (self.validate_state().validate_jwt_format().validate_registration().validate_jwt_signature()
+             .validate_nonce().validate_deployment().validate_message().validate_target_link_uri()
+             .save_launch_data())
+        except Exception:
+            self._validated = False
+            raise
+        return self
+
+    def validate_state(self) -> KursadminMessageLaunch:
+        """The state must match the short-lived cookie set at login in this browser.
+
+        PyLTI1p3 also accepts a state it has seen with the same id_token before (no cookie needed);
+        we do not, so a captured form post cannot be replayed from another browser.
+        """
+        state = self._get_request_param("state")
+        if not state:
+            raise LtiException("Missing state parameter")
+        if self._cookie_service.get_cookie(state) != state:
+            raise LtiException("State cookie missing or different: the login did not start in this browser")
+        return self
+
+    def validate_jwt_signature(self) -> KursadminMessageLaunch:
+        """Verify signature, audience, expiry and issue time, allowing LEEWAY_SECONDS of clock skew."""
+        public_key, alg = self.get_public_key()
+        try:
+            jwt.decode(
+                self._get_id_token(), public_key, algorithms=[alg], audience=self.get_client_id(),
+                issuer=self.get_iss(), leeway=LEEWAY_SECONDS, options={"require": ["exp", "iat", "aud", "iss"]},
+            )
+        except jwt.InvalidTokenError as err:
+            raise LtiException(f"id_token rejected: {err}") from err
+        return self
+
+    def validate_nonce(self) -> KursadminMessageLaunch:
+        """The nonce must be one we issued at login and not used before (no replay)."""
+        nonce = self._get_jwt_body().get("nonce")
+        if not nonce or not self._session_service.check_nonce(nonce):
+            raise LtiException("Nonce unknown, expired or already used (replayed launch)")
+        return self
+
+    def validate_target_link_uri(self) -> KursadminMessageLaunch:
+        """The launch must be meant for this tool's launch URL (host and path)."""
+        target = self._get_jwt_body().get("https://purl.imsglobal.org/spec/lti/claim/target_link_uri") or ""
+        want, got = urlsplit(self._launch_url), urlsplit(str(target))
+        if (got.netloc, got.path.rstrip("/")) != (want.netloc, want.path.rstrip("/")):
+            raise LtiException(f"target_link_uri {target!r} is not this tool's launch URL")
+        return self
+
+    def body(self) -> dict[str, Any]:
+        """The validated id_token body."""
+        return dict(self._get_jwt_body())
+
+
+def record_launch(engine: Engine, launch: KursadminMessageLaunch, institution_id: str, browser_key: str) -> str:
+    """Store the launch (course, user, roles, locale) bound to the browser; returns its id."""
+    claims: LaunchClaims = parse_claims(launch.body())
+    now = utcnow()
+    with write_session(engine) as session:
+        session.add(LtiLaunchRow(
+            launch_id=launch.get_launch_id(), institution_id=institution_id, issuer=launch.get_iss(),
+            client_id=launch.get_client_id(), deployment_id=claims.deployment_id, placement=claims.placement,
+            canvas_course_id=claims.canvas_course_id, canvas_course_sis_id=claims.canvas_course_sis_id,
+            canvas_user_id=claims.canvas_user_id, subject=claims.subject, user_name=claims.user_name,
+            roles=list(claims.roles), locale=claims.locale, browser_key=browser_key,
+            created_at=now, expires_at=now + LAUNCH_LIFETIME,
+        ))
+    return launch.get_launch_id()
+
+
+def new_browser_key() -> str:
+    """A random key that binds launches to the browser session that made them."""
+    return secrets.token_urlsafe(32)

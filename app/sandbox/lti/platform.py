@@ -1,0 +1,185 @@
+"""The sandbox platform's web side: course pages that frame the tool, the OIDC auth endpoint and the JWKS."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from html import escape
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Flask, Response, abort, redirect, request
+from werkzeug.serving import make_server
+
+from app.sandbox.lti.personas import PERSONAS, Persona
+from app.sandbox.lti.tokens import CANVAS_ISSUER, LaunchContext, SigningKey, claims, sign
+
+
+@dataclass
+class _Pending:
+    persona: Persona
+    ctx: LaunchContext
+
+
+@dataclass
+class SandboxPlatform:
+    """An LTI 1.3 platform with one developer key for the tool; `app` is its WSGI app."""
+
+    tool_login_url: str
+    tool_launch_url: str
+    client_id: str = "10000000000001"
+    deployment_id: str = "1:sandbox-deployment"
+    issuer: str = CANVAS_ISSUER
+    base_url: str = "http://127.0.0.1"
+    key: SigningKey = field(default_factory=SigningKey)
+    _pending: dict[str, _Pending] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.app = _make_app(self)
+
+    @property
+    def auth_login_url(self) -> str:
+        """The OIDC authorization endpoint (Canvas: /api/lti/authorize_redirect)."""
+        return f"{self.base_url}/api/lti/authorize_redirect"
+
+    @property
+    def key_set_url(self) -> str:
+        """The platform's JWKS URL (Canvas: /api/lti/security/jwks)."""
+        return f"{self.base_url}/api/lti/security/jwks"
+
+    @property
+    def auth_token_url(self) -> str:
+        """The OAuth2 token endpoint the tool would use for services (not served by the sandbox)."""
+        return f"{self.base_url}/login/oauth2/token"
+
+    def start_launch(self, persona: str, course_id: int | None, locale: str = "en",
+                     placement: str = "course_navigation", account_id: int = 1) -> dict[str, str]:
+        """The login initiation parameters for a launch, remembering what to put in its id_token."""
+        hint = secrets.token_urlsafe(16)
+        who = PERSONAS[persona]
+        with self._lock:
+            self._pending[hint] = _Pending(who, LaunchContext(placement, course_id, account_id, locale))
+        return {"iss": self.issuer, "login_hint": who.sub, "target_link_uri": self.tool_launch_url,
+                "lti_message_hint": hint, "client_id": self.client_id, "lti_deployment_id": self.deployment_id}
+
+    def id_token(self, persona: str, course_id: int | None, nonce: str, *, locale: str = "en",
+                 placement: str = "course_navigation", key: SigningKey | None = None, now: float | None = None,
+                 **overrides: Any) -> str:
+        """A signed id_token as Canvas would send it; `overrides` replace claims (to forge bad ones in tests)."""
+        body = claims(issuer=self.issuer, client_id=self.client_id, deployment_id=self.deployment_id,
+                      target_link_uri=self.tool_launch_url, persona=PERSONAS[persona],
+                      ctx=LaunchContext(placement, course_id, 1, locale), nonce=nonce, now=now)
+        body.update(overrides)
+        return sign(body, key or self.key)
+
+    def authorize(self, params: dict[str, str]) -> tuple[str, str]:
+        """Check an OIDC auth request; return (redirect_uri, id_token) or raise ValueError saying why."""
+        if params.get("response_type") != "id_token" or params.get("scope") != "openid":
+            raise ValueError("unsupported_response_type")
+        if params.get("response_mode") != "form_post":
+            raise ValueError("invalid_request: response_mode must be form_post")
+        if params.get("client_id") != self.client_id:
+            raise ValueError("unauthorized_client")
+        if params.get("redirect_uri") != self.tool_launch_url:
+            raise ValueError("invalid_request: redirect_uri is not registered for this developer key")
+        if not params.get("nonce"):
+            raise ValueError("invalid_request: nonce missing")
+        with self._lock:
+            pending = self._pending.pop(params.get("lti_message_hint", ""), None)
+        if pending is None or pending.persona.sub != params.get("login_hint"):
+            raise ValueError("login_required: unknown or used lti_message_hint")
+        body = claims(issuer=self.issuer, client_id=self.client_id, deployment_id=self.deployment_id,
+                      target_link_uri=self.tool_launch_url, persona=pending.persona, ctx=pending.ctx,
+                      nonce=params["nonce"])
+        return self.tool_launch_url, sign(body, self.key)
+
+    def frame_page_path(self, persona: str, course_id: int | None = None, locale: str = "en") -> str:
+        """Path of the page that shows the tool in an iframe (course or account navigation)."""
+        query = urlencode({"as": persona, "locale": locale})
+        if course_id is None:
+            return f"/accounts/1/external_tools/kursadmin?{query}"
+        return f"/courses/{course_id}/external_tools/kursadmin?{query}"
+
+    @contextmanager
+    def serve(self, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+        """Run the platform on a real loopback port in a thread; yields its base URL."""
+        server = make_server(host, port, self.app, threaded=True)
+        self.base_url = f"http://{host}:{server.server_port}"
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield self.base_url
+        finally:
+            server.shutdown()
+            thread.join()
+
+
+def _page(title: str, body: str, lang: str = "en") -> str:
+    return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+            '<style>body{font-family:sans-serif;margin:0}header{background:#2d3b45;color:#fff;padding:.5rem 1rem}'
+            'iframe{border:0;width:100%;height:85vh}</style></head>'
+            f"<body>{body}</body></html>")
+
+
+def _autopost(action: str, fields: dict[str, str], label: str) -> str:
+    inputs = "".join(f'<input type="hidden" name="{escape(k)}" value="{escape(v)}">' for k, v in fields.items())
+    return _page(label, f'<form method="post" action="{escape(action)}">{inputs}'
+                        f'<noscript><button type="submit">{escape(label)}</button></noscript></form>'
+                        "<script>document.forms[0].submit()</script>")
+
+
+def _make_app(platform: SandboxPlatform) -> Flask:
+    app = Flask("sandbox_lti_platform")
+
+    @app.get("/")
+    def index() -> str:
+        links = "".join(
+            f'<li><a href="{escape(platform.frame_page_path(p, None if p == "admin" else 101))}">{escape(p)}</a></li>'
+            for p in PERSONAS
+        )
+        return _page("Sandbox Canvas", f"<header><h1>Sandbox Canvas</h1></header><main><ul>{links}</ul></main>")
+
+    @app.get("/api/lti/security/jwks")
+    def jwks() -> dict[str, Any]:
+        return {"keys": [platform.key.jwk()]}
+
+    def _frame(persona: str, course_id: int | None, placement: str) -> str:
+        if persona not in PERSONAS:
+            abort(404)
+        locale = request.args.get("locale", "en")
+        method = request.args.get("method", "post")
+        params = platform.start_launch(persona, course_id, locale, placement)
+        src = f"/launch_frame?{urlencode({**params, 'method': method})}"
+        title = f"Course {course_id}" if course_id is not None else "Account"
+        return _page(title, f"<header><h1>{escape(title)} — {escape(PERSONAS[persona].name)}</h1></header>"
+                            f'<main><iframe title="Kursadministration" src="{escape(src)}" '
+                            'allow="clipboard-write"></iframe></main>')
+
+    @app.get("/courses/<int:course_id>/external_tools/kursadmin")
+    def course_tool(course_id: int) -> str:
+        return _frame(request.args.get("as", "teacher"), course_id, "course_navigation")
+
+    @app.get("/accounts/<int:account_id>/external_tools/kursadmin")
+    def account_tool(account_id: int) -> str:
+        return _frame(request.args.get("as", "admin"), None, "account_navigation")
+
+    @app.get("/launch_frame")
+    def launch_frame() -> Response | str:
+        params = {k: v for k, v in request.args.items() if k != "method"}
+        if request.args.get("method") == "get":
+            return redirect(f"{platform.tool_login_url}?{urlencode(params)}")
+        return _autopost(platform.tool_login_url, params, "Launch")
+
+    @app.route("/api/lti/authorize_redirect", methods=["GET", "POST"])
+    def authorize() -> tuple[str, int] | str:
+        try:
+            redirect_uri, token = platform.authorize(dict(request.values.items()))
+        except ValueError as err:
+            return _page("Error", f"<p>{escape(str(err))}</p>"), 400
+        return _autopost(redirect_uri, {"id_token": token, "state": request.values.get("state", "")}, "Continue")
+
+    return app

@@ -1,0 +1,38 @@
+"""The tool's web side: LTI endpoints, teacher and admin views; `init_app` wires them into the Flask app."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app.lti.tool_config import KursadminToolConf
+from app.web import admin_views, course_views, errors, lti_views, security
+from app.web.i18n import current_language, translate
+from app.web.settings import web_settings
+
+
+def init_app(flask_app: Flask) -> None:
+    """Register blueprints, CSRF, cookie policy, security headers and ProxyFix (only when configured)."""
+    if "kursadmin.web" in flask_app.extensions:
+        return
+    config = flask_app.config["KURSADMIN"]
+    if not flask_app.config.get("SECRET_KEY"):
+        raise RuntimeError("secret_key is not configured: the LTI tool needs it to sign its session cookie")
+    web = web_settings(config.extra)
+    flask_app.extensions["kursadmin.web"] = web
+    flask_app.extensions["kursadmin.lti_conf"] = KursadminToolConf(config, flask_app.extensions["kursadmin.engine"])
+    # The tool lives in Canvas's iframe, a third-party context: only Secure, SameSite=None, partitioned
+    # (CHIPS) cookies reach it there.
+    flask_app.config.update(SESSION_COOKIE_SECURE=True, SESSION_COOKIE_SAMESITE="None",
+                            SESSION_COOKIE_PARTITIONED=True, SESSION_COOKIE_HTTPONLY=True)
+    if web.proxy_fix:
+        flask_app.wsgi_app = ProxyFix(flask_app.wsgi_app, x_for=web.proxy_fix, x_proto=web.proxy_fix,  # type: ignore[method-assign]
+                                      x_host=web.proxy_fix, x_port=web.proxy_fix)
+    csrf = CSRFProtect(flask_app)
+    csrf.exempt(lti_views.bp)  # the platform's form posts carry a signed id_token instead
+    for bp in (lti_views.bp, course_views.bp, admin_views.bp):
+        flask_app.register_blueprint(bp)
+    flask_app.jinja_env.globals.update(_=translate, current_language=current_language)
+    security.install(flask_app)
+    errors.install(flask_app)

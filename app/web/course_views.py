@@ -1,0 +1,129 @@
+"""Teacher views: the course's offerings, early access, and co-reading search, link and unlink."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
+from sqlalchemy.orm import Session
+
+from app.lti.roles import may_change_course
+from app.store.course_settings import get_settings, link_offering, set_early_access, unlink_offering
+from app.store.db import write_session
+from app.store.lti_tables import LtiLaunchRow
+from app.store.tables import OfferingRow
+from app.web.course_data import course_offerings, default_purge_date, search_offerings, sync_status
+from app.web.current import current_launch, engine
+from app.web.forms import EarlyAccessForm, OfferingForm
+from app.web.i18n import translate
+
+bp = Blueprint("course", __name__, url_prefix="/course")
+
+
+def _teacher_launch(launch_id: str) -> LtiLaunchRow:
+    row = current_launch(launch_id)
+    if row.placement != "course" or row.canvas_course_id is None:
+        abort(403, description="error_no_course")
+    if not may_change_course(row.roles):
+        abort(403, description="refused")
+    return row
+
+
+def _by(row: LtiLaunchRow) -> str:
+    return f"lti:{row.canvas_user_id or row.subject}"
+
+
+def _touched_key(launch_id: str) -> str:
+    return f"touched:{launch_id}"
+
+
+def _remember_touched(launch_id: str, offering_uid: str) -> None:
+    # An unlinked offering leaves the course, but its students' removal is still to be watched.
+    touched = session.get(_touched_key(launch_id), [])
+    if offering_uid not in touched:
+        session[_touched_key(launch_id)] = [*touched, offering_uid][-20:]
+
+
+def _render(row: LtiLaunchRow, early_form: EarlyAccessForm | None = None, status_code: int = 200,
+            message: str | None = None) -> tuple[str, int]:
+    course_id = row.canvas_course_id
+    assert course_id is not None
+    query = request.args.get("q", "").strip()
+    with Session(engine()) as db:
+        lines = course_offerings(db, row.institution_id, course_id, row.locale)
+        settings = get_settings(db, row.institution_id, course_id)
+        results = search_offerings(db, row.institution_id, query, row.locale) if query else []
+        watched = sorted({line.uid for line in lines} | set(session.get(_touched_key(row.launch_id), [])))
+        status = sync_status(db, row.institution_id, watched)
+    suggested = default_purge_date(lines)
+    if early_form is None:
+        purge = settings.purge_date if settings and settings.purge_date else suggested
+        early_form = EarlyAccessForm(formdata=None, enabled=bool(settings and settings.early_access), purge_date=purge)
+    in_course = {line.uid for line in lines}
+    html = render_template(
+        "course.html", launch=row, lines=lines, settings=settings, suggested=suggested, early_form=early_form,
+        query=query, results=results, in_course=in_course, status=status, offering_form=OfferingForm(),
+        saved=request.args.get("saved") == "1", message=message,
+    )
+    return html, status_code
+
+
+def _back(launch_id: str) -> Response:
+    return redirect(url_for("course.overview", launch_id=launch_id, saved=1, q=request.args.get("q") or None), code=303)
+
+
+@bp.get("/<launch_id>")
+def overview(launch_id: str) -> tuple[str, int]:
+    """The course page."""
+    return _render(_teacher_launch(launch_id))
+
+
+@bp.post("/<launch_id>/early-access")
+def early_access(launch_id: str) -> Response | tuple[str, int]:
+    """Turn early access on or off for the launch's course, with the purge date given or suggested."""
+    row = _teacher_launch(launch_id)
+    form = EarlyAccessForm()
+    if not form.validate():
+        errors = "; ".join(f"{translate('purge_date')}: {e}" for e in form.purge_date.errors)
+        return _render(row, early_form=form, status_code=400, message=translate("error_form", errors=errors))
+    course_id = row.canvas_course_id
+    assert course_id is not None
+    with write_session(engine()) as db:
+        purge = form.purge_date.data
+        if form.enabled.data and purge is None:
+            purge = default_purge_date(course_offerings(db, row.institution_id, course_id, row.locale))
+        set_early_access(db, row.institution_id, course_id, bool(form.enabled.data), purge, _by(row))
+    return _back(launch_id)
+
+
+def _offering_form(row: LtiLaunchRow) -> str:
+    form = OfferingForm()
+    if not form.validate():
+        abort(400, description="error_form")
+    uid = form.offering_uid.data
+    with Session(engine()) as db:
+        if db.get(OfferingRow, (row.institution_id, uid)) is None:
+            abort(404, description="error_unknown_offering")
+    return uid
+
+
+@bp.post("/<launch_id>/link")
+def link(launch_id: str) -> Response:
+    """Link an offering into the launch's course (co-reading)."""
+    row = _teacher_launch(launch_id)
+    uid = _offering_form(row)
+    assert row.canvas_course_id is not None
+    with write_session(engine()) as db:
+        link_offering(db, row.institution_id, row.canvas_course_id, uid, _by(row))
+    _remember_touched(launch_id, uid)
+    return _back(launch_id)
+
+
+@bp.post("/<launch_id>/unlink")
+def unlink(launch_id: str) -> Response:
+    """Unlink an offering from the launch's course."""
+    row = _teacher_launch(launch_id)
+    uid = _offering_form(row)
+    assert row.canvas_course_id is not None
+    with write_session(engine()) as db:
+        unlink_offering(db, row.institution_id, row.canvas_course_id, uid)
+    _remember_touched(launch_id, uid)
+    return _back(launch_id)

@@ -1,0 +1,29 @@
+"""Error pages in the user's language, saying what went wrong and what to do."""
+
+from __future__ import annotations
+
+from flask import Flask, g, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.web.i18n import MESSAGES
+
+
+def _http_error(err: HTTPException) -> tuple[str, int]:
+    key = err.description if isinstance(err.description, str) else None
+    launch = getattr(g, "launch", None)
+    if key in ("refused", "refused_admin") and launch is not None:
+        return render_template("refused.html", roles=launch.roles, admin=key == "refused_admin"), err.code or 403
+    if key in MESSAGES:
+        return render_template("error.html", reason_key=key), err.code or 400
+    return render_template("error.html", reason=f"{err.code} {err.name}"), err.code or 500
+
+
+def _csrf_error(err: CSRFError) -> tuple[str, int]:
+    return render_template("error.html", reason_key="error_csrf"), 400
+
+
+def install(flask_app: Flask) -> None:
+    """Register the error handlers."""
+    flask_app.register_error_handler(CSRFError, _csrf_error)
+    flask_app.register_error_handler(HTTPException, _http_error)

@@ -1,0 +1,20 @@
+"""Flask-WTF forms of the teacher views; none carries a course id: the course is always the launch's."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, HiddenField
+from wtforms.validators import DataRequired, Length, Optional
+
+
+class EarlyAccessForm(FlaskForm):
+    """Early access on/off and its purge date."""
+
+    enabled = BooleanField()
+    purge_date = DateField(validators=[Optional()])
+
+
+class OfferingForm(FlaskForm):
+    """Link or unlink one offering (by uid)."""
+
+    offering_uid = HiddenField(validators=[DataRequired(), Length(max=64)])

@@ -1,0 +1,113 @@
+"""The tool's Swedish and English texts, chosen by the launch's locale."""
+
+from __future__ import annotations
+
+from flask import g, request
+
+LANGUAGES = ("sv", "en")
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "app_name": {"sv": "Kursadministration", "en": "Course administration"},
+    "skip_to_main": {"sv": "Hoppa till huvudinnehållet", "en": "Skip to main content"},
+    "course_heading": {"sv": "Kurstillfällen i den här kursen", "en": "Course offerings in this course"},
+    "course_intro": {"sv": "Här styr du tidig åtkomst och samläsning för Canvaskursen {course}.",
+                     "en": "Here you control early access and co-reading for Canvas course {course}."},
+    "no_offerings": {"sv": "Inga kurstillfällen är kopplade till kursen ännu.",
+                     "en": "No course offerings are connected to this course yet."},
+    "col_code": {"sv": "Kod", "en": "Code"},
+    "col_name": {"sv": "Namn", "en": "Name"},
+    "col_term": {"sv": "Termin", "en": "Term"},
+    "col_start": {"sv": "Startdatum", "en": "Start date"},
+    "col_admitted": {"sv": "Antagna", "en": "Admitted"},
+    "col_registered": {"sv": "Registrerade", "en": "Registered"},
+    "col_in_canvas": {"sv": "I Canvas", "en": "In Canvas"},
+    "col_how": {"sv": "Koppling", "en": "Connection"},
+    "col_action": {"sv": "Åtgärd", "en": "Action"},
+    "how_own": {"sv": "Egen sektion", "en": "Own section"},
+    "how_linked": {"sv": "Samläsning", "en": "Co-reading"},
+    "early_heading": {"sv": "Tidig åtkomst", "en": "Early access"},
+    "early_help": {"sv": "Med tidig åtkomst får antagna studenter tillgång till kursen innan de registrerats. "
+                         "Vid gallringsdatumet tas antagna men oregistrerade studenter bort.",
+                   "en": "With early access, admitted students get into the course before they register. "
+                         "On the purge date, admitted but unregistered students are removed."},
+    "early_enabled": {"sv": "Tidig åtkomst på", "en": "Early access on"},
+    "early_state_on": {"sv": "Tidig åtkomst är på. Gallringsdatum: {date}.",
+                       "en": "Early access is on. Purge date: {date}."},
+    "early_state_off": {"sv": "Tidig åtkomst är av.", "en": "Early access is off."},
+    "purge_date": {"sv": "Gallringsdatum (ÅÅÅÅ-MM-DD)", "en": "Purge date (YYYY-MM-DD)"},
+    "purge_default": {"sv": "Förslag: {date} (tidigaste startdatum + 14 dagar).",
+                      "en": "Suggested: {date} (earliest start date + 14 days)."},
+    "save": {"sv": "Spara", "en": "Save"},
+    "coread_heading": {"sv": "Samläsning", "en": "Co-reading"},
+    "search_label": {"sv": "Sök kurstillfälle (kod, namn eller termin)", "en": "Search offerings (code, name or term)"},
+    "search_button": {"sv": "Sök", "en": "Search"},
+    "search_results": {"sv": "Sökresultat för \u201d{q}\u201d", "en": "Search results for \u201c{q}\u201d"},
+    "search_none": {"sv": "Inga kurstillfällen matchade.", "en": "No offerings matched."},
+    "link": {"sv": "Koppla", "en": "Link"},
+    "link_named": {"sv": "Koppla {name}", "en": "Link {name}"},
+    "unlink_named": {"sv": "Koppla bort {name}", "en": "Unlink {name}"},
+    "unlink": {"sv": "Koppla bort", "en": "Unlink"},
+    "already_linked": {"sv": "Redan i kursen", "en": "Already in the course"},
+    "status_heading": {"sv": "Status i Canvas", "en": "Status in Canvas"},
+    "status_pending": {"sv": "Väntar… {n} ändringar är ännu inte gjorda i Canvas.",
+                       "en": "Pending… {n} changes are not yet made in Canvas."},
+    "status_failed": {"sv": "{n} ändringar misslyckades; administratören är informerad.",
+                      "en": "{n} changes failed; the administrator has been told."},
+    "status_done": {"sv": "Canvas är uppdaterat.", "en": "Canvas is up to date."},
+    "check_again": {"sv": "Kontrollera igen", "en": "Check again"},
+    "saved": {"sv": "Ändringen är sparad.", "en": "Your change is saved."},
+    "refused_heading": {"sv": "Du kan inte ändra inställningarna", "en": "You cannot change these settings"},
+    "refused_body": {"sv": "Bara lärare (inte enbart lärarassistent) eller administratörer får ändra "
+                           "tidig åtkomst och samläsning.",
+                     "en": "Only teachers (not teaching assistants only) or administrators may change "
+                           "early access and co-reading."},
+    "refused_admin_body": {"sv": "Administrationsvyn kräver rollen administratör i Canvas.",
+                           "en": "The admin view needs the Administrator role in Canvas."},
+    "roles_received": {"sv": "Roller som Canvas skickade:", "en": "Roles Canvas sent:"},
+    "no_roles": {"sv": "(inga)", "en": "(none)"},
+    "error_heading": {"sv": "Verktyget kunde inte öppnas", "en": "The tool could not be opened"},
+    "error_reopen": {"sv": "Öppna verktyget igen från kursmenyn i Canvas.",
+                     "en": "Open the tool again from the course menu in Canvas."},
+    "error_no_course": {"sv": "Starten saknar Canvas kurs-id (custom-fältet canvas_course_id).",
+                        "en": "The launch has no Canvas course id (custom field canvas_course_id)."},
+    "error_session": {"sv": "Sidan hör till en annan eller utgången start av verktyget.",
+                      "en": "This page belongs to another or an expired launch of the tool."},
+    "error_csrf": {"sv": "Formuläret saknade en giltig säkerhetstoken; ladda om sidan och försök igen.",
+                   "en": "The form had no valid security token; reload the page and try again."},
+    "error_form": {"sv": "Kontrollera fälten: {errors}", "en": "Please check the fields: {errors}"},
+    "error_unknown_offering": {"sv": "Kurstillfället finns inte.", "en": "That course offering does not exist."},
+    "admin_heading": {"sv": "Adapterns tillstånd", "en": "Adapter status"},
+    "admin_institution": {"sv": "Lärosäte {id}", "en": "Institution {id}"},
+    "admin_feed": {"sv": "Flödesposition", "en": "Feed position"},
+    "admin_feed_none": {"sv": "Flödet har inte lästs ännu.", "en": "The feed has not been read yet."},
+    "admin_feed_at": {"sv": "Sida {page}, senaste post {entry}, {at}", "en": "Page {page}, last entry {entry}, {at}"},
+    "admin_inbox": {"sv": "Händelser i inkorgen", "en": "Events in the inbox"},
+    "admin_outcome": {"sv": "Utfall", "en": "Outcome"},
+    "admin_count": {"sv": "Antal", "en": "Count"},
+    "admin_jobs": {"sv": "Jobb", "en": "Jobs"},
+    "admin_pending": {"sv": "Väntande", "en": "Pending"},
+    "admin_dead": {"sv": "Misslyckade (döda)", "en": "Failed (dead letters)"},
+    "admin_rejected": {"sv": "Avvisade poster", "en": "Rejected entries"},
+    "admin_rejected_none": {"sv": "Inga avvisade poster.", "en": "No rejected entries."},
+    "admin_entry": {"sv": "Post", "en": "Entry"},
+    "admin_reason": {"sv": "Orsak", "en": "Reason"},
+    "admin_when": {"sv": "Tid", "en": "When"},
+    "admin_dead_keys": {"sv": "Misslyckade jobb", "en": "Failed jobs"},
+    "admin_key": {"sv": "Nyckel", "en": "Key"},
+    "admin_error": {"sv": "Fel", "en": "Error"},
+    "signed_in_as": {"sv": "Inloggad som {name}", "en": "Signed in as {name}"},
+}
+
+
+def current_language() -> str:
+    """The language of this request: the launch's, else the browser's best match, else English."""
+    lang = getattr(g, "lang", None)
+    if lang in LANGUAGES:
+        return lang
+    return request.accept_languages.best_match(LANGUAGES) or "en"
+
+
+def translate(key: str, **values: object) -> str:
+    """The message in the current language, with {placeholders} filled in."""
+    text = MESSAGES[key][current_language()]
+    return text.format(**values) if values else text

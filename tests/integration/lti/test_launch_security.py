@@ -1,0 +1,150 @@
+"""Each way a launch must be refused, refused — and nothing stored for it."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.sandbox.lti.personas import PERSONAS
+from app.sandbox.lti.platform import SandboxPlatform
+from app.sandbox.lti.tokens import SigningKey
+from app.store.lti_tables import LtiLaunchRow
+from app.store.tables import CourseSettingsRow
+from tests.integration.lti.harness import LaunchDriver, csrf_token, make_config, make_tool, tool_client
+
+
+def _launches(tool: Flask) -> int:
+    with Session(tool.extensions["kursadmin.engine"]) as db:
+        return db.scalar(select(func.count()).select_from(LtiLaunchRow)) or 0
+
+
+def _crafted(driver: LaunchDriver, **overrides: object):
+    """Log in honestly, then post a token built with `overrides` (claims, or key=/now=)."""
+    auth = driver.login("teacher", 101)
+    token = driver.platform.id_token("teacher", 101, auth["nonce"], **overrides)
+    return driver.post_launch(token, auth["state"])
+
+
+def _assert_rejected(resp, tool: Flask, words: str) -> None:
+    assert resp.status_code == 401
+    assert words in resp.get_data(as_text=True)
+    assert _launches(tool) == 0
+
+
+def test_forged_signature_is_rejected(driver: LaunchDriver, tool: Flask) -> None:
+    forger = SigningKey(kid=driver.platform.key.kid)  # same kid, different key
+    _assert_rejected(_crafted(driver, key=forger), tool, "Signature verification failed")
+
+
+def test_wrong_issuer_is_rejected(driver: LaunchDriver, tool: Flask) -> None:
+    _assert_rejected(_crafted(driver, iss="https://evil.example"), tool, "Registration not found")
+
+
+def test_wrong_audience_is_rejected(driver: LaunchDriver, tool: Flask) -> None:
+    _assert_rejected(_crafted(driver, aud="99999"), tool, "Registration not found")
+
+
+def test_audience_list_naming_us_first_is_accepted(driver: LaunchDriver) -> None:
+    assert _crafted(driver, aud=[driver.platform.client_id, "other"]).status_code == 303
+
+
+def test_unknown_deployment_is_rejected(platform: SandboxPlatform, engine, database_url: str) -> None:
+    tool = make_tool(make_config(platform, database_url, deployment_ids=("1:the-only-one",)))
+    driver = LaunchDriver(platform, tool_client(tool))
+    _assert_rejected(driver.launch(), tool, "Unable to find deployment")
+
+
+def test_listed_deployment_is_accepted(platform: SandboxPlatform, engine, database_url: str) -> None:
+    tool = make_tool(make_config(platform, database_url, deployment_ids=(platform.deployment_id,)))
+    assert LaunchDriver(platform, tool_client(tool)).launch().status_code == 303
+
+
+def test_expired_token_is_rejected(driver: LaunchDriver, tool: Flask) -> None:
+    _assert_rejected(_crafted(driver, now=time.time() - 400), tool, "expired")
+
+
+def test_token_just_past_expiry_is_accepted_within_the_leeway(driver: LaunchDriver) -> None:
+    assert _crafted(driver, now=time.time() - 320).status_code == 303  # exp 20 s ago
+
+
+def test_token_from_the_future_beyond_leeway_is_rejected(driver: LaunchDriver, tool: Flask) -> None:
+    _assert_rejected(_crafted(driver, now=time.time() + 120), tool, "not yet valid")
+
+
+def test_token_slightly_from_the_future_is_accepted(driver: LaunchDriver) -> None:
+    assert _crafted(driver, now=time.time() + 20).status_code == 303
+
+
+def test_replayed_id_token_is_rejected(driver: LaunchDriver, tool: Flask) -> None:
+    auth = driver.login("teacher", 101)
+    _, token = driver.platform.authorize(auth)
+    assert driver.post_launch(token, auth["state"]).status_code == 303
+    again = driver.post_launch(token, auth["state"])
+    assert again.status_code == 401
+    assert "already used" in again.get_data(as_text=True)
+    assert _launches(tool) == 1
+
+
+def test_nonce_never_issued_is_rejected(driver: LaunchDriver, tool: Flask) -> None:
+    auth = driver.login("teacher", 101)
+    token = driver.platform.id_token("teacher", 101, "made-up-nonce")
+    _assert_rejected(driver.post_launch(token, auth["state"]), tool, "Nonce unknown")
+
+
+def test_missing_state_cookie_is_rejected(driver: LaunchDriver, tool: Flask) -> None:
+    auth = driver.login("teacher", 101)
+    _, token = driver.platform.authorize(auth)
+    other_browser = tool_client(tool)
+    _assert_rejected(other_browser.post("/lti/launch", data={"id_token": token, "state": auth["state"]}),
+                     tool, "State cookie missing")
+
+
+def test_target_link_uri_elsewhere_is_rejected(driver: LaunchDriver, tool: Flask) -> None:
+    claim = "https://purl.imsglobal.org/spec/lti/claim/target_link_uri"
+    _assert_rejected(_crafted(driver, **{claim: "https://evil.example/lti/launch"}), tool, "target_link_uri")
+
+
+@pytest.mark.parametrize("persona", ["student", "ta", "designer"])
+def test_non_teachers_get_a_refusal_listing_their_roles(driver: LaunchDriver, tool: Flask, persona: str) -> None:
+    resp = driver.launch(persona, 101)
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 403
+    assert "Only teachers (not teaching assistants only) or administrators" in html
+    for role in PERSONAS[persona].roles:
+        assert role in html
+    assert _launches(tool) == 0
+
+
+def test_teacher_cannot_open_the_admin_view(driver: LaunchDriver, tool: Flask) -> None:
+    resp = driver.launch("teacher", None, placement="account_navigation")
+    assert resp.status_code == 403
+    assert "needs the Administrator role" in resp.get_data(as_text=True)
+
+
+def test_post_without_csrf_token_is_refused(driver: LaunchDriver, tool: Flask) -> None:
+    path = driver.launch_page()
+    resp = driver.client.post(f"{path}/early-access", data={"enabled": "y"})
+    assert resp.status_code == 400
+    assert "security token" in resp.get_data(as_text=True)
+    with Session(tool.extensions["kursadmin.engine"]) as db:
+        assert db.scalars(select(CourseSettingsRow)).first() is None
+
+
+def test_post_aimed_at_another_course_is_refused(driver: LaunchDriver, tool: Flask) -> None:
+    # Another teacher's launch, for course 202, in another browser.
+    other = LaunchDriver(driver.platform, tool_client(tool))
+    other_path = other.launch_page("teacher", 202)
+    mine = driver.launch_page("teacher", 101)
+    token = csrf_token(driver.client.get(mine).get_data(as_text=True))
+    resp = driver.client.post(f"{other_path}/early-access", data={"enabled": "y", "csrf_token": token})
+    assert resp.status_code == 403
+    # A course id smuggled into the form of my own launch is ignored: the launch's course is used.
+    resp = driver.client.post(f"{mine}/early-access",
+                              data={"enabled": "y", "csrf_token": token, "canvas_course_id": "202"})
+    assert resp.status_code == 303
+    with Session(tool.extensions["kursadmin.engine"]) as db:
+        assert [r.canvas_course_id for r in db.scalars(select(CourseSettingsRow))] == [101]
