@@ -1,8 +1,14 @@
 """Carry out one plan operation in Canvas and say what is there now; the caller records it in its ledger.
 
-Every handler is safe to repeat: objects are looked up by SIS id before they are created, "already in
-use" counts as found, and Canvas upserts enrollments. Known Canvas ids skip the look-ups; when one turns
-out stale (404) the handler falls back to the SIS id once.
+Every handler is safe to repeat, and so is every request a retry may send twice:
+- term, sub-account, user, course and section creates carry a SIS id, so a create that had landed
+  answers "already in use" the second time and the object is looked up instead;
+- an enrollment POST is upserted by Canvas on (user, type, role, section);
+- the "Kurs"/"Program" child has no SIS id and a conversation is never idempotent: both are sent with
+  repeatable=False, and after an uncertain failure the children (or the sent box) are read first;
+- PUT and DELETE are idempotent; a repeated delete's 404 means "already gone".
+Known Canvas ids skip the look-ups; when one turns out stale (404) the handler falls back to the SIS id
+once.
 """
 
 from __future__ import annotations

@@ -26,9 +26,18 @@ def find_or_create_term(client: CanvasClient, sis_term_id: str) -> int:
             {"enrollment_term[name]": sis_term_id, "enrollment_term[sis_term_id]": sis_term_id},
         )
     except CanvasConflict:
-        # Another worker made it between our look-up and our create.
-        found = get_term(client, sis_term_id)
+        # Another worker made it between our look-up and our create, or this Canvas predates the
+        # single-term endpoint (GET …/terms/:id): then the list, searched by name, still finds it.
+        found = get_term(client, sis_term_id) or _listed_term(client, sis_term_id)
         if found is None:
             raise
         return int(found["id"])
     return int(created["id"])
+
+
+def _listed_term(client: CanvasClient, sis_term_id: str) -> dict | None:
+    listed = client.get(
+        f"/api/v1/accounts/{client.root_account}/terms", {"term_name": sis_term_id, "per_page": 100}
+    )
+    # The list is wrapped: {"enrollment_terms": [...]} (terms_api_controller.rb #index).
+    return next((t for t in listed.get("enrollment_terms", []) if t.get("sis_term_id") == sis_term_id), None)

@@ -302,3 +302,25 @@ def test_message_goes_to_each_teacher_and_is_not_sent_twice_after_a_lost_answer(
     assert canvas.sent[0].query["type[]"] == ["TeacherEnrollment"]
     sent = form_of(canvas.sent[1])
     assert sent["recipients[]"] == ["8", "9"] and sent["group_conversation"] == "false"
+
+
+def test_term_is_found_in_the_list_when_canvas_has_no_single_term_endpoint(canvas, client):
+    term_path = f"/api/v1/accounts/self/terms/{in_path('sis_term_id', 'HT2024')}"
+    canvas.on("GET", COURSE_PATH, not_found())
+    canvas.on("GET", term_path, not_found())
+    canvas.on("POST", "/api/v1/accounts/self/terms", sis_taken("sis_source_id", "HT2024"))
+    canvas.on("GET", "/api/v1/accounts/self/terms", canvas_json(200, {"enrollment_terms": [
+        {"id": 3, "name": "HT2024 old", "sis_term_id": None},
+        {"id": 4, "name": "HT2024", "sis_term_id": "HT2024"},
+    ]}))
+    canvas.on("GET", f"/api/v1/accounts/{in_path('sis_account_id', 'ORG')}", canvas_json(200, {"id": 12}))
+    canvas.on("POST", "/api/v1/accounts/12/courses", canvas_json(200, {
+        "id": 900, "name": "Algebra", "course_code": "MA101 12345", "workflow_state": "unpublished",
+        "enrollment_term_id": 4, "account_id": 12, "start_at": "2024-09-02T00:00:00Z",
+        "end_at": "2025-01-19T23:59:59Z"}))
+    canvas.on("GET", SECTION_PATH, canvas_json(200, {"id": 31, "course_id": 900}))
+
+    result = execute(course_op(), client)
+
+    assert result.canvas_term_id == 4
+    assert form_of(next(s for s in canvas.sent if s.path == "/api/v1/accounts/12/courses"))["course[term_id]"] == "4"
