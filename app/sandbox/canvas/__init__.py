@@ -9,7 +9,8 @@ Python API (no HTTP needed)::
                         headers={"Authorization": "Bearer secret"})      # in-process
     server = canvas.serve(); server.url; server.stop()                   # real HTTP on 127.0.0.1
 
-Seeding: create_sub_account, create_term, create_user, create_admin_user (no SIS id), create_course,
+Seeding: create_sub_account, create_term, create_user, create_admin_user (no SIS id), delete_user,
+create_course,
 create_section, create_role, enroll, set_enrollment_state, delete_course, conclude_course,
 delete_section, crosslist, uncrosslist, send_message. All return Canvas ids.
 

@@ -34,9 +34,9 @@ def sortable_name_for(name: str) -> str:
 
 
 def _pseudonym_error(attribute: str, message: str, error_type: str) -> ApiError:
-    # users_controller renders user, pseudonym, observee and pairing_code error hashes together.
+    # UsersController#create_user renders every model's errors together; recaptcha is null for API calls.
     return ApiError(400, {"errors": {"user": {}, "pseudonym": model_errors(attribute, message, error_type),
-                                     "observee": {}, "pairing_code": {}}})
+                                     "observee": {}, "pairing_code": {}, "recaptcha": None}})
 
 
 def login_conflict(state: CanvasState, account_id: int, unique_id: str | None, sis_user_id: str | None,
@@ -59,15 +59,16 @@ def login_conflict(state: CanvasState, account_id: int, unique_id: str | None, s
 
 
 def create_user(state: CanvasState, root_account_id: int, new: NewUser) -> tuple[User, Pseudonym]:
-    """Create a user with one login, or revive a deleted SIS login when enable_sis_reactivation is set."""
+    """Create a user with one login, or revive a deleted SIS login when enable_sis_reactivation is set.
+
+    A revived login and its user then take the request's unique_id and names, as create_user assigns
+    the parameters to the found records before validating them.
+    """
     if new.sis_user_id and new.enable_sis_reactivation:
         for login in state.pseudonyms.values():
             if (login.account_id == root_account_id and login.sis_user_id == new.sis_user_id
                     and login.workflow_state == "deleted"):
-                login.workflow_state = "active"
-                user = state.users[login.user_id]
-                user.workflow_state = "registered"
-                return user, login
+                return _revive(state, login, new)
     conflict = login_conflict(state, root_account_id, new.unique_id, new.sis_user_id)
     if conflict:
         raise _pseudonym_error(*conflict)
@@ -80,6 +81,23 @@ def create_user(state: CanvasState, root_account_id: int, new: NewUser) -> tuple
                       unique_id=new.unique_id, sis_user_id=new.sis_user_id or None, created_at=now)
     state.users[user.id] = user
     state.pseudonyms[login.id] = login
+    return user, login
+
+
+def _revive(state: CanvasState, login: Pseudonym, new: NewUser) -> tuple[User, Pseudonym]:
+    conflict = login_conflict(state, login.account_id, new.unique_id, None, exclude_id=login.id)
+    if conflict:
+        raise _pseudonym_error(*conflict)
+    login.workflow_state = "active"
+    login.unique_id = new.unique_id
+    user = state.users[login.user_id]
+    user.workflow_state = "registered"
+    if new.name:
+        user.name = new.name
+        user.short_name = new.short_name or new.name
+        user.sortable_name = new.sortable_name or sortable_name_for(new.name)
+    if new.email:
+        user.email = new.email
     return user, login
 
 
@@ -97,7 +115,14 @@ def update_login(state: CanvasState, login: Pseudonym, unique_id: str | None, si
 
 
 def delete_user_login(state: CanvasState, login: Pseudonym) -> None:
-    """Pseudonym#destroy: soft delete, the SIS id stays reserved."""
+    """Pseudonym#destroy: soft delete; the SIS id stays reserved (verify_unique_sis_user_id sees it)."""
     login.workflow_state = "deleted"
-    if not state.active_pseudonyms(login.user_id):
-        state.users[login.user_id].workflow_state = "deleted"
+
+
+def remove_user(state: CanvasState, user: User, root_account_id: int) -> None:
+    """An admin removing a user from the root account: all its logins there are soft-deleted."""
+    for login in state.pseudonyms.values():
+        if login.user_id == user.id and login.account_id == root_account_id:
+            login.workflow_state = "deleted"
+    if not state.active_pseudonyms(user.id):
+        user.workflow_state = "deleted"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.sandbox.canvas.errors import ApiError, not_found
+from app.sandbox.canvas.errors import ApiError, not_found, record_invalid
 from app.sandbox.canvas.lookup import find_account, find_user
 from app.sandbox.canvas.ops_users import NewUser, create_user, delete_user_login, update_login
 from app.sandbox.canvas.pagination import paginate
@@ -11,6 +11,8 @@ from app.sandbox.canvas.router import ApiRequest, ApiResponse, Router, ok
 from app.sandbox.canvas.serializers import login_json, user_json
 from app.sandbox.canvas.state import CanvasState, User
 
+UPDATABLE_LOGIN_FIELDS = ("unique_id", "password", "sis_user_id", "authentication_provider_id", "integration_id",
+                          "workflow_state", "declared_user_type")
 # SearchTermHelper::SearchTermTooShortError (MIN_SEARCH_TERM_LENGTH = 2).
 SEARCH_TERM_TOO_SHORT = {"errors": [{"field": "search_term", "code": "invalid",
                                      "message": "2 or more characters is required"}]}
@@ -33,7 +35,8 @@ def _create(request: ApiRequest) -> ApiResponse:
         enable_sis_reactivation=to_bool(request.params.get("enable_sis_reactivation", False)),
     )
     user, _ = create_user(state, state.root_of(account.id), new)
-    return ok(user_json(state, user))
+    # create_user renders user_json with includes %w[locale].
+    return ok({**user_json(state, user), "locale": None})
 
 
 def _within(state: CanvasState, account_id: int, ancestor_id: int) -> bool:
@@ -76,7 +79,8 @@ def _account_users(request: ApiRequest) -> ApiResponse:
 
 def _show(request: ApiRequest) -> ApiResponse:
     user = find_user(request.state, request.arg("id"), request.current_user_id)
-    return ok(user_json(request.state, user, include_email=True))
+    # UsersController#api_show_includes: locale, avatar_url, permissions, email, effective_locale.
+    return ok({**user_json(request.state, user, include_email=True), "locale": None, "effective_locale": "en"})
 
 
 def _update(request: ApiRequest) -> ApiResponse:
@@ -107,12 +111,17 @@ def _account_logins(request: ApiRequest) -> ApiResponse:
 
 
 def _update_login(request: ApiRequest) -> ApiResponse:
+    # PseudonymsController#update: Pseudonym.active.find(params[:id]), with params[:login] as the fields.
     state = request.state
-    root_id = state.root_of(find_account(state, request.arg("account_id")).id)
-    login = state.pseudonyms.get(int(request.arg("id"))) if request.arg("id").isdigit() else None
-    if login is None or login.account_id != root_id or login.workflow_state != "active":
+    find_account(state, request.arg("account_id"))
+    raw_id = request.arg("id")
+    login = state.pseudonyms.get(int(raw_id)) if raw_id.isdigit() else None
+    if login is None or login.workflow_state != "active":
         raise not_found()
     fields = section(request.params, "login")
+    if not any(key in fields for key in UPDATABLE_LOGIN_FIELDS):
+        # "you have to at least attempt something recognized" → render json: nil, status: :bad_request
+        raise ApiError(400, None)
     unique_id = text(fields.get("unique_id")) if "unique_id" in fields else None
     sis_user_id = text(fields.get("sis_user_id")) if "sis_user_id" in fields else None
     update_login(state, login, unique_id, sis_user_id)
@@ -122,9 +131,12 @@ def _update_login(request: ApiRequest) -> ApiResponse:
 def _delete_login(request: ApiRequest) -> ApiResponse:
     state = request.state
     user = find_user(state, request.arg("user_id"), request.current_user_id)
-    login = next((p for p in state.active_pseudonyms(user.id) if str(p.id) == request.arg("id")), None)
+    logins = state.active_pseudonyms(user.id)
+    login = next((p for p in logins if str(p.id) == request.arg("id")), None)
     if login is None:
         raise not_found()
+    if len(logins) < 2:
+        raise record_invalid("base", "Users must have at least one login")
     delete_user_login(state, login)
     return ok(login_json(login))
 

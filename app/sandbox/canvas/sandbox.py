@@ -34,7 +34,7 @@ from app.sandbox.canvas.ops_courses import (
     uncrosslist_section,
 )
 from app.sandbox.canvas.ops_enrollments import NewEnrollment, enroll_user, resolve_role
-from app.sandbox.canvas.ops_users import NewUser, create_user
+from app.sandbox.canvas.ops_users import NewUser, create_user, remove_user
 from app.sandbox.canvas.router import Router
 from app.sandbox.canvas.routes_accounts import create_sub_account
 from app.sandbox.canvas.routes_conversations import send_message
@@ -143,6 +143,11 @@ class CanvasSandbox:
         if token:
             self.add_token(token, user_id)
         return user_id
+
+    def delete_user(self, user_id: int) -> None:
+        """Remove a user from the root account by hand: its logins are deleted, their SIS ids stay taken."""
+        with self.state.lock:
+            remove_user(self.state, self.state.users[user_id], ROOT_ACCOUNT_ID)
 
     def create_course(self, name: str, sis_course_id: str | None = None, *, account_id: int = ROOT_ACCOUNT_ID,
                       term_id: int | None = None, course_code: str | None = None, published: bool = False) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 
+from app.sandbox.canvas import CanvasSandbox
 from tests.integration.sandbox.canvas.canvas_calls import create_user
 
 
@@ -26,6 +27,7 @@ def test_duplicate_sis_id_gives_canvas_error_body(api: httpx.Client) -> None:
                                        "message": 'SIS ID "S1" is already in use'}]},
         "observee": {},
         "pairing_code": {},
+        "recaptcha": None,
     }}
 
 
@@ -72,14 +74,31 @@ def test_account_logins_list_every_active_login(api: httpx.Client) -> None:
     assert {login["unique_id"] for login in logins} == {"admin", "a@example.se"}
 
 
-def test_deleted_login_keeps_sis_id_until_reactivated(api: httpx.Client) -> None:
+def test_last_login_cannot_be_deleted(api: httpx.Client) -> None:
     user = create_user(api, "a@example.se", "S1")
     login = api.get(f"/api/v1/users/{user['id']}/logins").json()[0]
-    assert api.delete(f"/api/v1/users/{user['id']}/logins/{login['id']}").status_code == 200
+    response = api.delete(f"/api/v1/users/{user['id']}/logins/{login['id']}")
+    message = "Users must have at least one login"
+    assert (response.status_code, response.json()) == (
+        400, {"errors": {"base": [{"attribute": "base", "type": message, "message": message}]}})
+
+
+def test_login_update_needs_a_recognised_field(api: httpx.Client) -> None:
+    user = create_user(api, "a@example.se", "S1")
+    login = api.get(f"/api/v1/users/{user['id']}/logins").json()[0]
+    response = api.put(f"/api/v1/accounts/1/logins/{login['id']}", data={"login[colour]": "blue"})
+    assert (response.status_code, response.json()) == (400, None)
+
+
+def test_removed_user_keeps_sis_id_until_reactivated(api: httpx.Client, sandbox: CanvasSandbox) -> None:
+    user = create_user(api, "a@example.se", "S1")
+    sandbox.delete_user(user["id"])
+    assert api.get("/api/v1/users/sis_user_id:S1").status_code == 404
     again = {"pseudonym[unique_id]": "new@example.se", "pseudonym[sis_user_id]": "S1"}
     assert api.post("/api/v1/accounts/1/users", data=again).status_code == 400
-    revived = api.post("/api/v1/accounts/1/users", data={**again, "enable_sis_reactivation": "true"})
-    assert revived.json()["id"] == user["id"]
+    revived = api.post("/api/v1/accounts/1/users",
+                       data={**again, "user[name]": "Renamed Person", "enable_sis_reactivation": "true"}).json()
+    assert (revived["id"], revived["login_id"], revived["name"]) == (user["id"], "new@example.se", "Renamed Person")
 
 
 def test_search_term_finds_users_and_rejects_short_terms(api: httpx.Client) -> None:
