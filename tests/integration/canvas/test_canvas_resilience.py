@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
+from app.canvas.client import CanvasClient
 from app.canvas.executor import execute
 from app.canvas.known import KnownIds
-from app.core.plan import Unenroll
-from app.sandbox.canvas import FaultConfig, ThrottleConfig
+from app.core.plan import Enroll, EnsureUser, Unenroll, UserSpec
+from app.sandbox.canvas import DEFAULT_TOKEN, ROOT_ACCOUNT_ID, FaultConfig, ThrottleConfig
 from tests.integration.canvas.plan_examples import OFFERING, STUDENT, enroll, ensure_course, ensure_user
 
 # Expensive requests: 30 units each against a bucket that drains 10 a second, so a burst must wait.
@@ -72,3 +75,25 @@ def test_failures_and_lost_answers_leave_the_same_canvas_as_a_clean_run(make_can
 
     assert faulty.injected_errors > 0 and faulty.injected_timeouts > 0
     assert snapshot(faulty) == snapshot(clean)
+
+
+
+def test_workers_in_threads_share_one_client_over_real_http(make_canvas):
+    sandbox, _ = make_canvas()
+    server = sandbox.serve()
+    try:
+        with CanvasClient(server.url, DEFAULT_TOKEN, root_account=ROOT_ACCOUNT_ID) as client:
+            course = execute(ensure_course(), client)
+
+            def onboard(n: int) -> None:
+                uid = f"student-{n}"
+                execute(EnsureUser(UserSpec(uid, f"Student {n}", f"login{n}", None), True, True, True), client)
+                execute(Enroll(uid, enroll().enrollment), client)
+
+            with ThreadPoolExecutor(max_workers=4) as pool:
+                list(pool.map(onboard, range(12)))
+    finally:
+        server.stop()
+
+    active = [e for e in sandbox.enrollments(course.canvas_course_id) if e.workflow_state == "active"]
+    assert len({e.user_id for e in active}) == len(active) == 12
