@@ -1,8 +1,9 @@
 """Canvas pagination: `page`/`per_page` with a Link header (lib/api.rb Api.paginate, build_links).
 
 Numbered pages give current/next/prev/first/last links. Enrollment lists use bookmarks instead
-(EnrollmentsApiController#index → BookmarkedCollection): opaque `page=bookmark:...` values, a
-`page=first` first link and no last link, so clients must follow the links rather than count pages.
+(EnrollmentsApiController#index → BookmarkedCollection): opaque `page=bookmark:...` values
+(base64 of a JSON sort key), a `page=first` first link, and a last link only on the final page
+(pointing at that page), so clients must follow the links rather than count pages.
 """
 
 from __future__ import annotations
@@ -94,9 +95,11 @@ def paginate_bookmarked(request: ApiRequest, items: Sequence[T],
         ordered = [item for item in ordered if key(item) > after]
     chunk = ordered[:size]
     more = len(ordered) > size
+    current = current if after is not None else "first"
     links = {
-        "current": current if after is not None else "first",
+        "current": current,
         "next": _encode_bookmark(key(chunk[-1])) if more and chunk else None,
         "first": "first",
+        "last": None if more else current,
     }
     return chunk, {"Link": _links(request, size, links)}

@@ -19,7 +19,8 @@ MISSING_USER_ID = "Can't create an enrollment without a user. Include enrollment
 # included); a user's list is active and invited only (course_index_enrollments, user_index_enrollments).
 ADMIN_DEFAULT_EXCLUDED = ("rejected", "completed", "deleted")
 USER_DEFAULT_STATES = ("active", "invited")
-# enrollment_states_for_state_param: synthetic states of a user's enrollments.
+# enrollment_states_for_state_param: synthetic states, honoured only when callers ask about themselves;
+# for anyone else state[] is matched against workflow_state as given (enrollment_index_conditions).
 SYNTHETIC_STATES = {
     "current_and_invited": ("active", "invited"),
     "current_and_future": ("active", "invited", "creation_pending"),
@@ -73,14 +74,15 @@ def _sort_key(state: CanvasState) -> Any:
     return lambda e: [e.type, state.users[e.user_id].sortable_name.lower(), e.id]
 
 
-def _filter(request: ApiRequest, enrollments: list[Enrollment], user_scope: bool) -> list[Enrollment]:
+def _filter(request: ApiRequest, enrollments: list[Enrollment], user_scope: bool,
+            own: bool = False) -> list[Enrollment]:
     state = request.state
     params = request.params
     states = as_list(params.get("state"))
     if states:
         wanted: set[str] = set()
         for name in states:
-            wanted.update(SYNTHETIC_STATES.get(name, (name,)) if user_scope else (name,))
+            wanted.update(SYNTHETIC_STATES.get(name, (name,)) if own else (name,))
         enrollments = [e for e in enrollments if e.workflow_state in wanted]
     elif user_scope:
         enrollments = [e for e in enrollments if e.workflow_state in USER_DEFAULT_STATES]
@@ -125,12 +127,12 @@ def _course_index(request: ApiRequest) -> ApiResponse:
     state = request.state
     course = find_course(state, request.arg("course_id"))
     enrollments = [e for e in _live(state) if e.course_id == course.id]
-    user_scope = False
+    user_scope = own = False
     if request.params.get("user_id") is not None:
         user = find_user(state, request.params["user_id"], request.current_user_id)
         enrollments = [e for e in enrollments if e.user_id == user.id]
-        user_scope = True
-    return _respond(request, _filter(request, enrollments, user_scope))
+        user_scope, own = True, user.id == request.current_user_id
+    return _respond(request, _filter(request, enrollments, user_scope, own))
 
 
 def _section_index(request: ApiRequest) -> ApiResponse:
@@ -144,7 +146,7 @@ def _user_index(request: ApiRequest) -> ApiResponse:
     state = request.state
     user = find_user(state, request.arg("user_id"), request.current_user_id)
     enrollments = [e for e in _live(state) if e.user_id == user.id]
-    return _respond(request, _filter(request, enrollments, True))
+    return _respond(request, _filter(request, enrollments, True, user.id == request.current_user_id))
 
 
 def _course_enrollment(request: ApiRequest) -> Enrollment:

@@ -129,6 +129,15 @@ def test_state_filters_and_defaults(api: httpx.Client) -> None:
     user_url = "/api/v1/users/sis_user_id:S2/enrollments"
     assert _states(api, user_url) == []
     assert _states(api, user_url, **{"state[]": ["inactive"]}) == ["inactive"]
+    # Synthetic states only mean something when callers ask about themselves.
+    assert _states(api, "/api/v1/users/sis_user_id:S0/enrollments", **{"state[]": ["current_and_invited"]}) == []
+
+
+def test_synthetic_states_for_own_enrollments(api: httpx.Client, sandbox: CanvasSandbox) -> None:
+    course = create_course(api, "C1")
+    enroll(api, str(course["id"]), str(sandbox.admin_user_id), state="invited")
+    states = _states(api, "/api/v1/users/self/enrollments", **{"state[]": ["current_and_invited"]})
+    assert states == ["invited"]
 
 
 def test_type_role_user_and_sis_section_filters(api: httpx.Client) -> None:

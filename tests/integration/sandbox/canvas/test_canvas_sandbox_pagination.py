@@ -67,3 +67,6 @@ def test_enrollments_use_opaque_bookmarks(api: httpx.Client, sandbox: CanvasSand
     assert "last" not in first
     assert first["first"].endswith("page=first&per_page=40")
     assert "page=bookmark:" in first["next"]
+    final = _links(responses[-1])
+    assert "next" not in final
+    assert final["last"] == final["current"]
