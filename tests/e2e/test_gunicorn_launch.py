@@ -56,7 +56,8 @@ def test_launch_across_two_gunicorn_workers(tmp_path: Path) -> None:
             for done in range(1, MAX_LAUNCHES + 1):
                 _launch(client, platform, tool)
                 pids = _pids_by_step(log)
-                crossed = sum(1 for login, launch in zip(pids["login"], pids["launch"], strict=False) if login != launch)
+                steps = zip(pids["login"], pids["launch"], strict=False)
+                crossed = sum(1 for login, launch in steps if login != launch)
                 if crossed >= 2 and done >= 6:
                     break
     assert crossed >= 2, f"no launch had its login and launch on different workers: {pids}"
