@@ -73,12 +73,15 @@ def find_course(state: CanvasState, raw: Any, include_deleted: bool = False) -> 
     if parsed is None:
         raise not_found()
     column, value = parsed
-    courses = [c for c in state.courses.values() if include_deleted or c.workflow_state != "deleted"]
     if column == "id":
-        return _pick(courses, lambda c: c.id == value)
-    if column == "sis_course_id":
-        return _pick(courses, lambda c: c.sis_course_id == value)
-    raise not_found()
+        course = state.courses.get(int(value))
+    elif column == "sis_course_id":
+        course = next((c for c in state.courses.values() if c.sis_course_id == value), None)
+    else:
+        course = None
+    if course is None or (course.workflow_state == "deleted" and not include_deleted):
+        raise not_found()
+    return course
 
 
 def find_section(state: CanvasState, raw: Any, course_id: int | None = None) -> Section:
@@ -87,14 +90,17 @@ def find_section(state: CanvasState, raw: Any, course_id: int | None = None) -> 
     if parsed is None:
         raise not_found()
     column, value = parsed
-    sections = [s for s in state.sections.values() if s.workflow_state == "active"
-                and state.courses[s.course_id].workflow_state != "deleted"
-                and (course_id is None or s.course_id == course_id)]
     if column == "id":
-        return _pick(sections, lambda s: s.id == value)
-    if column == "sis_section_id":
-        return _pick(sections, lambda s: s.sis_section_id == value)
-    raise not_found()
+        section = state.sections.get(int(value))
+    elif column == "sis_section_id":
+        section = next((s for s in state.sections.values() if s.sis_section_id == value), None)
+    else:
+        section = None
+    if (section is None or section.workflow_state != "active"
+            or state.courses[section.course_id].workflow_state == "deleted"
+            or (course_id is not None and section.course_id != course_id)):
+        raise not_found()
+    return section
 
 
 def find_user(state: CanvasState, raw: Any, current_user_id: int | None = None) -> User:
@@ -105,17 +111,22 @@ def find_user(state: CanvasState, raw: Any, current_user_id: int | None = None) 
     if parsed is None:
         raise not_found()
     column, value = parsed
-    users = [u for u in state.users.values() if u.workflow_state != "deleted"]
+    roots = [a.id for a in state.accounts.values() if a.root_account_id is None]
     if column == "id":
-        return _pick(users, lambda u: u.id == value)
-    logins = [p for p in state.pseudonyms.values() if p.workflow_state == "active"]
-    if column == "sis_user_id":
-        login = _pick(logins, lambda p: p.sis_user_id == value)
+        user = state.users.get(int(value))
+    elif column == "sis_user_id":
+        found = [state.login_with_sis_id(root, str(value)) for root in roots]
+        login = next((p for p in found if p is not None and p.workflow_state == "active"), None)
+        user = state.users[login.user_id] if login else None
     elif column == "sis_login_id":
-        login = _pick(logins, lambda p: p.unique_id.lower() == str(value).lower())
+        logins = [p for root in roots for p in state.logins_with_unique_id(root, str(value))]
+        login = next((p for p in logins if p.workflow_state == "active"), None)
+        user = state.users[login.user_id] if login else None
     else:
+        user = None
+    if user is None or user.workflow_state == "deleted":
         raise not_found()
-    return _pick(users, lambda u: u.id == login.user_id)
+    return user
 
 
 def find_role(state: CanvasState, raw: Any) -> Role:

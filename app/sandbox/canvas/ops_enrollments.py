@@ -63,8 +63,8 @@ def enroll_user(state: CanvasState, course: Course, new: NewEnrollment) -> Enrol
     section = new.section or default_section(state, course)
     wanted = _initial_state(course, new.type, new.enrollment_state)
     now = state.timestamp()
-    existing = next((e for e in sorted(state.enrollments.values(), key=lambda e: e.id)
-                     if e.course_id == course.id and e.user_id == new.user.id and e.type == new.type
+    existing = next((e for e in state.enrollments_of(new.user.id)
+                     if e.course_id == course.id and e.type == new.type
                      and e.role_id == new.role.id and e.associated_user_id is None
                      and e.course_section_id == section.id), None)
     if existing is not None:
@@ -83,7 +83,7 @@ def enroll_user(state: CanvasState, course: Course, new: NewEnrollment) -> Enrol
         start_at=new.start_at, end_at=new.end_at,
         limit_privileges_to_course_section=new.limit_privileges_to_course_section,
     )
-    state.enrollments[enrollment.id] = enrollment
+    state.add_enrollment(enrollment)
     return enrollment
 
 

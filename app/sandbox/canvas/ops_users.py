@@ -46,15 +46,14 @@ def login_conflict(state: CanvasState, account_id: int, unique_id: str | None, s
         if not unique_id.strip() or len(unique_id) > MAX_UNIQUE_ID_LENGTH:
             kind = "too_short" if not unique_id.strip() else "too_long"
             return "unique_id", kind, kind
-        for login in state.pseudonyms.values():
-            if (login.id != exclude_id and login.account_id == account_id and login.workflow_state == "active"
-                    and login.unique_id.lower() == unique_id.lower()):
-                return "unique_id", UNIQUE_ID_TAKEN, "taken"
+        if any(login.id != exclude_id and login.workflow_state == "active"
+               for login in state.logins_with_unique_id(account_id, unique_id)):
+            return "unique_id", UNIQUE_ID_TAKEN, "taken"
     if sis_user_id:
         # Deleted logins keep their SIS id reserved: the check has no workflow_state condition.
-        for login in state.pseudonyms.values():
-            if login.id != exclude_id and login.account_id == account_id and login.sis_user_id == sis_user_id:
-                return "sis_user_id", f'SIS ID "{sis_user_id}" is already in use', "taken"
+        holder = state.login_with_sis_id(account_id, sis_user_id)
+        if holder is not None and holder.id != exclude_id:
+            return "sis_user_id", f'SIS ID "{sis_user_id}" is already in use', "taken"
     return None
 
 
@@ -65,10 +64,9 @@ def create_user(state: CanvasState, root_account_id: int, new: NewUser) -> tuple
     the parameters to the found records before validating them.
     """
     if new.sis_user_id and new.enable_sis_reactivation:
-        for login in state.pseudonyms.values():
-            if (login.account_id == root_account_id and login.sis_user_id == new.sis_user_id
-                    and login.workflow_state == "deleted"):
-                return _revive(state, login, new)
+        login = state.login_with_sis_id(root_account_id, new.sis_user_id)
+        if login is not None and login.workflow_state == "deleted":
+            return _revive(state, login, new)
     conflict = login_conflict(state, root_account_id, new.unique_id, new.sis_user_id)
     if conflict:
         raise _pseudonym_error(*conflict)
@@ -80,7 +78,7 @@ def create_user(state: CanvasState, root_account_id: int, new: NewUser) -> tuple
     login = Pseudonym(id=state.next_id("pseudonyms"), user_id=user.id, account_id=root_account_id,
                       unique_id=new.unique_id, sis_user_id=new.sis_user_id or None, created_at=now)
     state.users[user.id] = user
-    state.pseudonyms[login.id] = login
+    state.add_login(login)
     return user, login
 
 
@@ -89,7 +87,7 @@ def _revive(state: CanvasState, login: Pseudonym, new: NewUser) -> tuple[User, P
     if conflict:
         raise _pseudonym_error(*conflict)
     login.workflow_state = "active"
-    login.unique_id = new.unique_id
+    state.set_login_ids(login, new.unique_id, login.sis_user_id)
     user = state.users[login.user_id]
     user.workflow_state = "registered"
     if new.name:
@@ -108,10 +106,8 @@ def update_login(state: CanvasState, login: Pseudonym, unique_id: str | None, si
     if conflict:
         attribute, message, error_type = conflict
         raise ApiError(400, {"errors": model_errors(attribute, message, error_type)})
-    if unique_id is not None:
-        login.unique_id = unique_id
-    if sis_user_id is not None:
-        login.sis_user_id = new_sis
+    state.set_login_ids(login, login.unique_id if unique_id is None else unique_id,
+                        login.sis_user_id if sis_user_id is None else new_sis)
 
 
 def delete_user_login(state: CanvasState, login: Pseudonym) -> None:
@@ -121,8 +117,8 @@ def delete_user_login(state: CanvasState, login: Pseudonym) -> None:
 
 def remove_user(state: CanvasState, user: User, root_account_id: int) -> None:
     """An admin removing a user from the root account: all its logins there are soft-deleted."""
-    for login in state.pseudonyms.values():
-        if login.user_id == user.id and login.account_id == root_account_id:
+    for login in state.active_pseudonyms(user.id):
+        if login.account_id == root_account_id:
             login.workflow_state = "deleted"
     if not state.active_pseudonyms(user.id):
         user.workflow_state = "deleted"

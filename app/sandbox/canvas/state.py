@@ -192,6 +192,11 @@ class CanvasState:
         self.conversations: dict[int, Conversation] = {}
         self._next_ids: dict[str, int] = {}
         self._message_ids = 0
+        # Indexes for the lookups every request makes; records only change through the methods below.
+        self._logins_by_user: dict[int, list[Pseudonym]] = {}
+        self._login_by_sis: dict[tuple[int, str], Pseudonym] = {}
+        self._logins_by_unique_id: dict[tuple[int, str], list[Pseudonym]] = {}
+        self._enrollments_by_user: dict[int, list[Enrollment]] = {}
         root = Account(id=self.next_id("accounts"), name="Site Admin Root", parent_account_id=None,
                        root_account_id=None)
         self.accounts[root.id] = root
@@ -228,10 +233,46 @@ class CanvasState:
         """The id of a root account's default term."""
         return min(t.id for t in self.terms.values() if t.root_account_id == root_account_id)
 
+    def add_login(self, login: Pseudonym) -> None:
+        """Store a new login and index it."""
+        self.pseudonyms[login.id] = login
+        self._logins_by_user.setdefault(login.user_id, []).append(login)
+        self._index_login(login)
+
+    def set_login_ids(self, login: Pseudonym, unique_id: str, sis_user_id: str | None) -> None:
+        """Change a login's unique_id and SIS id, keeping the indexes right."""
+        if login.sis_user_id and self._login_by_sis.get((login.account_id, login.sis_user_id)) is login:
+            del self._login_by_sis[(login.account_id, login.sis_user_id)]
+        self._logins_by_unique_id[(login.account_id, login.unique_id.lower())].remove(login)
+        login.unique_id = unique_id
+        login.sis_user_id = sis_user_id
+        self._index_login(login)
+
+    def _index_login(self, login: Pseudonym) -> None:
+        if login.sis_user_id:
+            self._login_by_sis[(login.account_id, login.sis_user_id)] = login
+        self._logins_by_unique_id.setdefault((login.account_id, login.unique_id.lower()), []).append(login)
+
+    def login_with_sis_id(self, account_id: int, sis_user_id: str) -> Pseudonym | None:
+        """The login of a root account holding an SIS user id, in any workflow state."""
+        return self._login_by_sis.get((account_id, sis_user_id))
+
+    def logins_with_unique_id(self, account_id: int, unique_id: str) -> list[Pseudonym]:
+        """Logins of a root account with this unique_id, compared case-insensitively, any state."""
+        return list(self._logins_by_unique_id.get((account_id, unique_id.lower()), []))
+
+    def add_enrollment(self, enrollment: Enrollment) -> None:
+        """Store a new enrollment and index it by user."""
+        self.enrollments[enrollment.id] = enrollment
+        self._enrollments_by_user.setdefault(enrollment.user_id, []).append(enrollment)
+
+    def enrollments_of(self, user_id: int) -> list[Enrollment]:
+        """A user's enrollments in every state, oldest first."""
+        return list(self._enrollments_by_user.get(user_id, []))
+
     def active_pseudonyms(self, user_id: int) -> list[Pseudonym]:
         """A user's active logins, oldest first."""
-        return sorted((p for p in self.pseudonyms.values() if p.user_id == user_id and p.workflow_state == "active"),
-                      key=lambda p: p.id)
+        return [p for p in self._logins_by_user.get(user_id, []) if p.workflow_state == "active"]
 
     def sis_pseudonym(self, user_id: int) -> Pseudonym | None:
         """The login whose sis_user_id Canvas shows for a user (the first active one with an SIS id)."""

@@ -66,6 +66,10 @@ def test_login_sis_id_can_be_changed_but_not_to_a_taken_one(api: httpx.Client) -
     changed = api.put(f"/api/v1/accounts/1/logins/{login['id']}", data={"login[sis_user_id]": "S3"})
     assert changed.json()["sis_user_id"] == "S3"
     assert api.get("/api/v1/users/sis_user_id:S3").json()["id"] == other["id"]
+    assert api.get("/api/v1/users/sis_user_id:S2").status_code == 404
+    freed = api.post("/api/v1/accounts/1/users", data={"pseudonym[unique_id]": "c@example.se",
+                                                       "pseudonym[sis_user_id]": "S2"})
+    assert freed.status_code == 200
 
 
 def test_account_logins_list_every_active_login(api: httpx.Client) -> None:
