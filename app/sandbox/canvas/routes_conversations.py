@@ -21,32 +21,35 @@ def _private_between(state: CanvasState, a: int, b: int) -> Conversation | None:
                  if c.private and sorted(c.participant_ids) == sorted({a, b})), None)
 
 
+def _deliver(state: CanvasState, sender_id: int, recipients: list[int], subject: str, body: str,
+             private: bool, now: str) -> Conversation:
+    # User#initiate_conversation: a private conversation between the same two users is reused.
+    participants = sorted({sender_id, *recipients})
+    conversation = _private_between(state, *participants) if private and len(participants) == 2 else None
+    if conversation is None:
+        conversation = Conversation(id=state.next_id("conversations"), subject=subject,
+                                    participant_ids=participants, messages=[], private=private)
+        state.conversations[conversation.id] = conversation
+    conversation.messages.append(Message(id=state.next_message_id(), author_id=sender_id, body=body, created_at=now))
+    return conversation
+
+
 def send_message(state: CanvasState, sender_id: int, recipient_ids: list[int], subject: str, body: str,
-                 force_new: bool = False, group: bool = False) -> list[Conversation]:
-    """Deliver a message: one private conversation per recipient unless `group` joins them in one."""
+                 force_new: bool = False, group: bool = False, bulk: bool = False) -> list[Conversation]:
+    """ConversationsController#create: private batches, forced-new batches, or one (group) conversation."""
     now = state.timestamp()
-    batches = [recipient_ids] if group or len(recipient_ids) == 1 else [[r] for r in recipient_ids]
-    touched = []
-    for batch in batches:
-        participants = sorted({sender_id, *batch})
-        private = len(participants) == 2
-        conversation = None if force_new or not private else _private_between(state, *participants)
-        if conversation is None:
-            conversation = Conversation(id=state.next_id("conversations"), subject=subject,
-                                        participant_ids=participants, messages=[], private=private)
-            state.conversations[conversation.id] = conversation
-        conversation.messages.append(Message(id=state.next_message_id(), author_id=sender_id, body=body,
-                                             created_at=now))
-        touched.append(conversation)
-    return touched
+    batch_private = not group and len(recipient_ids) > 1
+    batch_group = (group and bulk) or force_new
+    if batch_private or batch_group:
+        delivered = [_deliver(state, sender_id, [r], subject, body, not batch_group, now) for r in recipient_ids]
+        # Batch results come back newest first (visible_last_authored_at DESC, ..., id DESC).
+        return sorted(delivered, key=lambda c: c.id, reverse=True)
+    return [_deliver(state, sender_id, recipient_ids, subject, body, not group, now)]
 
 
 def _create(request: ApiRequest) -> ApiResponse:
     state = request.state
     params = request.params
-    body = text(params.get("body")) or ""
-    if not body.strip():
-        raise _invalid("body", "blank")
     refs = as_list(params.get("recipients"))
     if not refs:
         raise _invalid("recipients", "blank")
@@ -54,10 +57,17 @@ def _create(request: ApiRequest) -> ApiResponse:
         recipients = [find_user(state, ref).id for ref in refs]
     except ApiError:
         raise _invalid("recipients", "invalid") from None
+    body = text(params.get("body")) or ""
+    if not body.strip():
+        raise _invalid("body", "blank")
     conversations = send_message(state, request.current_user_id, list(dict.fromkeys(recipients)),
                                  text(params.get("subject")) or "", body,
                                  force_new=to_bool(params.get("force_new", False)),
-                                 group=to_bool(params.get("group_conversation", False)))
+                                 group=to_bool(params.get("group_conversation", False)),
+                                 bulk=to_bool(params.get("bulk_message", False)))
+    if text(params.get("mode")) == "async" and len(conversations) > 1:
+        # Async batches answer 202 with an empty list; here the batch has already run.
+        return ApiResponse(202, [])
     return ApiResponse(201, [conversation_json(state, c, request.current_user_id) for c in conversations])
 
 

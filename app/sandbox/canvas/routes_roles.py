@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.sandbox.canvas.errors import bad_request_message, not_found
+from app.sandbox.canvas.errors import bad_request_message, not_found, record_invalid
 from app.sandbox.canvas.lookup import find_account
 from app.sandbox.canvas.pagination import paginate
 from app.sandbox.canvas.params import as_list, text
@@ -15,9 +15,12 @@ BASE_ROLE_TYPES = ("AccountMembership", "StudentEnrollment", "TeacherEnrollment"
 
 
 def add_role(state: CanvasState, account_id: int, label: str, base_role_type: str) -> Role:
-    """RoleOverridesController#add_role: a custom role whose name is its label."""
+    """RoleOverridesController#add_role: a custom role whose name is its label, unique among active roles."""
+    if any(r.role == label and r.workflow_state == "active" for r in _visible(state, account_id)):
+        raise bad_request_message("role already exists")
     if base_role_type not in BASE_ROLE_TYPES:
-        raise bad_request_message("Invalid base_role_type")
+        # Role validates base_role_type's inclusion in its base types (a Rails inclusion error).
+        raise record_invalid("base_role_type", "is not included in the list", "inclusion")
     role = Role(id=state.next_id("roles"), account_id=account_id, role=label, label=label,
                 base_role_type=base_role_type, created_at=state.timestamp())
     state.roles[role.id] = role

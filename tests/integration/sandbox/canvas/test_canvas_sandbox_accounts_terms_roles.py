@@ -62,6 +62,10 @@ def test_built_in_roles_and_custom_roles(api: httpx.Client) -> None:
     created = api.post("/api/v1/accounts/1/roles", data={"label": "Antagen", "base_role_type": "StudentEnrollment"})
     assert (created.json()["label"], created.json()["is_account_role"]) == ("Antagen", False)
     assert api.get(f"/api/v1/accounts/1/roles/{created.json()['id']}").json()["role"] == "Antagen"
+    again = api.post("/api/v1/accounts/1/roles", data={"label": "Antagen", "base_role_type": "StudentEnrollment"})
+    assert (again.status_code, again.json()) == (400, {"message": "role already exists"})
+    unnamed = api.post("/api/v1/accounts/1/roles", data={"base_role_type": "StudentEnrollment"})
+    assert (unnamed.status_code, unnamed.json()) == (400, {"message": "missing required parameter 'role'"})
 
 
 def test_conversation_is_created_per_recipient(api: httpx.Client, sandbox: CanvasSandbox) -> None:
@@ -72,12 +76,24 @@ def test_conversation_is_created_per_recipient(api: httpx.Client, sandbox: Canva
                               "body": "Du är avstängd.", "force_new": "true"})
     assert response.status_code == 201
     conversations = response.json()
-    assert [c["audience"] for c in conversations] == [[a["id"]], [b["id"]]]
+    assert sorted(c["audience"][0] for c in conversations) == [a["id"], b["id"]]
+    assert not any(c["private"] for c in conversations)
     assert conversations[0]["subject"] == "Avstängning"
     assert len(sandbox.conversations()) == 2
     grouped = api.post("/api/v1/conversations", data={"recipients[]": [str(a["id"]), str(b["id"])], "body": "Hej",
                                                        "group_conversation": "true"}).json()
     assert sorted(grouped[0]["audience"]) == sorted([a["id"], b["id"]])
+
+
+def test_private_conversation_is_reused_unless_forced_new(api: httpx.Client) -> None:
+    a = create_user(api, "a@x.se", "S1")
+    first = api.post("/api/v1/conversations", data={"recipients[]": str(a["id"]), "body": "Ett"}).json()
+    second = api.post("/api/v1/conversations", data={"recipients[]": str(a["id"]), "body": "Två"}).json()
+    forced = api.post("/api/v1/conversations",
+                      data={"recipients[]": str(a["id"]), "body": "Tre", "force_new": "true"}).json()
+    assert first[0]["id"] == second[0]["id"]
+    assert second[0]["message_count"] == 2
+    assert forced[0]["id"] != first[0]["id"]
 
 
 def test_conversation_needs_a_body_and_known_recipients(api: httpx.Client) -> None:
