@@ -1,0 +1,120 @@
+"""A teacher launches the tool inside the sandbox platform's iframe in headless Chromium, on another site.
+
+The platform runs on http://127.0.0.1:P1 and the tool on http://localhost:P2: different sites, so the tool
+is a third-party iframe and its cookies must be `Secure; SameSite=None; Partitioned`. Chromium treats
+http://localhost as a secure context and accepts Secure cookies from it, so no TLS is needed for the test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from app.sandbox.lti.platform import SandboxPlatform
+from app.store.tables import CoReadingLinkRow, CourseSettingsRow, JobRow
+from tests.e2e.axe import axe_source, serious_violations
+from tests.e2e.servers import free_port, threaded_tool
+from tests.integration.lti.harness import make_config, make_tool, seed_course
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="headless Chromium not installed at /usr/bin/chromium"),
+]
+
+
+@pytest.fixture
+def sites(engine: Engine, database_url: str) -> Iterator[tuple[SandboxPlatform, Flask]]:
+    """The platform and the tool, each on its own loopback site."""
+    port = free_port()
+    tool_base = f"http://localhost:{port}"
+    platform = SandboxPlatform(tool_login_url=f"{tool_base}/lti/login", tool_launch_url=f"{tool_base}/lti/launch")
+    with platform.serve():
+        tool = make_tool(make_config(platform, database_url, frame_ancestors=(platform.base_url,)))
+        with threaded_tool(tool, "127.0.0.1", port):
+            yield platform, tool
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    """Headless Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM),
+                                      args=["--no-sandbox", "--disable-background-networking"])
+        yield chromium
+        chromium.close()
+
+
+def _tool_frame(page: Any) -> Any:
+    page.wait_for_function("() => document.querySelector('iframe') !== null")
+    frame = page.frame_locator("iframe[title='Kursadministration']")
+    frame.locator("h1").wait_for()
+    return next(f for f in page.frames if f.url.startswith("http://localhost"))
+
+
+def test_teacher_switches_early_access_on_and_links_an_offering(sites, browser) -> None:
+    platform, tool = sites
+    engine = tool.extensions["kursadmin.engine"]
+    ids = seed_course(engine)
+    axe = axe_source()
+    page = browser.new_page()
+    page.goto(platform.base_url + platform.frame_page_path("teacher", 101))
+    frame = _tool_frame(page)
+    assert frame.locator("h1").inner_text() == "Course offerings in this course"
+    assert serious_violations(frame, axe) == []
+
+    frame.get_by_label("Early access on").check()
+    frame.get_by_role("button", name="Save").click()
+    frame.get_by_text("Early access is on. Purge date: 2024-09-16.").wait_for()
+
+    frame.get_by_label("Search offerings (code, name or term)").fill("algor")
+    frame.get_by_label("Search offerings (code, name or term)").press("Enter")
+    frame.get_by_role("button", name="Link 50999").click()
+    frame.get_by_role("button", name="Unlink 50999").wait_for()
+    assert "Pending…" in frame.locator("#sync-status").inner_text()
+    assert serious_violations(frame, axe) == []
+
+    with Session(engine) as db:
+        settings = db.get(CourseSettingsRow, ("kth", 101))
+        assert settings is not None and settings.early_access
+        assert [r.offering_uid for r in db.scalars(select(CoReadingLinkRow))] == [ids["other"]]
+        pending = {(j.kind, j.uid) for j in db.scalars(select(JobRow)) if j.dirty_seq > j.done_seq}
+        assert {("offering", ids["other"]), ("student", "s-dd-0"), ("student", "s-da-2")} <= pending
+    page.close()
+
+
+def test_refusal_and_admin_pages_in_swedish_are_accessible(sites, browser) -> None:
+    platform, _ = sites
+    axe = axe_source()
+    page = browser.new_page()
+    page.goto(platform.base_url + platform.frame_page_path("student", 101, locale="sv-SE"))
+    frame = _tool_frame(page)
+    assert frame.locator("h1").inner_text() == "Du kan inte ändra inställningarna"
+    assert serious_violations(frame, axe) == []
+    page.goto(platform.base_url + platform.frame_page_path("admin", None, locale="sv-SE"))
+    frame = _tool_frame(page)
+    assert frame.locator("h1").inner_text() == "Adapterns tillstånd"
+    assert serious_violations(frame, axe) == []
+    page.close()
+
+
+def test_tool_refuses_to_be_framed_by_a_site_it_does_not_know(sites, browser) -> None:
+    platform, _ = sites
+    tool_page = platform.tool_login_url.replace("/lti/login", "/lti/jwks")
+    stranger = Flask("stranger")
+    stranger.add_url_rule("/", "index", lambda: f'<iframe title="tool" src="{tool_page}"></iframe>')
+    with threaded_tool(stranger, "127.0.0.2", free_port()) as stranger_url:
+        page = browser.new_page()
+        with page.expect_console_message(lambda m: "frame-ancestors" in m.text) as refused:
+            page.goto(stranger_url)
+        assert "violates the following Content Security Policy directive" in refused.value.text
+        page.close()
