@@ -74,7 +74,8 @@ def _create_sub_account(request: ApiRequest) -> ApiResponse:
     fields = section(request.params, "account")
     name = text(fields.get("name"))
     if not name:
-        raise record_invalid("name", "blank", "blank")
+        # account[name] is required (Create a new sub-account); Rails' presence error.
+        raise record_invalid("name", "can't be blank", "blank")
     account = create_sub_account(request.state, parent, name, text(fields.get("sis_account_id")) or None)
     return ok(account_json(account))
 

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from app.sandbox.canvas import CanvasSandbox, ThrottleConfig
+from app.sandbox.canvas import CanvasSandbox, FaultConfig, ThrottleConfig
 from app.sandbox.canvas.server import RunningServer
 
 
@@ -61,3 +61,16 @@ def test_stopped_server_refuses_connections() -> None:
     server.stop()
     with pytest.raises(httpx.ConnectError), _client(server) as api:
         api.get("/api/v1/accounts/1")
+
+
+def test_simulated_timeout_over_http_holds_the_answer_back() -> None:
+    sandbox = CanvasSandbox(tokens=["t"], faults=FaultConfig(timeout_rate=1.0, server_timeout_delay=0.5))
+    server = sandbox.serve()
+    new_user = {"pseudonym[unique_id]": "a@x.se", "pseudonym[sis_user_id]": "S1"}
+    try:
+        with httpx.Client(base_url=server.url, headers={"Authorization": "Bearer t"}, timeout=0.05) as api, \
+                pytest.raises(httpx.ReadTimeout):
+            api.post("/api/v1/accounts/1/users", data=new_user)
+        assert sandbox.user_by_sis_id("S1") is not None
+    finally:
+        server.stop()
