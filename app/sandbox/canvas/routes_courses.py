@@ -14,7 +14,7 @@ from app.sandbox.canvas.ops_courses import (
     set_course_sis_id,
 )
 from app.sandbox.canvas.pagination import paginate
-from app.sandbox.canvas.params import section, text, to_bool
+from app.sandbox.canvas.params import as_list, section, text, to_bool
 from app.sandbox.canvas.router import ApiRequest, ApiResponse, Router, ok
 from app.sandbox.canvas.serializers import course_json
 
@@ -86,13 +86,23 @@ def _destroy(request: ApiRequest) -> ApiResponse:
 
 
 def _account_courses(request: ApiRequest) -> ApiResponse:
+    """AccountsController#courses_api: courses of the account and its sub-accounts, filtered."""
     state = request.state
     account = find_account(state, request.arg("account_id"))
-    courses = sorted((c for c in state.courses.values()
-                      if c.workflow_state != "deleted"
-                      and (c.account_id == account.id or (account.root_account_id is None
-                           and c.root_account_id == account.id))), key=lambda c: c.id)
-    page, headers = paginate(request, courses)
+    params = request.params
+    # state[] takes Canvas's internal states; without it every course but the deleted ones is listed.
+    states = set(as_list(params.get("state"))) or {"created", "claimed", "available", "completed"}
+    courses = [c for c in state.courses.values()
+               if ("all" in states or c.workflow_state in states) and account.id in state.account_chain(c.account_id)]
+    term_ref = text(params.get("enrollment_term_id"))
+    if term_ref:
+        term_id = find_term(state, state.root_of(account.id), term_ref).id
+        courses = [c for c in courses if c.enrollment_term_id == term_id]
+    needle = (text(params.get("search_term")) or "").lower()
+    if needle:
+        courses = [c for c in courses if needle in c.name.lower() or needle in c.course_code.lower()
+                   or needle in (c.sis_course_id or "").lower()]
+    page, headers = paginate(request, sorted(courses, key=lambda c: c.id))
     return ApiResponse(200, [course_json(c) for c in page], headers)
 
 

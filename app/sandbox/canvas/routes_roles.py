@@ -28,11 +28,8 @@ def add_role(state: CanvasState, account_id: int, label: str, base_role_type: st
 
 
 def _visible(state: CanvasState, account_id: int) -> list[Role]:
-    chain: set[int] = set()
-    current: int | None = account_id
-    while current is not None:
-        chain.add(current)
-        current = state.accounts[current].parent_account_id
+    # Roles of the account and of the accounts above it.
+    chain = state.account_chain(account_id)
     return [r for r in state.roles.values() if r.account_id in chain]
 
 

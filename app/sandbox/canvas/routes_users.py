@@ -39,15 +39,6 @@ def _create(request: ApiRequest) -> ApiResponse:
     return ok({**user_json(state, user), "locale": None})
 
 
-def _within(state: CanvasState, account_id: int, ancestor_id: int) -> bool:
-    current: int | None = account_id
-    while current is not None:
-        if current == ancestor_id:
-            return True
-        current = state.accounts[current].parent_account_id
-    return False
-
-
 def _matches(state: CanvasState, user: User, term: str) -> bool:
     needle = term.lower()
     if needle in user.name.lower() or needle in (user.email or "").lower() or term == str(user.id):
@@ -67,7 +58,7 @@ def _account_users(request: ApiRequest) -> ApiResponse:
         ids = {p.user_id for p in state.pseudonyms.values() if p.account_id == root_id and p.workflow_state == "active"}
     else:
         # A sub-account's users are those enrolled in courses of it or its own sub-accounts.
-        course_ids = {c.id for c in state.courses.values() if _within(state, c.account_id, account.id)}
+        course_ids = {c.id for c in state.courses.values() if account.id in state.account_chain(c.account_id)}
         ids = {e.user_id for e in state.enrollments.values() if e.course_id in course_ids}
     users = [state.users[i] for i in ids if state.users[i].workflow_state != "deleted"]
     if term:

@@ -229,6 +229,15 @@ class CanvasState:
         account = self.accounts[account_id]
         return account.root_account_id or account.id
 
+    def account_chain(self, account_id: int) -> list[int]:
+        """An account and its ancestors up to the root account."""
+        chain: list[int] = []
+        current: int | None = account_id
+        while current is not None:
+            chain.append(current)
+            current = self.accounts[current].parent_account_id
+        return chain
+
     def default_term_id(self, root_account_id: int) -> int:
         """The id of a root account's default term."""
         return min(t.id for t in self.terms.values() if t.root_account_id == root_account_id)

@@ -95,3 +95,20 @@ def test_renaming_a_course_renames_its_default_section(api: httpx.Client) -> Non
     api.put(f"/api/v1/courses/{course['id']}", data={"course[name]": "New", "course[sis_course_id]": "KURS-2"})
     sections = api.get("/api/v1/courses/sis_course_id:KURS-2/sections").json()
     assert [s["name"] for s in sections] == ["New"]
+
+
+def test_account_course_list_includes_sub_accounts_and_filters(api: httpx.Client, sandbox: CanvasSandbox) -> None:
+    department = sandbox.create_sub_account("Institution", "ORG-1")
+    term = sandbox.create_term("HT2024", "HT2024")
+    in_department = sandbox.create_course("Algebra", "ALG", account_id=department, term_id=term)
+    at_root = sandbox.create_course("Biologi", "BIO")
+    deleted = sandbox.create_course("Gone", "GONE")
+    sandbox.delete_course(deleted)
+    everything = [c["id"] for c in api.get("/api/v1/accounts/1/courses").json()]
+    assert everything == [in_department, at_root]
+    assert [c["id"] for c in api.get(f"/api/v1/accounts/{department}/courses").json()] == [in_department]
+    by_term = api.get("/api/v1/accounts/1/courses", params={"enrollment_term_id": "sis_term_id:HT2024"}).json()
+    assert [c["id"] for c in by_term] == [in_department]
+    assert [c["id"] for c in api.get("/api/v1/accounts/1/courses", params={"search_term": "bio"}).json()] == [at_root]
+    with_deleted = api.get("/api/v1/accounts/1/courses", params={"state[]": "all"}).json()
+    assert deleted in [c["id"] for c in with_deleted]
