@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.lti.upsert import insert_for
 from app.store.db import write_session
-from app.store.lti_tables import LtiCacheRow, LtiNonceRow
+from app.store.lti_tables import LtiCacheRow, LtiLaunchRow, LtiNonceRow
 
 NONCE_LIFETIME = dt.timedelta(minutes=10)
 
@@ -70,11 +70,18 @@ class DbLaunchDataStorage(LaunchDataStorage[Any]):
 
 
 def issue_nonce(engine: Engine, nonce: str) -> None:
-    """Record a nonce sent to the platform in an OIDC login; drop nonces too old to be used."""
+    """Record a nonce sent to the platform in an OIDC login."""
+    with write_session(engine) as session:
+        session.add(LtiNonceRow(nonce=nonce, issued_at=utcnow()))
+
+
+def purge_expired(engine: Engine) -> None:
+    """Drop nonces too old to be used, expired cache entries and expired launches (each is indexed by time)."""
     now = utcnow()
     with write_session(engine) as session:
         session.execute(delete(LtiNonceRow).where(LtiNonceRow.issued_at < now - 2 * NONCE_LIFETIME))
-        session.add(LtiNonceRow(nonce=nonce, issued_at=now))
+        session.execute(delete(LtiCacheRow).where(LtiCacheRow.expires_at < now))
+        session.execute(delete(LtiLaunchRow).where(LtiLaunchRow.expires_at < now))
 
 
 def consume_nonce(engine: Engine, nonce: str) -> bool:

@@ -60,7 +60,7 @@ class LtiLaunchRow(Base):
     """A validated launch: who, with which roles, in which Canvas course; the only source of the course acted on."""
 
     __tablename__ = "lti_launch"
-    __table_args__ = (Index("ix_lti_launch_created", "created_at"),)
+    __table_args__ = (Index("ix_lti_launch_expires", "expires_at"),)
 
     launch_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     institution_id: Mapped[str] = mapped_column(String(32))
