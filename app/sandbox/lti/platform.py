@@ -56,6 +56,12 @@ class SandboxPlatform:
         """The OAuth2 token endpoint the tool would use for services (not served by the sandbox)."""
         return f"{self.base_url}/login/oauth2/token"
 
+    def registration(self) -> dict[str, object]:
+        """The `[[institution.lti]]` entry a tool needs for this platform (deployment listed)."""
+        return {"issuer": self.issuer, "client_id": self.client_id, "auth_login_url": self.auth_login_url,
+                "auth_token_url": self.auth_token_url, "key_set_url": self.key_set_url,
+                "deployment_ids": [self.deployment_id]}
+
     def start_launch(self, persona: str, course_id: int | None, locale: str = "en",
                      placement: str = "course_navigation", account_id: int = 1) -> dict[str, str]:
         """The login initiation parameters for a launch, remembering what to put in its id_token."""
