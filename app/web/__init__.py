@@ -6,6 +6,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app.lti.launch import LAUNCH_LIFETIME
 from app.lti.tool_config import KursadminToolConf
 from app.web import admin_views, course_views, errors, lti_views, security
 from app.web.i18n import current_language, translate
@@ -25,7 +26,8 @@ def init_app(flask_app: Flask) -> None:
     # The tool lives in Canvas's iframe, a third-party context: only Secure, SameSite=None, partitioned
     # (CHIPS) cookies reach it there.
     flask_app.config.update(SESSION_COOKIE_SECURE=True, SESSION_COOKIE_SAMESITE="None",
-                            SESSION_COOKIE_PARTITIONED=True, SESSION_COOKIE_HTTPONLY=True)
+                            SESSION_COOKIE_PARTITIONED=True, SESSION_COOKIE_HTTPONLY=True,
+                            WTF_CSRF_TIME_LIMIT=int(LAUNCH_LIFETIME.total_seconds()))
     if web.proxy_fix:
         flask_app.wsgi_app = ProxyFix(flask_app.wsgi_app, x_for=web.proxy_fix, x_proto=web.proxy_fix,  # type: ignore[method-assign]
                                       x_host=web.proxy_fix, x_port=web.proxy_fix)

@@ -26,10 +26,12 @@ def current_launch(launch_id: str) -> LtiLaunchRow:
     """The launch for this page, or a 403 when it is unknown, expired or made in another browser."""
     with Session(engine()) as db:
         row = db.get(LtiLaunchRow, launch_id)
-    if row is not None:
-        g.lang = row.locale
-    expires = row.expires_at if row is None or row.expires_at.tzinfo else row.expires_at.replace(tzinfo=dt.UTC)
-    if row is None or row.browser_key != session.get("browser_key") or expires <= dt.datetime.now(dt.UTC):
+    if row is None:
+        abort(403, description="error_session")
+    g.lang = row.locale
+    # SQLite hands back naive datetimes for timezone-aware columns; they were stored as UTC.
+    expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=dt.UTC)
+    if row.browser_key != session.get("browser_key") or expires <= dt.datetime.now(dt.UTC):
         abort(403, description="error_session")
     g.launch = row
     return row

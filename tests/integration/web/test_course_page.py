@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.store.db import write_session
+from app.store.lti_tables import LtiLaunchRow
 from app.store.tables import CoReadingLinkRow, CourseSettingsRow, JobRow, LedgerEnrollmentRow
 from tests.integration.lti.harness import LaunchDriver, csrf_token, seed_course
 
@@ -127,5 +128,15 @@ def test_another_browser_cannot_open_the_page(driver: LaunchDriver, tool: Flask)
     page = driver.launch_page()
     stranger = tool.test_client()
     resp = stranger.get(page, base_url="https://localhost")
+    assert resp.status_code == 403
+    assert "belongs to another or an expired launch" in resp.get_data(as_text=True)
+
+
+def test_unknown_or_expired_launch_ids_are_refused(driver: LaunchDriver, tool: Flask) -> None:
+    page = driver.launch_page()
+    assert driver.client.get("/course/no-such-launch").status_code == 403
+    with write_session(_engine(tool)) as db:
+        db.execute(update(LtiLaunchRow).values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)))
+    resp = driver.client.get(page)
     assert resp.status_code == 403
     assert "belongs to another or an expired launch" in resp.get_data(as_text=True)
