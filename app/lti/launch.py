@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 import uuid
 from typing import Any
 from urllib.parse import urlsplit
 
 import jwt
+import requests
 from pylti1p3.contrib.flask import FlaskMessageLaunch, FlaskRequest
 from pylti1p3.exception import LtiException
 from sqlalchemy import Engine
@@ -24,6 +26,16 @@ from app.store.lti_tables import LtiLaunchRow
 LEEWAY_SECONDS = 45
 LAUNCH_LIFETIME = dt.timedelta(hours=8)
 KEY_SET_CACHE_SECONDS = 300
+KEY_SET_TIMEOUT_SECONDS = 10
+
+
+class _TimeoutSession(requests.Session):
+    """PyLTI1p3 fetches the platform's JWKS with no timeout; a hung platform would hang the worker."""
+
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        """Send with a timeout unless one is given."""
+        kwargs.setdefault("timeout", KEY_SET_TIMEOUT_SECONDS)
+        return super().request(*args, **kwargs)
 
 
 class KursadminMessageLaunch(FlaskMessageLaunch):
@@ -32,10 +44,30 @@ class KursadminMessageLaunch(FlaskMessageLaunch):
 
     def __init__(self, request: FlaskRequest, tool_conf: KursadminToolConf, engine: Engine, launch_url: str) -> None:
         super().__init__(request, tool_conf, session_service=DbSessionService(request, engine),
-                         cookie_service=PartitionedCookieService(request))
+                         cookie_service=PartitionedCookieService(request), requests_session=_TimeoutSession())
         self._launch_url = launch_url
         self.set_launch_id(uuid.uuid4().hex)
         self.set_public_key_caching(DbLaunchDataStorage(engine), cache_lifetime=KEY_SET_CACHE_SECONDS)
+
+    def get_public_key(self) -> tuple[str, str]:
+        """The platform key named by the token's kid; an unknown kid refetches the key set once (key rotation)."""
+        try:
+            return super().get_public_key()
+        except LtiException as err:
+            if str(err) != "Unable to find public key" or self._registration is None:
+                raise
+        cache = self._public_key_cache_data_storage
+        self._public_key_cache_data_storage = None
+        self._registration.set_key_set(None)
+        try:
+            return super().get_public_key()
+        finally:
+            self._public_key_cache_data_storage = cache
+            key_set, url = self._registration.get_key_set(), self._registration.get_key_set_url()
+            if cache is not None and key_set and url:
+                # The same cache key PyLTI1p3's fetch_public_key reads.
+                cache.set_value("key-set-url-" + hashlib.md5(url.encode()).hexdigest(), key_set,  # noqa: S324
+                                KEY_SET_CACHE_SECONDS)
 
     def validate(self) -> KursadminMessageLaunch:
         """Check every part of the launch; the nonce is consumed only once the signature is known good."""

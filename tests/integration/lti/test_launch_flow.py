@@ -6,6 +6,7 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.sandbox.lti.tokens import SigningKey
 from app.store.lti_tables import LtiDeploymentRow, LtiLaunchRow, LtiNonceRow
 from tests.integration.lti.harness import LaunchDriver
 
@@ -72,3 +73,13 @@ def test_admin_launch_from_account_navigation_lands_on_admin_view(driver: Launch
     path = driver.launch_page("admin", None, placement="account_navigation")
     assert path.startswith("/admin/")
     assert "Adapter status" in driver.client.get(path).get_data(as_text=True)
+
+
+def test_platform_key_rotation_is_picked_up_despite_the_cached_key_set(driver: LaunchDriver) -> None:
+    assert driver.launch().status_code == 303  # caches the platform's key set
+    old = driver.platform.key
+    driver.platform.key = SigningKey()
+    try:
+        assert driver.launch().status_code == 303
+    finally:
+        driver.platform.key = old

@@ -40,6 +40,10 @@ def test_forged_signature_is_rejected(driver: LaunchDriver, tool: Flask) -> None
     _assert_rejected(_crafted(driver, key=forger), tool, "Signature verification failed")
 
 
+def test_token_signed_with_an_unpublished_key_is_rejected(driver: LaunchDriver, tool: Flask) -> None:
+    _assert_rejected(_crafted(driver, key=SigningKey()), tool, "Unable to find public key")
+
+
 def test_wrong_issuer_is_rejected(driver: LaunchDriver, tool: Flask) -> None:
     _assert_rejected(_crafted(driver, iss="https://evil.example"), tool, "Registration not found")
 
