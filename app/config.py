@@ -73,6 +73,7 @@ class InstitutionConfig(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$")
     ladok_larosate_id: int
     ladok_url: str
+    ladok_feed_path: str = "handelser/feed"  # older hosts: "uppfoljning/feed"
     ladok_cert: str | None = None
     ladok_cert_password: str | None = None
     ladok_start_page: int | None = Field(None, ge=1)

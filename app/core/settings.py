@@ -41,6 +41,9 @@ class InstitutionSettings:
             for attr in ("role_id_registered", "role_id_admitted"):
                 if getattr(self, attr) is None:
                     found.append((seed_name(attr), "is required when UseAdmitted = true"))
+        if self.role_id_registered is not None and self.role_id_registered == self.role_id_admitted:
+            # Canvas keeps one enrollment per (user, type, role, section): equal roles would merge the two kinds.
+            found.append(("RoleIdAdmitted", "must differ from RoleIdRegistered"))
         unknown = [i for i in self.education_type_ignore_list if i not in EDUCATION_TYPES]
         if unknown:
             found.append(

@@ -133,22 +133,24 @@ def _record_entries(
 
 def ingest_entries(
     engine: Engine, institution_id: str, larosate_id: int, page_url: str, entries: Sequence[FeedEntry],
-    problems: Iterable[str] = (),
+    problems: Iterable[str] = (), position: tuple[str, str | None] | None = None,
 ) -> IngestResult:
-    """Record entries (oldest first) of one page, then move the feed position past the last of them."""
+    """Record entries (oldest first) of one page and store the feed position (default: after the last entry)."""
+    if position is None and entries:
+        position = (page_url, entries[-1].entry_id)
     def run(guard_each: bool) -> IngestResult:
         with write_session(engine) as session:
             for problem in problems:
                 _reject(session, institution_id, page_url, None, problem)
             result = _record_entries(session, institution_id, larosate_id, page_url, entries, guard_each)
             mark_dirty(session, institution_id, result.dirty)
-            if entries:
-                position = session.get(FeedPosition, institution_id)
-                if position is None:
-                    position = FeedPosition(institution_id=institution_id, page_url=page_url)
-                    session.add(position)
-                position.page_url, position.entry_id = page_url, entries[-1].entry_id
-                position.updated_at = dt.datetime.now(dt.UTC)
+            if position is not None:
+                row = session.get(FeedPosition, institution_id)
+                if row is None:
+                    row = FeedPosition(institution_id=institution_id, page_url=position[0])
+                    session.add(row)
+                row.page_url, row.entry_id = position
+                row.updated_at = dt.datetime.now(dt.UTC)
             return result
 
     try:

@@ -1,0 +1,235 @@
+"""Act step: for a claimed key, fill the catalogue, decide the plan, perform it in Canvas, record the ledger."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from app.canvas.client import CanvasClient
+from app.canvas.errors import CanvasError
+from app.canvas.executor import execute
+from app.canvas.known import KnownIds
+from app.canvas.results import (
+    CourseResult,
+    EnrollmentResult,
+    MessageResult,
+    OpResult,
+    RemovedResult,
+    SectionResult,
+    SweepResult,
+    UserResult,
+)
+from app.core.decide_course import plan_offering
+from app.core.decide_student import plan_student
+from app.core.decide_timers import next_change
+from app.core.early_access import default_purge_date
+from app.core.plan import EnsureCourse, EnsureUser, Operation
+from app.core.settings import InstitutionSettings
+from app.ladok.directory import LadokDirectory
+from app.store import facts, ledger
+from app.store.course_settings import set_early_access
+from app.store.db import write_session
+from app.store.projection import DirtyKey
+from app.store.queue import Claim, complete, fail, set_timer
+from app.store.tables import CourseRow, OfferingRow, OrganisationRow, StudentRow, TermRow
+
+log = logging.getLogger(__name__)
+STOCKHOLM_OFFSET = dt.timedelta(hours=1)  # timers fire just after midnight, Swedish time, at the latest
+
+
+@dataclass(frozen=True)
+class InstitutionContext:
+    """What reconciling one institution's keys needs: its settings, Canvas, and Ladok's directory."""
+
+    institution_id: str
+    settings: InstitutionSettings
+    canvas: CanvasClient
+    directory: LadokDirectory | None = None
+    today: Callable[[], dt.date] = dt.date.today
+
+
+def _fill_catalogue(engine: Engine, ctx: InstitutionContext, key: DirtyKey) -> None:
+    """Ask Ladok's REST API for details the events have not brought (SPEC §3), and keep them."""
+    if ctx.directory is None:
+        return
+    inst = ctx.institution_id
+    with Session(engine) as s:
+        if key.kind == "student":
+            need_student = s.get(StudentRow, (inst, key.uid)) is None
+            offering_uids = [p.offering_uid for p in facts.student_facts(s, inst, key.uid).participations]
+        else:
+            need_student, offering_uids = False, [key.uid]
+        missing = [u for u in offering_uids if _offering_incomplete(s, inst, u)]
+    student = ctx.directory.student(key.uid) if need_student else None
+    found = [(u, ctx.directory.offering(u)) for u in missing]
+    with write_session(engine) as s:
+        if student is not None and s.get(StudentRow, (inst, key.uid)) is None:
+            s.add(StudentRow(institution_id=inst, uid=key.uid, first_name=student.first_name,
+                             last_name=student.last_name, personnummer=student.personnummer, email=student.email))
+        for uid, info in found:
+            if info is None:
+                continue
+            row = s.get(OfferingRow, (inst, uid)) or OfferingRow(institution_id=inst, uid=uid)
+            s.add(row)
+            row.course_uid = row.course_uid or info.course_uid
+            row.code = row.code or info.code
+            row.organisation_uid = row.organisation_uid or info.organisation_uid
+            row.term = row.term or info.term_code
+            row.start_period_id = row.start_period_id or info.start_period_id
+            row.start_date = row.start_date or info.start
+            row.end_date = row.end_date or info.end
+            row.education_type_id = row.education_type_id or info.education_type_id
+            if info.course_uid and s.get(CourseRow, (inst, info.course_uid)) is None:
+                course = ctx.directory.course(info.course_uid)
+                if course is not None:
+                    s.add(CourseRow(institution_id=inst, uid=course.course_uid, code=course.code,
+                                    names=dict(course.names)))
+            if info.organisation_uid and s.get(OrganisationRow, (inst, info.organisation_uid)) is None:
+                org = ctx.directory.organisation(info.organisation_uid)
+                if org is not None:
+                    s.add(OrganisationRow(institution_id=inst, uid=org.organisation_uid, code=org.code,
+                                          names=dict(org.names)))
+            if row.start_period_id and not row.term and s.get(TermRow, (inst, row.start_period_id)) is None:
+                code = ctx.directory.term_code(row.start_period_id)
+                if code:
+                    s.add(TermRow(institution_id=inst, period_id=row.start_period_id, code=code))
+
+
+def _offering_incomplete(s: Session, inst: str, uid: str) -> bool:
+    row = s.get(OfferingRow, (inst, uid))
+    if row is None or row.course_uid is None or row.code is None:
+        return True
+    if row.term or row.start_period_id is None:
+        return False
+    return s.get(TermRow, (inst, row.start_period_id)) is None
+
+
+def _known(s: Session, inst: str) -> KnownIds:
+    """Canvas ids the ledger has, so the steady state needs no look-ups."""
+    children = {
+        (int(sis.split(":")[0]), sis.split(":")[1]): cid for sis, cid in ledger.objects(s, inst, "child").items()
+    }
+    return KnownIds(
+        users=ledger.objects(s, inst, "user"), courses=ledger.objects(s, inst, "course"),
+        sections=ledger.objects(s, inst, "section"), terms=ledger.objects(s, inst, "term"),
+        accounts=ledger.objects(s, inst, "account"), child_accounts=children,
+    )
+
+
+def _plan(engine: Engine, ctx: InstitutionContext, key: DirtyKey) -> tuple[list[Operation], KnownIds, Any]:
+    with Session(engine) as s:
+        if key.kind == "student":
+            f = facts.student_facts(s, ctx.institution_id, key.uid)
+            ops = plan_student(f, ctx.settings, ctx.today())
+        else:
+            f = facts.offering_facts(s, ctx.institution_id, key.uid)
+            ops = plan_offering(f, ctx.settings) if f is not None else []
+        return ops, _known(s, ctx.institution_id), f
+
+
+def _remember(s: Session, inst: str, op: Operation, result: OpResult, early_access_on_create: bool) -> None:
+    """Write a result into the ledger (and the action log)."""
+    match result:
+        case UserResult():
+            assert isinstance(op, EnsureUser)
+            ledger.put_object(s, inst, "user", result.sis_user_id, result.canvas_user_id,
+                              state={"name": op.user.name, "login_id": op.user.login_id, "email": op.user.email})
+        case CourseResult():
+            assert isinstance(op, EnsureCourse)
+            ledger.put_object(s, inst, "course", result.sis_course_id, result.canvas_course_id,
+                              state={"workflow_state": result.workflow_state, "name": op.course.name})
+            ledger.put_object(s, inst, "section", result.section_sis_id, result.canvas_section_id,
+                              parent_canvas_id=result.canvas_course_id)
+            if op.course.term and result.canvas_term_id:
+                ledger.put_object(s, inst, "term", op.course.term, result.canvas_term_id)
+            if op.course.account.organisation_uid and result.canvas_account_id and not op.course.account.child_name:
+                ledger.put_object(s, inst, "account", op.course.account.organisation_uid, result.canvas_account_id)
+            if result.created:
+                # Fix the course's early access at creation, so a later change of the default leaves it alone.
+                purge = default_purge_date([op.course.start])
+                set_early_access(s, inst, result.canvas_course_id, early_access_on_create, purge, by="created")
+        case SectionResult():
+            ledger.put_object(s, inst, "section", result.sis_section_id, result.canvas_section_id,
+                              parent_canvas_id=result.canvas_course_id)
+        case EnrollmentResult():
+            ledger.put_enrollment(s, inst, result.student_uid, result.enrollment)
+        case RemovedResult():
+            ledger.drop_enrollment(s, inst, result.student_uid, result.section_sis_id, result.kind)
+        case MessageResult():
+            course_id = result.course.canvas_course_id
+            if course_id is not None:
+                ledger.put_object(s, inst, "message", f"{result.suspension_uid}:{course_id}", course_id)
+        case SweepResult():
+            pass
+    student = getattr(op, "student_uid", None)
+    ledger.log_action(s, inst, type(op).__name__, "done", _detail(result), student_uid=student)
+
+
+def _detail(result: OpResult) -> dict[str, Any]:
+    def plain(value: Any) -> Any:
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [plain(v) for v in value]
+        return value
+
+    return plain(dataclasses.asdict(result))
+
+
+def _learn(known: KnownIds, result: OpResult) -> KnownIds:
+    """Ids a result taught us, for the operations after it in the same plan."""
+    match result:
+        case UserResult():
+            return dataclasses.replace(known, users={**known.users, result.sis_user_id: result.canvas_user_id})
+        case CourseResult():
+            return dataclasses.replace(
+                known, courses={**known.courses, result.sis_course_id: result.canvas_course_id},
+                sections={**known.sections, result.section_sis_id: result.canvas_section_id})
+        case SectionResult():
+            sections = {**known.sections, result.sis_section_id: result.canvas_section_id}
+            return dataclasses.replace(known, sections=sections)
+    return known
+
+
+def reconcile(engine: Engine, ctx: InstitutionContext, claim_: Claim, owner: str) -> int:
+    """Bring one key's Canvas state up to date; returns how many operations were performed."""
+    key = claim_.key
+    done: list[tuple[Operation, OpResult]] = []
+    try:
+        _fill_catalogue(engine, ctx, key)
+        ops, known, key_facts = _plan(engine, ctx, key)
+        for op in ops:
+            result = execute(op, ctx.canvas, known)
+            done.append((op, result))
+            known = _learn(known, result)
+    except Exception as exc:
+        reason = f"{type(exc).__name__}: {exc}" if not isinstance(exc, CanvasError) else str(exc)
+        log.warning("reconciling %s %s failed: %s", key.kind, key.uid, reason)
+        with write_session(engine) as s:
+            for op, result in done:
+                _remember(s, ctx.institution_id, op, result, ctx.settings.early_access_on_create_course)
+            dead = fail(s, claim_, owner, reason)
+            ledger.log_action(s, ctx.institution_id, "reconcile", "dead" if dead else "failed",
+                              {"key": f"{key.kind}:{key.uid}", "error": reason},
+                              student_uid=key.uid if key.kind == "student" else None)
+        return len(done)
+    with write_session(engine) as s:
+        for op, result in done:
+            _remember(s, ctx.institution_id, op, result, ctx.settings.early_access_on_create_course)
+        if key.kind == "student" and key_facts is not None:
+            wake = next_change(key_facts, ctx.settings, ctx.today())
+            if wake is not None:
+                at = dt.datetime.combine(wake, dt.time(0, 5), dt.UTC) - STOCKHOLM_OFFSET
+                if at > dt.datetime.now(dt.UTC):  # a past wake-up would only spin the key
+                    set_timer(s, ctx.institution_id, key, at)
+        complete(s, claim_, owner)
+    return len(done)

@@ -1,0 +1,87 @@
+"""The ledger: Canvas objects and enrollments the adapter knows it made, so repeats need no look-ups."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from app.core.plan import LedgerEnrollment
+from app.store.tables import ActionLogRow, CanvasObjectRow, LedgerEnrollmentRow
+
+
+def objects(session: Session, institution_id: str, kind: str, sis_ids: list[str] | None = None) -> dict[str, int]:
+    """Canvas ids by sis id for one kind (user, course, section, term, account, child_account)."""
+    query = select(CanvasObjectRow.sis_id, CanvasObjectRow.canvas_id).where(
+        CanvasObjectRow.institution_id == institution_id, CanvasObjectRow.kind == kind
+    )
+    if sis_ids is not None:
+        if not sis_ids:
+            return {}
+        query = query.where(CanvasObjectRow.sis_id.in_(sis_ids))
+    return {sis: cid for sis, cid in session.execute(query)}
+
+
+def object_row(session: Session, institution_id: str, kind: str, sis_id: str) -> CanvasObjectRow | None:
+    """One ledger object, with the state we last set on it."""
+    return session.get(CanvasObjectRow, (institution_id, kind, sis_id))
+
+
+def put_object(
+    session: Session, institution_id: str, kind: str, sis_id: str, canvas_id: int,
+    parent_canvas_id: int | None = None, state: dict[str, Any] | None = None,
+) -> None:
+    """Remember a Canvas object (create or refresh)."""
+    row = session.get(CanvasObjectRow, (institution_id, kind, sis_id))
+    if row is None:
+        row = CanvasObjectRow(institution_id=institution_id, kind=kind, sis_id=sis_id, canvas_id=canvas_id)
+        session.add(row)
+    row.canvas_id = canvas_id
+    if parent_canvas_id is not None:
+        row.parent_canvas_id = parent_canvas_id
+    if state is not None:
+        row.state = state
+    row.updated_at = dt.datetime.now(dt.UTC)
+
+
+def enrollments(session: Session, institution_id: str, student_uid: str) -> tuple[LedgerEnrollment, ...]:
+    """The student's enrollments the adapter made."""
+    rows = session.scalars(select(LedgerEnrollmentRow).where(
+        LedgerEnrollmentRow.institution_id == institution_id, LedgerEnrollmentRow.student_uid == student_uid,
+    )).all()
+    return tuple(
+        LedgerEnrollment(r.section_sis_id, r.kind, r.canvas_enrollment_id, r.canvas_course_id, r.state)  # type: ignore[arg-type]
+        for r in rows
+    )
+
+
+def put_enrollment(session: Session, institution_id: str, student_uid: str, entry: LedgerEnrollment) -> None:
+    """Remember an enrollment as it now is in Canvas."""
+    key = (institution_id, student_uid, entry.section_sis_id, entry.kind)
+    row = session.get(LedgerEnrollmentRow, key)
+    if row is None:
+        row = LedgerEnrollmentRow(institution_id=institution_id, student_uid=student_uid,
+                                  section_sis_id=entry.section_sis_id, kind=entry.kind)
+        session.add(row)
+    row.canvas_enrollment_id, row.canvas_course_id, row.state = (
+        entry.canvas_enrollment_id, entry.canvas_course_id, entry.state)
+    row.updated_at = dt.datetime.now(dt.UTC)
+
+
+def drop_enrollment(session: Session, institution_id: str, student_uid: str, section_sis_id: str, kind: str) -> None:
+    """Forget an enrollment that is gone from Canvas."""
+    session.execute(delete(LedgerEnrollmentRow).where(
+        LedgerEnrollmentRow.institution_id == institution_id, LedgerEnrollmentRow.student_uid == student_uid,
+        LedgerEnrollmentRow.section_sis_id == section_sis_id, LedgerEnrollmentRow.kind == kind,
+    ))
+
+
+def log_action(
+    session: Session, institution_id: str, operation: str, outcome: str, detail: dict[str, Any],
+    student_uid: str | None = None, offering_uid: str | None = None,
+) -> None:
+    """Keep what was done (or held, or failed) and why, for 'explain' and the status report."""
+    session.add(ActionLogRow(institution_id=institution_id, student_uid=student_uid, offering_uid=offering_uid,
+                             operation=operation, outcome=outcome, detail=detail))
