@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml
 import defusedxml.ElementTree as DefusedET
 
+_ENTITY = re.compile(r"&[\w.:-]{1,100};")
 MAX_TEXT_CHARS = 64 * 1024
 """Longest text node (or attribute value) accepted inside one entry; Ladok's largest real values are a few KB."""
 
@@ -26,7 +28,17 @@ def parse_xml(data: bytes | str) -> Element:
     except defusedxml.ExternalReferenceForbidden as exc:
         raise UnsafeXML(f"references external resource {exc.sysid!r} (refused)") from exc
     except ParseError as exc:
-        raise UnsafeXML(f"is not well-formed XML: {exc}") from exc
+        raise UnsafeXML(f"is not well-formed XML: {exc}{_entity_named(data, exc)}") from exc
+
+
+def _entity_named(data: bytes | str, error: ParseError) -> str:
+    """' (&name;)' for an undefined-entity error, so the reason names the entity that was refused."""
+    if "undefined entity" not in str(error):
+        return ""
+    line, column = error.position
+    lines = (data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data).splitlines()
+    found = _ENTITY.match(lines[line - 1], column) if 0 < line <= len(lines) else None
+    return f" ({found.group(0)})" if found else ""
 
 
 def local_name(tag: str) -> str:

@@ -23,7 +23,10 @@ class _QuietHandler(WSGIRequestHandler):
 def serve(app: Any, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
     """Run the WSGI `app` on host:port (0 = any free port) while the block runs; yields its base URL."""
     server = make_server(host, port, app, server_class=_ThreadingServer, handler_class=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name="sandbox-ladok", daemon=True)
+    # A short poll interval makes shutdown prompt (the default waits up to half a second).
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="sandbox-ladok", daemon=True
+    )
     thread.start()
     try:
         yield f"http://{host}:{server.server_port}"

@@ -233,3 +233,30 @@ def test_event_for_another_institution_still_carries_its_larosate_id() -> None:
     assert entry.larosate_id == 12
     assert isinstance(entry.event, ParticipationEvent)
     assert entry.event.header.larosate_id == 12
+
+
+def test_student_uid_may_come_from_the_event_context_only() -> None:
+    """StudentUID is optional in the studentinformation XSD; EventContext/StudentUID then names the student."""
+    xml = w.kontaktuppgifter_xml("stud-1", email="kim@example.se", handelsetyp="BORTTAGEN")
+    xml = xml.replace("  <si:StudentUID>stud-1</si:StudentUID>\n", "")
+    xml = xml.replace("</events:LarosateID>", "</events:LarosateID>\n    <events:StudentUID>stud-1</events:StudentUID>")
+    event = read_one(xml, None).event
+    assert isinstance(event, StudentEvent)
+    assert (event.student_uid, event.handelsetyp) == ("stud-1", "BORTTAGEN")
+
+
+def test_unknown_handelsetyp_is_rejected() -> None:
+    xml = w.lokal_student_xml("stud-1", handelsetyp="SKAPAD").replace(">SKAPAD<", ">RADERAD<")
+    assert read_one(xml, None).rejected == "LokalStudentEvent: element Handelsetyp has unknown value 'RADERAD'"
+
+
+def test_malformed_number_and_date_are_rejected_naming_the_element() -> None:
+    xml = w.offering_xml(
+        "off-1", start_period_id=29148, periods=[w.TeachingPeriod(dt.date(2024, 9, 2), dt.date(2024, 9, 3))]
+    )
+    assert read_one(xml.replace(">29148<", ">HT24<"), None).rejected == (
+        "KurstillfalleTillStatusEvent: element StartperiodID is not an integer: 'HT24'"
+    )
+    assert "ForstaUndervisningsdatum is not a date" in (
+        read_one(xml.replace(">2024-09-02<", ">2 sept<"), None).rejected or ""
+    )
