@@ -93,6 +93,7 @@ class RestLadokDirectory:
         self._attempts = attempts
         self._backoff = backoff
         self._periods: dict[int, str] | None = None
+        self._missing: set[int] = set()
 
     def offering(self, offering_uid: str) -> OfferingInfo | None:
         """GET /utbildningsinformation/utbildningstillfalle/{uid}."""
@@ -143,8 +144,11 @@ class RestLadokDirectory:
         return OrganisationInfo(organisation_uid, _str(body.get("Organisationskod")), _names(body.get("Benamning")))
 
     def term_code(self, period_id: int) -> str | None:
-        """Kod of a period from GET /kataloginformation/grunddata/period, fetched once and cached."""
-        if self._periods is None or period_id not in self._periods:
+        """Kod of a period from GET /kataloginformation/grunddata/period, fetched once and cached.
+
+        An id missing from the cached list fetches the list again once (Ladok adds periods), not on every call.
+        """
+        if self._periods is None or (period_id not in self._periods and period_id not in self._missing):
             body = self._get("kataloginformation", "grunddata/period") or {}
             self._periods = {
                 number: code
@@ -153,6 +157,8 @@ class RestLadokDirectory:
                 and (number := _int(item.get("ID"))) is not None
                 and (code := _str(item.get("Kod")))
             }
+            if period_id not in self._periods:
+                self._missing.add(period_id)
         return self._periods.get(period_id)
 
     def _get(self, service: str, path: str) -> dict[str, Any] | None:

@@ -84,7 +84,7 @@ def get_with_retry(
     Returns any response that is not retried (2xx, 404, other 4xx); raises LadokHTTPError when retries run out.
     """
     last: LadokHTTPError | None = None
-    for attempt in range(attempts):
+    for attempt in range(max(1, attempts)):
         if attempt:
             delay = backoff * 2 ** (attempt - 1)
             if last is not None and last.retry_after is not None:

@@ -140,3 +140,13 @@ def test_feed_and_directory_over_a_real_loopback_port(sandbox: SandboxLadok) -> 
     registration = entries[-1].event
     assert registration == ParticipationEvent(registration.header, "stud-1", "off-1")  # type: ignore[union-attr]
     assert batches[-1].position.page_url == f"{url}/handelser/feed/2"
+
+
+def test_unknown_period_id_is_looked_up_once_not_on_every_call(
+    sandbox: SandboxLadok, directory: RestLadokDirectory
+) -> None:
+    assert directory.term_code(1) is None
+    assert directory.term_code(1) is None
+    later = sandbox.catalogue.period_id("HT2030")
+    assert directory.term_code(later) == "HT2030"  # a period added since the list was cached is still found
+    assert [r.path for r in sandbox.requests].count("/kataloginformation/grunddata/period") == 2
