@@ -56,3 +56,22 @@ def ladok_dir() -> Path:
     """The folder of Ladok's official schemas and real feed pages."""
     assert LADOK.exists(), f"Ladok material not found at {LADOK}"
     return LADOK
+
+
+LADOK_EVENT_SERVICES = ("studiedeltagande", "studentinformation", "utbildningsinformation", "resultat",
+                        "kataloginformation")
+
+
+@pytest.fixture(scope="session")
+def ladok_event_schema() -> object:
+    """One lxml schema importing Ladok 1.60.1's five event XSDs, so fixtures cannot drift from the format."""
+    from lxml import etree
+
+    xsd_dir = LADOK / "xsd"
+    imports = "".join(
+        f'<xs:import namespace="http://schemas.ladok.se/{service}" '
+        f'schemaLocation="{(xsd_dir / f"schemas.ladok.se-{service}-events.xsd").as_uri()}"/>'
+        for service in LADOK_EVENT_SERVICES
+    )
+    wrapper = f'<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:kursadmin:test">{imports}</xs:schema>'
+    return etree.XMLSchema(etree.fromstring(wrapper.encode(), base_url=xsd_dir.as_uri() + "/"))
