@@ -32,9 +32,14 @@ class LadokHTTPError(Exception):
         return self.status is None or self.status in RETRY_STATUSES
 
 
-def client_ssl_context(cert_path: str | os.PathLike[str], password: str | None = None) -> ssl.SSLContext:
-    """An SSL context presenting Ladok's client certificate: a PEM file, or PKCS#12 (.p12/.pfx) with password."""
-    context = ssl.create_default_context()
+def client_ssl_context(
+    cert_path: str | os.PathLike[str], password: str | None = None, ca_file: str | os.PathLike[str] | None = None
+) -> ssl.SSLContext:
+    """An SSL context presenting Ladok's client certificate: a PEM file, or PKCS#12 (.p12/.pfx) with password.
+
+    The server is verified against the system's CAs, or `ca_file` (e.g. for a Ladok test environment).
+    """
+    context = ssl.create_default_context(cafile=ca_file)
     data = Path(cert_path).read_bytes()
     if b"-----BEGIN" in data:
         context.load_cert_chain(cert_path, password=password)
@@ -62,11 +67,16 @@ def make_client(
     cert_path: str | os.PathLike[str] | None = None,
     password: str | None = None,
     *,
+    ca_file: str | os.PathLike[str] | None = None,
     transport: httpx.BaseTransport | None = None,
     timeout: httpx.Timeout = DEFAULT_TIMEOUT,
 ) -> httpx.Client:
     """An httpx client for Ladok; with no certificate (an http:// sandbox) it presents none."""
-    verify: ssl.SSLContext | bool = client_ssl_context(cert_path, password) if cert_path else True
+    verify: ssl.SSLContext | bool = True
+    if cert_path:
+        verify = client_ssl_context(cert_path, password, ca_file)
+    elif ca_file:
+        verify = ssl.create_default_context(cafile=ca_file)
     return httpx.Client(verify=verify, timeout=timeout, transport=transport, follow_redirects=False)
 
 
