@@ -111,3 +111,28 @@ def status_command(institution_id: str | None) -> None:
             click.echo(f"  rejected: {len(rejected)}")
             for r in rejected:
                 click.echo(f"    {r.entry_id or '(page)'} [{r.event_type or '-'}] {r.reason}")
+
+
+@main.command("worker")
+@click.option("--until-idle", is_flag=True, help="Read the feeds once, apply everything pending, then stop.")
+@click.option("--concurrency", default=4, show_default=True, help="Reconcilers in this process.")
+@click.option("--no-feed", is_flag=True, help="Do not read Ladok; work on what `ingest` recorded.")
+@click.option("--poll", default=10.0, show_default=True, help="Seconds between feed reads.")
+@with_appcontext
+def worker_command(until_idle: bool, concurrency: int, no_feed: bool, poll: float) -> None:
+    """Read Ladok's feeds and make Canvas match; several workers may share one PostgreSQL."""
+    from app.pipeline.worker import context_for, drain, feed_fetcher, read_feed, run_forever
+
+    upgrade(_engine())
+    institutions = list(_config().institutions)
+    contexts = {inst.id: context_for(inst) for inst in institutions}
+    fetchers = {inst.id: feed_fetcher(inst) for inst in institutions}
+    if until_idle:
+        if not no_feed:
+            for inst in institutions:
+                result = read_feed(_engine(), inst, fetchers[inst.id])
+                _print_result(f"{inst.id} feed", result)
+        stats = drain(_engine(), contexts, concurrency)
+        click.echo(f"reconciled {stats.keys} keys with {stats.operations} Canvas operations")
+        return
+    run_forever(_engine(), [] if no_feed else institutions, contexts, fetchers, concurrency, poll)
