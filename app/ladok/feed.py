@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from app.ladok.atom import FeedEntry, FeedPage, parse_page
+from app.ladok.atom import FeedEntry, FeedError, FeedPage, parse_page
 from app.ladok.http import error_from, get_with_retry
 
 DEFAULT_FEED_PATH = "/handelser/feed"
@@ -92,7 +92,8 @@ def walk(fetch: Callable[[str], bytes], start: FeedPosition) -> Iterator[PageBat
     Follows next-archive until a page has none. If the stored entry id is not on the stored page (a
     position saved against `recent` without a `via` link), looks back through prev-archive for it; when it
     cannot be found, everything from the furthest page looked at is yielded again (duplicates are dropped
-    later by HandelseUID; skipping would lose events).
+    later by HandelseUID; skipping would lose events). A page that cannot be read raises (FeedError, or the
+    fetch's own error) after the batches before it were yielded: reading stops there rather than skip it.
     """
     url, after = start.page_url, start.last_entry_id
     page = parse_page(fetch(url))
@@ -105,8 +106,12 @@ def walk(fetch: Callable[[str], bytes], start: FeedPosition) -> Iterator[PageBat
                 f"reading again from {archive_url(url, page)}"
             )
             after = None
+    visited: set[str] = set()
     while True:
         stored = archive_url(url, page)
+        if stored in visited:
+            raise FeedError(f"feed links loop: next-archive leads back to {stored}")
+        visited.add(stored)
         oldest_first = tuple(reversed(page.entries))
         new = _after_entry(oldest_first, after)
         last = new[-1].entry_id if new else after

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from app.ladok.atom import parse_page
+from app.ladok.atom import FeedError, parse_page
 from app.ladok.feed import (
     MAX_PAGES_BACK,
     FeedPosition,
@@ -176,3 +176,18 @@ def test_archive_url_prefers_self_then_via() -> None:
     ladok.append(3)
     assert archive_url(f"{BASE}/recent", parse_page(ladok.fetch(f"{BASE}/recent"))) == f"{BASE}/2"
     assert archive_url(f"{BASE}/1", parse_page(ladok.fetch(f"{BASE}/1"))) == f"{BASE}/1"
+
+
+def test_next_archive_leading_back_is_an_error_not_an_endless_walk() -> None:
+    ladok = FakeLadok(page_size=1)
+    ladok.append(3)
+
+    def looping(url: str) -> bytes:
+        page = ladok.fetch(url)
+        return page.replace(f'href="{BASE}/3"'.encode(), f'href="{BASE}/1"'.encode()) if url.endswith("/2") else page
+
+    walked: list[str] = []
+    with pytest.raises(FeedError, match="loop"):
+        for batch in walk(looping, FeedPosition(f"{BASE}/1", None)):
+            walked.append(batch.page_url)
+    assert walked == [f"{BASE}/1", f"{BASE}/2"]
