@@ -11,10 +11,8 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TypedDict
+from typing import TypedDict, Unpack
 from xml.sax.saxutils import escape, quoteattr
-
-from typing_extensions import Unpack
 
 NS = {
     "base": "http://schemas.ladok.se",
