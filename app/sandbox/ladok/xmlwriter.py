@@ -3,6 +3,8 @@
 Every function returns one event element as text, valid against the official XSDs: elements in the XSD's
 sequence order (HandelseUID first), every element the XSD requires present. `context_first=True` writes
 EventContext before HandelseUID as the 2017 feed does (readers must accept both; the XSD only the first).
+One deliberate exception: organisation names default to the 2017 feed's unqualified <entry> form, which the
+XSD does not accept (see organisation_xml).
 """
 
 from __future__ import annotations
