@@ -15,8 +15,13 @@ from app.pipeline.reconcile import InstitutionContext
 from app.pipeline.worker import context_for, drain, feed_fetcher, read_feed
 from app.sandbox.canvas import DEFAULT_TOKEN, CanvasSandbox
 from app.sandbox.ladok.sandbox import SandboxLadok
+from app.store.course_settings import set_early_access
+from app.store.db import write_session
+from app.store.projection import DirtyKey
+from app.store.queue import mark_dirty
 
 TODAY = dt.date.today()
+START = TODAY + dt.timedelta(days=10)
 
 
 @dataclass
@@ -32,7 +37,7 @@ class World:
     @property
     def inst(self) -> InstitutionConfig:
         """The institution as configured."""
-        return InstitutionConfig(id="kth", ladok_larosate_id=29, ladok_url="http://ladok.test",
+        return InstitutionConfig(id="kth", ladok_larosate_id=29, ladok_url="http://ladok.test", ladok_start_page=1,
                                  canvas_url="http://canvas.test", canvas_token=DEFAULT_TOKEN, settings=self.settings)
 
     def context(self) -> InstitutionContext:
@@ -53,3 +58,71 @@ class World:
         sis = {p.user_id: p.sis_user_id for p in self.canvas.logins() if p.sis_user_id}
         return sorted((sis.get(e.user_id, ""), e.role_id, e.workflow_state)
                       for e in self.canvas.enrollments(course_id=course.id) if e.workflow_state in states)
+
+    def mark_dirty(self, *student_uids: str) -> None:
+        """Queue students for reconciling, as a timer firing for them would (timers run on the real clock)."""
+        with write_session(self.engine) as s:
+            mark_dirty(s, "kth", [DirtyKey("student", uid) for uid in student_uids])
+
+    def set_early_access(self, sis_course_id: str, on: bool, purge_date: dt.date | None = None) -> None:
+        """A teacher turns early access on or off in the tool for the course with that sis id."""
+        course = self.canvas.course_by_sis_id(sis_course_id)
+        assert course is not None, f"no Canvas course {sis_course_id}"
+        with write_session(self.engine) as s:
+            set_early_access(s, "kth", course.id, on, purge_date, by="teacher")
+
+    def snapshot(self) -> dict[str, Any]:
+        """Canvas as sis ids and states: users, courses, sections and live enrollments, for comparing runs."""
+        sis_user = {p.user_id: p.sis_user_id for p in self.canvas.logins() if p.sis_user_id}
+        courses = {c.id: c for c in self.canvas.courses()}
+        sections = {s.id: s for s in self.canvas.sections()}
+        roles = {r.id: r.label for r in self.canvas.roles()}
+        return {
+            "users": sorted((sis, u.name, u.email) for u in self.canvas.users()
+                            if (sis := sis_user.get(u.id))),
+            "logins": sorted((p.sis_user_id, p.unique_id) for p in self.canvas.logins() if p.sis_user_id),
+            "courses": sorted((c.sis_course_id, c.name, c.course_code, c.workflow_state)
+                              for c in courses.values() if c.sis_course_id),
+            "sections": sorted((s.sis_section_id, s.name, courses[s.course_id].sis_course_id)
+                               for s in sections.values() if s.sis_section_id),
+            "enrollments": sorted((sis_user.get(e.user_id, ""), sections[e.course_section_id].sis_section_id or "",
+                                   roles[e.role_id], e.workflow_state)
+                                  for e in self.canvas.enrollments() if e.workflow_state != "deleted"),
+        }
+
+
+@dataclass(frozen=True)
+class Catalogued:
+    """The uids of one catalogued offering and what it belongs to."""
+
+    organisation: str
+    course: str
+    offering: str
+
+
+def add_offering(world: World, *, code: str = "DD1310", offering_code: str = "50123", term: str = "HT2024",
+                 name: str = "Programmeringsteknik", start: dt.date = START, organisation: str | None = None,
+                 program: bool = False, education_type_id: int = 5) -> Catalogued:
+    """An organisation (unless given), a course and one offering of it in Ladok's feed and catalogue."""
+    org = organisation or world.ladok.add_organisation(code="EECS", names={"sv": "Skolan för datavetenskap",
+                                                                           "en": "EECS"})
+    course = world.ladok.add_course(code=code, names={"sv": name, "en": name}, organisation_uid=org, program=program)
+    offering = world.ladok.add_offering(course_uid=course, code=offering_code, term_code=term, start=start,
+                                        end=start + dt.timedelta(days=130), organisation_uid=org, program=program,
+                                        education_type_id=education_type_id)
+    return Catalogued(org, course, offering)
+
+
+def add_student(world: World, name: str = "Ada", personnummer: str = "199001011234") -> str:
+    """A student with an e-mail address, known to Ladok's feed; returns the uid."""
+    uid = world.ladok.add_student(first_name=name, last_name="Lovelace", personnummer=personnummer)
+    world.ladok.add_contact(uid, f"{name.lower()}@example.se")
+    return uid
+
+
+def with_roles(world: World, **overrides: Any) -> InstitutionSettings:
+    """Settings with UseAdmitted and two fresh Canvas roles, plus any other overrides."""
+    registered = world.canvas.create_role("Registrerad")
+    admitted = world.canvas.create_role("Antagen")
+    return replace(InstitutionSettings(use_admitted=True, role_id_registered=registered, role_id_admitted=admitted),
+                   **overrides)
