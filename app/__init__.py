@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Flask
 
 from app.config import AppConfig, load_config
 from app.store.db import make_engine, make_sessionmaker
+
+log = logging.getLogger(__name__)
 
 
 def create_app(config: AppConfig | None = None, **overrides: Any) -> Flask:
@@ -18,6 +21,13 @@ def create_app(config: AppConfig | None = None, **overrides: Any) -> Flask:
     engine = make_engine(config.database_url)
     flask_app.extensions["kursadmin.engine"] = engine
     flask_app.extensions["kursadmin.sessions"] = make_sessionmaker(engine)
+
+    if config.secret_key:
+        from app.web import init_app as init_web
+
+        init_web(flask_app)
+    else:
+        log.warning("secret_key is not configured: the LTI tool's pages are off")
 
     @flask_app.get("/health")
     def health() -> dict[str, str]:

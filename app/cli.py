@@ -136,3 +136,18 @@ def worker_command(until_idle: bool, concurrency: int, no_feed: bool, poll: floa
         click.echo(f"reconciled {stats.keys} keys with {stats.operations} Canvas operations")
         return
     run_forever(_engine(), [] if no_feed else institutions, contexts, fetchers, concurrency, poll)
+
+
+@click.command("demo")
+@click.option("--database", type=click.Path(dir_okay=False, path_type=Path), default=Path("kursadmin-demo.db"),
+              show_default=True, help="The demo's SQLite file (started afresh).")
+@click.option("--once", is_flag=True, help="Apply the seeded term, print the result and stop.")
+def demo_command(database: Path, once: bool) -> None:
+    """Everything embedded: sandbox Canvas, sandbox Ladok, a sandbox LTI platform, worker and web."""
+    from app.demo import run_demo
+
+    database.unlink(missing_ok=True)
+    run_demo(database.resolve(), once)
+
+
+main.add_command(demo_command)
