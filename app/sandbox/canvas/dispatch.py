@@ -128,6 +128,7 @@ class CanvasApp:
                 with self.stats.lock:
                     self.stats.timeouts += 1
                 if not self.faults.config.timeout_applies_change:
+                    # Nothing changed; a client patient enough to outwait the delay sees a gateway timeout.
                     return RawResponse(504, {}, b""), True
             if matched is None:
                 raise not_found()
@@ -135,7 +136,7 @@ class CanvasApp:
             try:
                 params = request_params(raw.query, raw.headers.get("content-type", ""), raw.body)
             except (UnicodeDecodeError, json.JSONDecodeError):
-                # Rails answers an unparsable body with 400 before any controller runs.
+                # Rails rejects an unparsable body with 400 before any controller runs; the text is ours.
                 raise ApiError(400, {"errors": [{"message": "The request body could not be parsed."}]}) from None
             request = ApiRequest(method=method, path=raw.path, query=raw.query, params=params,
                                  base_url=raw.base_url, state=self.state, current_user_id=user_id,
