@@ -1,0 +1,206 @@
+"""Courses, sections, terms and sub-accounts end to end (SPEC §4.4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import Engine
+
+from app.core.settings import InstitutionSettings
+from tests.integration.pipeline.world import START, World, add_offering, add_student
+
+
+@pytest.fixture
+def world(engine: Engine) -> World:
+    return World(engine, InstitutionSettings())
+
+
+def _course(world: World, sis_course_id: str):
+    course = world.canvas.course_by_sis_id(sis_course_id)
+    assert course is not None, f"no Canvas course {sis_course_id}"
+    return course
+
+
+def test_running_offering_makes_course_with_code_dates_and_section(world: World) -> None:
+    offering = add_offering(world, code="SF1624", offering_code="10777", term="VT2025").offering
+
+    world.sync()
+
+    course = _course(world, offering)
+    assert course.course_code == "SF1624 10777"
+    assert dt.date.fromisoformat(course.start_at[:10]) == START
+    assert dt.date.fromisoformat(course.end_at[:10]) == START + dt.timedelta(days=130)
+    assert [(s.sis_section_id, s.name) for s in world.canvas.sections(course.id) if s.sis_section_id] == [
+        (offering, "SF1624:10777:VT2025")]
+
+
+def test_draft_offering_makes_no_course(world: World) -> None:
+    org = world.ladok.add_organisation(code="EECS", names={"sv": "EECS"})
+    course = world.ladok.add_course(code="DD1310", names={"sv": "Prog"}, organisation_uid=org)
+    offering = world.ladok.add_offering(course_uid=course, code="50123", term_code="HT2024", start=START,
+                                        end=START + dt.timedelta(days=100), organisation_uid=org, status=1)
+
+    world.sync()
+
+    assert world.canvas.course_by_sis_id(offering) is None
+
+
+@pytest.mark.parametrize("program", [False, True])
+def test_update_event_for_a_missing_course_creates_it(world: World, program: bool) -> None:
+    org = world.ladok.add_organisation(code="EECS", names={"sv": "EECS"})
+    course = world.ladok.add_course(code="CDATE", names={"sv": "Datateknik"}, organisation_uid=org, program=program)
+    offering = world.ladok.add_offering(course_uid=course, code="CDATE1", term_code="HT2024", start=START,
+                                        end=START + dt.timedelta(days=300), organisation_uid=org, program=program,
+                                        updated=True)
+
+    world.sync()
+
+    assert _course(world, offering).name == "Datateknik"
+
+
+def test_term_is_created_once_named_by_its_sis_id_without_dates(world: World) -> None:
+    first = add_offering(world, term="HT2024").offering
+    second = add_offering(world, code="DD1311", term="HT2024").offering
+
+    world.sync()
+
+    terms = [t for t in world.canvas.terms() if t.sis_term_id == "HT2024"]
+    assert [(t.name, t.start_at, t.end_at) for t in terms] == [("HT2024", None, None)]
+    assert _course(world, first).enrollment_term_id == _course(world, second).enrollment_term_id == terms[0].id
+
+
+def test_existing_term_with_the_sis_id_is_reused(world: World) -> None:
+    term = world.canvas.create_term("Hösten 2024", sis_term_id="HT2024")
+    offering = add_offering(world, term="HT2024").offering
+
+    world.sync()
+
+    assert _course(world, offering).enrollment_term_id == term
+    assert [t.name for t in world.canvas.terms() if t.sis_term_id == "HT2024"] == ["Hösten 2024"]
+
+
+def test_organisation_sub_account_is_made_under_sub_account_new_organisations(world: World) -> None:
+    parent = world.canvas.create_sub_account("Nya organisationer")
+    world.settings = InstitutionSettings(sub_account_new_organisations=parent)
+    made = add_offering(world)
+
+    world.sync()
+
+    (org,) = [a for a in world.canvas.sub_accounts() if a.sis_account_id == made.organisation]
+    assert (org.parent_account_id, org.name) == (parent, "Skolan för datavetenskap")
+    assert _course(world, made.offering).account_id == org.id
+
+
+def test_existing_organisation_sub_account_is_found_by_sis_id_wherever_it_was_moved(world: World) -> None:
+    elsewhere = world.canvas.create_sub_account("Fakulteten")
+    made_org = world.ladok.add_organisation(code="EECS", names={"sv": "EECS"})
+    moved = world.canvas.create_sub_account("EECS (flyttad)", sis_account_id=made_org, parent_id=elsewhere)
+    offering = add_offering(world, organisation=made_org).offering
+
+    world.sync()
+
+    assert _course(world, offering).account_id == moved
+    assert [a.id for a in world.canvas.sub_accounts() if a.sis_account_id == made_org] == [moved]
+
+
+def test_courses_and_programs_go_into_kurs_and_program_children(world: World) -> None:
+    world.settings = InstitutionSettings(use_subaccounts_for_program_and_courses=True)
+    org = world.ladok.add_organisation(code="EECS", names={"sv": "EECS"})
+    course = add_offering(world, organisation=org).offering
+    program = add_offering(world, code="CDATE", name="Datateknik", organisation=org, program=True).offering
+
+    world.sync()
+    later = add_offering(world, code="DD1311", organisation=org).offering  # the children exist by now
+    world.sync()
+
+    (org_account,) = [a for a in world.canvas.sub_accounts() if a.sis_account_id == org]
+    children = {a.name: a.id for a in world.canvas.sub_accounts() if a.parent_account_id == org_account.id}
+    assert sorted(children) == ["Kurs", "Program"]
+    assert _course(world, course).account_id == _course(world, later).account_id == children["Kurs"]
+    assert _course(world, program).account_id == children["Program"]
+
+
+def test_an_existing_kurs_child_is_reused(world: World) -> None:
+    world.settings = InstitutionSettings(use_subaccounts_for_program_and_courses=True)
+    org = world.ladok.add_organisation(code="EECS", names={"sv": "EECS"})
+    org_account = world.canvas.create_sub_account("EECS", sis_account_id=org)
+    kurs = world.canvas.create_sub_account("Kurs", parent_id=org_account)
+    offering = add_offering(world, organisation=org).offering
+
+    world.sync()
+
+    assert _course(world, offering).account_id == kurs
+    assert [a.id for a in world.canvas.sub_accounts() if a.name == "Kurs"] == [kurs]
+
+
+@pytest.mark.parametrize(("name_format", "expected"), [
+    (1, "Programmeringsteknik"),
+    (2, "Programmeringsteknik HT2024"),
+    (3, "Programmeringsteknik DD1310 HT2024"),
+    (4, "Programmeringsteknik DD1310 50123 HT2024"),
+])
+def test_course_name_format(world: World, name_format: int, expected: str) -> None:
+    world.settings = InstitutionSettings(course_name_format=name_format)  # type: ignore[arg-type]
+    offering = add_offering(world).offering
+
+    world.sync()
+
+    assert _course(world, offering).name == expected
+
+
+def _teacher_renames(world: World, sis_course_id: str, name: str) -> None:
+    course = _course(world, sis_course_id)
+    with world.canvas.client() as http:
+        http.put(f"/api/v1/courses/{course.id}", data={"course[name]": name}).raise_for_status()
+
+
+@pytest.mark.parametrize("overwrite", [True, False])
+def test_course_updates_follow_update_course_from_ladok(world: World, overwrite: bool) -> None:
+    world.settings = InstitutionSettings(update_course_from_ladok=overwrite)
+    made = add_offering(world)
+    world.sync()
+    _teacher_renames(world, made.offering, "Lärarens namn")
+
+    world.ladok.add_course(made.course, code="DD1310", names={"sv": "Programmering I", "en": "Programming I"},
+                           organisation_uid=made.organisation, updated=True)
+    world.ladok.add_offering(made.offering, course_uid=made.course, code="50999", term_code="HT2024", start=START,
+                             end=START + dt.timedelta(days=130), organisation_uid=made.organisation, updated=True)
+    world.sync()
+
+    course = _course(world, made.offering)
+    if overwrite:
+        assert (course.name, course.course_code) == ("Programmering I", "DD1310 50999")
+    else:
+        assert (course.name, course.course_code) == ("Lärarens namn", "DD1310 50123")
+
+
+@pytest.mark.parametrize("overwrite", [True, False])
+def test_cancelled_prefix_exactly_once_after_repeated_events(world: World, overwrite: bool) -> None:
+    world.settings = InstitutionSettings(update_course_from_ladok=overwrite)
+    made = add_offering(world)
+    world.sync()
+    world.ladok.add_cancellation(made.offering)
+    world.sync()
+    world.ladok.add_cancellation(made.offering)
+    world.ladok.add_offering(made.offering, course_uid=made.course, code="50123", term_code="HT2024", start=START,
+                             end=START + dt.timedelta(days=130), organisation_uid=made.organisation, updated=True)
+    world.sync()
+    world.ladok.add_cancellation(made.offering)
+    world.sync()
+
+    assert _course(world, made.offering).name == "[INSTÄLLT] Programmeringsteknik"
+
+
+def test_education_type_on_the_ignore_list_makes_no_course_and_no_enrollment(world: World) -> None:
+    world.settings = InstitutionSettings(education_type_ignore_list=(94,))
+    ignored = add_offering(world, code="CDATE", program=True, education_type_id=94).offering
+    kept = add_offering(world, education_type_id=52).offering
+    student = add_student(world)
+    world.ladok.add_participation("PaborjatUtbildningstillfalleEvent", student, ignored)
+
+    world.sync()
+
+    assert world.canvas.course_by_sis_id(ignored) is None
+    assert world.canvas.user_by_sis_id(student) is None
+    assert world.canvas.course_by_sis_id(kept) is not None
