@@ -27,7 +27,7 @@ def create_app(config: AppConfig | None = None, **overrides: Any) -> Flask:
 
         init_web(flask_app)
     else:
-        log.warning("secret_key is not configured: the LTI tool's pages are off")
+        log.info("secret_key is not configured: the LTI tool's pages are off")
 
     @flask_app.get("/health")
     def health() -> dict[str, str]:

@@ -151,3 +151,68 @@ def demo_command(database: Path, once: bool) -> None:
 
 
 main.add_command(demo_command)
+
+
+@main.command("explain")
+@click.option("--institution", "institution_id", required=True, help="Institution id from the configuration.")
+@click.option("--student", "student_uid", required=True, help="The student's Ladok UID.")
+@click.option("--offering", "offering_uid", default=None, help="Only this offering (kurstillfälle UID).")
+@with_appcontext
+def explain_command(institution_id: str, student_uid: str, offering_uid: str | None) -> None:
+    """What Ladok said about a student, what the rules decide now, and what was done in Canvas."""
+    from app.pipeline.explain import explain
+
+    inst = _config().institution(institution_id)
+    upgrade(_engine())
+    found = explain(_engine(), inst.id, inst.settings, student_uid, offering_uid)
+    for title, lines in (("What Ladok said", found.ladok), ("What the rules decide", found.decided),
+                         ("What was done in Canvas", found.done)):
+        click.echo(f"{title}:")
+        for line in lines or ["(nothing)"]:
+            click.echo(f"  {line}")
+    click.echo(f"Queue: {found.queue}")
+
+
+@main.command("dead-letters")
+@click.option("--institution", "institution_id", required=True, help="Institution id from the configuration.")
+@click.option("--retry", "retry_key", default=None, metavar="KIND:UID", help="Put one key back in the queue.")
+@click.option("--retry-all", is_flag=True, help="Put every dead letter of the institution back in the queue.")
+@with_appcontext
+def dead_letters_command(institution_id: str, retry_key: str | None, retry_all: bool) -> None:
+    """List the keys that kept failing, with their last error; retry one or all."""
+    from app.store.db import write_session
+    from app.store.projection import DirtyKey
+    from app.store.queue import retry_dead
+
+    inst = _config().institution(institution_id)
+    upgrade(_engine())
+    if retry_key or retry_all:
+        key = None
+        if retry_key:
+            kind, _, uid = retry_key.partition(":")
+            if kind not in ("student", "offering") or not uid:
+                raise click.BadParameter("expected student:UID or offering:UID", param_hint="--retry")
+            key = DirtyKey(kind, uid)  # type: ignore[arg-type]
+        with write_session(_engine()) as s:
+            click.echo(f"{retry_dead(s, inst.id, key)} put back in the queue")
+        return
+    from sqlalchemy.orm import Session
+
+    with Session(_engine()) as s:
+        rows = s.scalars(select(JobRow).where(JobRow.institution_id == inst.id, JobRow.dead.is_(True))
+                         .order_by(JobRow.dirtied_at)).all()
+        click.echo(f"{len(rows)} dead letters")
+        for r in rows:
+            click.echo(f"  {r.kind}:{r.uid}  after {r.attempts} attempts  {r.last_error}")
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@with_appcontext
+def serve_command(host: str, port: int) -> None:
+    """Serve the web side for development; in production run gunicorn "app:create_app()"."""
+    from werkzeug.serving import run_simple
+
+    upgrade(_engine())
+    run_simple(host, port, current_app, threaded=True)  # type: ignore[arg-type]

@@ -1,0 +1,72 @@
+"""'Explain this student': what Ladok said, what the rules decide now, and what was done in Canvas, with times."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from app.core.decide_enrollments import desired_enrollments
+from app.core.decide_student import plan_student
+from app.core.settings import InstitutionSettings
+from app.store import facts
+from app.store.tables import ActionLogRow, InboxEvent, JobRow
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """The three parts support needs, each as readable lines, oldest first."""
+
+    ladok: list[str]
+    decided: list[str]
+    done: list[str]
+    queue: str
+
+
+def _when(value: dt.datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S") if value else "-"
+
+
+def explain(engine: Engine, institution_id: str, settings: InstitutionSettings, student_uid: str,
+            offering_uid: str | None = None, today: dt.date | None = None) -> Explanation:
+    """Explain one student, optionally narrowed to one offering (its sections in any course)."""
+    today = today or dt.date.today()
+    with Session(engine) as s:
+        query = select(InboxEvent).where(InboxEvent.institution_id == institution_id,
+                                         InboxEvent.student_uid == student_uid).order_by(InboxEvent.id)
+        if offering_uid:
+            query = query.where(InboxEvent.offering_uid == offering_uid)
+        ladok = [f"{_when(e.recorded_at)}  {e.event_type} on {e.offering_uid or '-'} ({e.outcome}, {e.handelse_uid})"
+                 for e in s.scalars(query)]
+        f = facts.student_facts(s, institution_id, student_uid)
+        participations = [p for p in f.participations if offering_uid in (None, p.offering_uid)]
+        ladok += [f"now: {p.offering_uid} admitted={p.admitted} registered={p.registered} completed={p.completed}"
+                  for p in participations]
+        wanted = desired_enrollments(f, settings, today)
+        decided = [f"wants {w.enrollment.kind} enrollment ({w.enrollment.state}) in section "
+                   f"{w.enrollment.section_sis_id} of course {w.enrollment.course.path_id}"
+                   for w in wanted if offering_uid in (None, w.enrollment.section_sis_id.split(":")[0])]
+        if not decided:
+            decided.append("wants no enrollment" + (f" for {offering_uid}" if offering_uid else ""))
+        decided += [f"still to do: {type(op).__name__}" for op in plan_student(f, settings, today)]
+        done_q = select(ActionLogRow).where(ActionLogRow.institution_id == institution_id,
+                                            ActionLogRow.student_uid == student_uid).order_by(ActionLogRow.id)
+        done = [f"{_when(a.at)}  {a.operation} {a.outcome}: {_short(a.detail)}" for a in s.scalars(done_q)]
+        job = s.get(JobRow, (institution_id, "student", student_uid))
+        if job is None:
+            queue = "never queued"
+        elif job.dead:
+            queue = f"dead letter after {job.attempts} attempts: {job.last_error}"
+        elif job.dirty_seq > job.done_seq:
+            queue = f"pending since {_when(job.dirtied_at)}" + (f"; last error: {job.last_error}"
+                                                               if job.last_error else "")
+        else:
+            queue = "up to date"
+    return Explanation(ladok, decided, done, queue)
+
+
+def _short(detail: dict) -> str:
+    keys = ("section_sis_id", "kind", "state", "canvas_enrollment_id", "sis_course_id", "error", "enrollment")
+    return ", ".join(f"{k}={detail[k]}" for k in keys if k in detail) or str(detail)[:200]
