@@ -147,8 +147,10 @@ def create_section(state: CanvasState, course: Course, name: str | None, sis_sec
                 return section
     if sis_section_id and _sis_section_taken(state, course.root_account_id, sis_section_id):
         raise sis_id_taken("sis_source_id", sis_section_id)
+    # CourseSection#infer_defaults names an unnamed section after its course and today's date.
+    default_name = f"{course.name} {state.wall_clock().date().isoformat()}"
     section = Section(id=state.next_id("sections"), course_id=course.id, root_account_id=course.root_account_id,
-                      name=(name or "").strip() or course.name, sis_section_id=sis_section_id or None,
+                      name=(name or "").strip() or default_name, sis_section_id=sis_section_id or None,
                       created_at=state.timestamp())
     state.sections[section.id] = section
     return section
@@ -166,33 +168,49 @@ def delete_section(state: CanvasState, section: Section) -> None:
     if any(e.course_section_id == section.id and e.workflow_state not in ("deleted", "rejected")
            for e in state.enrollments.values()):
         raise ApiError(400, {"message": "You can't delete a section that has enrollments"})
+    destroy_section(state, section)
+
+
+def destroy_section(state: CanvasState, section: Section) -> None:
+    """CourseSection#destroy: the section and its remaining enrollments are soft-deleted."""
     section.workflow_state = "deleted"
+    now = state.timestamp()
+    for enrollment in state.enrollments.values():
+        if enrollment.course_section_id == section.id and enrollment.workflow_state != "deleted":
+            enrollment.workflow_state = "deleted"
+            enrollment.updated_at = now
 
 
 def crosslist_section(state: CanvasState, section: Section, new_course: Course) -> None:
-    """CourseSection#crosslist_to_course: the section and its enrollments move to the new course."""
+    """CourseSection#crosslist_to_course: remember the home course once, then move there."""
     if new_course.id == section.course_id:
-        return
-    if section.nonxlist_course_id == new_course.id:
-        uncrosslist_section(state, section)
         return
     if section.nonxlist_course_id is None:
         section.nonxlist_course_id = section.course_id
-    section.course_id = new_course.id
-    section.default_section = False
-    _move_enrollments(state, section)
+    _move_to_course(state, section, new_course)
 
 
 def uncrosslist_section(state: CanvasState, section: Section) -> None:
-    """CourseSection#uncrosslist: back to the home course, enrollments with it."""
+    """CourseSection#uncrosslist: back to the home course (revived if it was deleted), enrollments with it."""
     if section.nonxlist_course_id is None:
         raise bad_request_message("section is not cross-listed")
-    section.course_id = section.nonxlist_course_id
+    home = state.courses[section.nonxlist_course_id]
+    if home.workflow_state == "deleted":
+        home.workflow_state = "claimed"
     section.nonxlist_course_id = None
+    _move_to_course(state, section, home)
+
+
+def _move_to_course(state: CanvasState, section: Section, course: Course) -> None:
+    # CourseSection#move_to_course: the section becomes the default one if the course has no other.
+    section.default_section = not any(s.course_id == course.id and s.workflow_state == "active" and s.id != section.id
+                                      for s in state.sections.values())
+    section.course_id = course.id
     _move_enrollments(state, section)
 
 
 def _move_enrollments(state: CanvasState, section: Section) -> None:
+    # all_enrollments.update_all(course_id: ...): deleted ones move too.
     now = state.timestamp()
     for enrollment in state.enrollments.values():
         if enrollment.course_section_id == section.id:

@@ -31,6 +31,7 @@ from app.sandbox.canvas.ops_courses import (
     crosslist_section,
     delete_course,
     delete_section,
+    destroy_section,
     uncrosslist_section,
 )
 from app.sandbox.canvas.ops_enrollments import NewEnrollment, enroll_user, resolve_role
@@ -196,13 +197,13 @@ class CanvasSandbox:
             conclude_course(self.state, self.state.courses[course_id])
 
     def delete_section(self, section_id: int, with_enrollments: bool = False) -> None:
-        """Delete a section by hand; with_enrollments first removes its enrollments as the UI requires."""
+        """Delete a section by hand; refused while it has enrollments unless with_enrollments deletes them too."""
         with self.state.lock:
+            section = self.state.sections[section_id]
             if with_enrollments:
-                for enrollment in self.state.enrollments.values():
-                    if enrollment.course_section_id == section_id:
-                        enrollment.workflow_state = "deleted"
-            delete_section(self.state, self.state.sections[section_id])
+                destroy_section(self.state, section)
+            else:
+                delete_section(self.state, section)
 
     def crosslist(self, section_id: int, course_id: int) -> None:
         """Cross-list a section into another course by hand."""

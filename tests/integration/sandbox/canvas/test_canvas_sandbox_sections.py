@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import httpx
 
 from app.sandbox.canvas import CanvasSandbox
@@ -66,6 +68,24 @@ def test_cross_listing_moves_the_section_and_its_enrollments(api: httpx.Client, 
     back = api.delete(f"/api/v1/sections/{section['id']}/crosslist").json()
     assert (back["course_id"], back["nonxlist_course_id"]) == (home["id"], None)
     assert sandbox.enrollments(user_id=user["id"])[0].course_id == home["id"]
+
+
+def test_uncrosslisting_revives_a_deleted_home_course(api: httpx.Client, sandbox: CanvasSandbox) -> None:
+    home = create_course(api, "HOME")
+    create_course(api, "TARGET")
+    section = _section(api, "sis_course_id:HOME", "SEC-1").json()
+    api.post(f"/api/v1/sections/{section['id']}/crosslist/sis_course_id:TARGET")
+    api.delete(f"/api/v1/courses/{home['id']}", params={"event": "delete"})
+    api.delete(f"/api/v1/sections/{section['id']}/crosslist")
+    assert api.get("/api/v1/courses/sis_course_id:HOME").json()["workflow_state"] == "unpublished"
+
+
+def test_unnamed_section_is_named_after_course_and_date() -> None:
+    sandbox = CanvasSandbox(wall_clock=lambda: dt.datetime(2024, 9, 2, 8, 0, tzinfo=dt.UTC))
+    course = sandbox.create_course("Fysik", "C1")
+    with sandbox.client() as api:
+        section = api.post(f"/api/v1/courses/{course}/sections", data={"course_section[sis_section_id]": "X"}).json()
+    assert (section["name"], section["created_at"]) == ("Fysik 2024-09-02", "2024-09-02T08:00:00Z")
 
 
 def test_uncrosslisting_a_home_section_is_an_error(api: httpx.Client) -> None:
