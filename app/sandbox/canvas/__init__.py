@@ -9,10 +9,16 @@ Python API (no HTTP needed)::
                         headers={"Authorization": "Bearer secret"})      # in-process
     server = canvas.serve(); server.url; server.stop()                   # real HTTP on 127.0.0.1
 
-Seeding: create_sub_account, create_term, create_user, create_admin_user (no SIS id), delete_user,
-create_course,
-create_section, create_role, enroll, set_enrollment_state, delete_course, conclude_course,
-delete_section, crosslist, uncrosslist, send_message. All return Canvas ids.
+Seeding (by hand, as an admin would in the UI): create_sub_account, create_term, create_user,
+create_admin_user (no SIS id, optionally owning a token), delete_user, create_course, create_section,
+create_role, enroll, set_enrollment_state, delete_course, conclude_course, delete_section,
+crosslist, uncrosslist, send_message. Creating methods return Canvas ids. Canvas's own rules
+apply (e.g. enroll upserts, delete_section refuses a section with enrollments unless told to
+delete them as well); a refusal raises errors.ApiError.
+
+Configuration: `throttle_config` and `fault_config` may be changed while running; `add_token`,
+`reseed_faults`. Time: `clock` (monotonic seconds, drives the throttle), `sleep` (latency and
+held-back answers) and `wall_clock` (timestamps) are injectable.
 
 Inspection (copies of the records): users, logins, user_by_sis_id, courses, course_by_sis_id,
 sections, enrollments, terms, sub_accounts, roles, conversations; request_counts() per
