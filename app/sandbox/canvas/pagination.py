@@ -39,8 +39,10 @@ def per_page(request: ApiRequest) -> int:
 def _link_base(request: ApiRequest) -> str:
     kept = [(k, v) for k, v in parse_qsl(request.query, keep_blank_values=True)
             if k.split("[")[0] not in _EXCLUDED]
+    # Hash#to_query sorts the encoded "key=value" pieces.
+    query = "&".join(sorted(urlencode([pair]) for pair in kept))
     base = request.base_url + request.path + "?"
-    return base + (urlencode(kept) + "&" if kept else "")
+    return base + (query + "&" if query else "")
 
 
 def _links(request: ApiRequest, size: int, pages: dict[str, Any]) -> str:
