@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from app.sandbox.canvas.errors import ApiError, bad_request_message, not_found
@@ -11,7 +12,7 @@ from app.sandbox.canvas.pagination import paginate_bookmarked
 from app.sandbox.canvas.params import as_list, section, text, to_bool
 from app.sandbox.canvas.router import ApiRequest, ApiResponse, Router, ok
 from app.sandbox.canvas.serializers import enrollment_json
-from app.sandbox.canvas.state import CanvasState, Course, Enrollment, Section
+from app.sandbox.canvas.state import CanvasState, Course, Enrollment, Role, Section
 
 MISSING_PARAMETERS = "No parameters given"
 MISSING_USER_ID = "Can't create an enrollment without a user. Include enrollment[user_id] to create an enrollment"
@@ -50,7 +51,7 @@ def _create(request: ApiRequest, course: Course, fixed_section: Section | None) 
     return ok(enrollment_json(state, enrollment))
 
 
-def find_role_or_bad(state: CanvasState, raw: Any) -> Any:
+def find_role_or_bad(state: CanvasState, raw: Any) -> Role | None:
     """enrollment[role_id] resolved to a role; an unknown id is "Invalid role" (400), not 404."""
     if raw is None or text(raw) == "":
         return None
@@ -69,7 +70,7 @@ def _create_in_section(request: ApiRequest) -> ApiResponse:
     return _create(request, request.state.courses[target.course_id], target)
 
 
-def _sort_key(state: CanvasState) -> Any:
+def _sort_key(state: CanvasState) -> Callable[[Enrollment], list[Any]]:
     # Enrollments are ordered by type, the user's sortable name, then id.
     return lambda e: [e.type, state.users[e.user_id].sortable_name.lower(), e.id]
 
