@@ -30,10 +30,11 @@ from app.core.decide_course import plan_offering
 from app.core.decide_student import plan_student
 from app.core.decide_timers import next_change
 from app.core.early_access import default_purge_date
-from app.core.plan import EnsureCourse, EnsureUser, Operation
+from app.core.plan import EnsureCourse, EnsureUser, Operation, Unenroll
+from app.core.safeguards import Filtered, filter_removals
 from app.core.settings import InstitutionSettings
 from app.ladok.directory import LadokDirectory
-from app.store import facts, ledger
+from app.store import control, facts, ledger
 from app.store.course_settings import set_early_access
 from app.store.db import write_session
 from app.store.projection import DirtyKey
@@ -169,7 +170,10 @@ def _remember(s: Session, inst: str, op: Operation, result: OpResult, early_acce
         case SweepResult():
             pass
     student = getattr(op, "student_uid", None)
-    ledger.log_action(s, inst, type(op).__name__, "done", _detail(result), student_uid=student)
+    detail = _detail(result)
+    if isinstance(op, Unenroll):  # the safety filter counts removals per course
+        detail["canvas_course_id"] = op.current.canvas_course_id
+    ledger.log_action(s, inst, type(op).__name__, "done", detail, student_uid=student)
 
 
 def _detail(result: OpResult) -> dict[str, Any]:
@@ -200,14 +204,32 @@ def _learn(known: KnownIds, result: OpResult) -> KnownIds:
     return known
 
 
+def _guard(engine: Engine, ctx: InstitutionContext, ops: list[Operation]) -> Filtered:
+    """Pass the plan through delay delete and the safety filter (SPEC §5)."""
+    courses = {op.current.canvas_course_id for op in ops if isinstance(op, Unenroll)}
+    with Session(engine) as s:
+        return filter_removals(ops, control.controls(s, ctx.institution_id),
+                               control.removal_budget(s, ctx.institution_id, courses), ctx.today())
+
+
+def _wake_at(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0, 5), dt.UTC) - STOCKHOLM_OFFSET
+
+
 def reconcile(engine: Engine, ctx: InstitutionContext, claim_: Claim, owner: str) -> int:
     """Bring one key's Canvas state up to date; returns how many operations were performed."""
     key = claim_.key
+    inst = ctx.institution_id
+    with write_session(engine) as s:
+        if control.is_paused(s, inst):
+            control.postpone(s, claim_, owner)
+            return 0
     done: list[tuple[Operation, OpResult]] = []
     try:
         _fill_catalogue(engine, ctx, key)
         ops, known, key_facts = _plan(engine, ctx, key)
-        for op in ops:
+        guarded = _guard(engine, ctx, ops)
+        for op in guarded.run:
             result = execute(op, ctx.canvas, known)
             done.append((op, result))
             known = _learn(known, result)
@@ -216,20 +238,26 @@ def reconcile(engine: Engine, ctx: InstitutionContext, claim_: Claim, owner: str
         log.warning("reconciling %s %s failed: %s", key.kind, key.uid, reason)
         with write_session(engine) as s:
             for op, result in done:
-                _remember(s, ctx.institution_id, op, result, ctx.settings.early_access_on_create_course)
+                _remember(s, inst, op, result, ctx.settings.early_access_on_create_course)
             dead = fail(s, claim_, owner, reason)
-            ledger.log_action(s, ctx.institution_id, "reconcile", "dead" if dead else "failed",
+            ledger.log_action(s, inst, "reconcile", "dead" if dead else "failed",
                               {"key": f"{key.kind}:{key.uid}", "error": reason},
                               student_uid=key.uid if key.kind == "student" else None)
         return len(done)
     with write_session(engine) as s:
         for op, result in done:
-            _remember(s, ctx.institution_id, op, result, ctx.settings.early_access_on_create_course)
-        if key.kind == "student" and key_facts is not None:
-            wake = next_change(key_facts, ctx.settings, ctx.today())
-            if wake is not None:
-                at = dt.datetime.combine(wake, dt.time(0, 5), dt.UTC) - STOCKHOLM_OFFSET
-                if at > dt.datetime.now(dt.UTC):  # a past wake-up would only spin the key
-                    set_timer(s, ctx.institution_id, key, at)
+            _remember(s, inst, op, result, ctx.settings.early_access_on_create_course)
+        for op, reason in guarded.held:
+            control.hold(s, inst, key.uid, op, reason)
+            ledger.log_action(s, inst, type(op).__name__, "held", {"reason": reason}, student_uid=key.uid)
+        for op in guarded.deferred:
+            ledger.log_action(s, inst, type(op).__name__, "deferred", {"reason": "delay delete"}, student_uid=key.uid)
+        wake = next_change(key_facts, ctx.settings, ctx.today()) if key.kind == "student" and key_facts else None
+        window = control.controls(s, inst).delay_delete
+        if guarded.deferred and window is not None:
+            after_window = window[1] + dt.timedelta(days=1)
+            wake = min(wake, after_window) if wake else after_window
+        if wake is not None and _wake_at(wake) > dt.datetime.now(dt.UTC):  # a past wake-up would spin the key
+            set_timer(s, inst, key, _wake_at(wake))
         complete(s, claim_, owner)
     return len(done)

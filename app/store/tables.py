@@ -266,3 +266,33 @@ class ActionLogRow(Base):
     outcome: Mapped[str] = mapped_column(String(16))  # done | held | deferred | failed
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class InstitutionControlRow(Base):
+    """Operator switches per institution: pause, the delay-delete window, the safety filter's limits."""
+
+    __tablename__ = "institution_control"
+
+    institution_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    paused: Mapped[bool] = mapped_column(default=False)
+    paused_by: Mapped[str | None] = mapped_column(String(200))
+    delay_delete_start: Mapped[dt.date | None] = mapped_column(Date)
+    delay_delete_end: Mapped[dt.date | None] = mapped_column(Date)
+    safety_filter: Mapped[bool] = mapped_column(default=True)
+    max_removals_per_hour: Mapped[int] = mapped_column(Integer, default=200)
+    max_course_fraction: Mapped[float] = mapped_column(default=0.3)
+    released_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class HeldRemovalRow(Base):
+    """A removal the safety filter held back, waiting for an operator to release or discard it."""
+
+    __tablename__ = "held_removal"
+
+    institution_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    student_uid: Mapped[str] = mapped_column(UID, primary_key=True)
+    section_sis_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    canvas_course_id: Mapped[int] = mapped_column(BigInteger)
+    reason: Mapped[str] = mapped_column(Text)
+    held_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
