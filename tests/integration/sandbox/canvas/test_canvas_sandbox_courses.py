@@ -48,6 +48,14 @@ def test_duplicate_sis_course_id_is_rejected_with_canvas_body(api: httpx.Client)
         {"attribute": "sis_source_id", "type": message, "message": message}]}}
 
 
+def test_reactivation_flag_does_not_adopt_a_live_course(api: httpx.Client) -> None:
+    create_course(api, "KURS-1")
+    again = api.post("/api/v1/accounts/1/courses", data={"course[name]": "X", "course[sis_course_id]": "KURS-1",
+                                                        "enable_sis_reactivation": "true"})
+    assert again.status_code == 400
+    assert again.json()["errors"]["sis_source_id"][0]["message"] == 'SIS ID "KURS-1" is already in use'
+
+
 def test_deleted_course_keeps_its_sis_id_until_reactivated(api: httpx.Client, sandbox: CanvasSandbox) -> None:
     course = create_course(api, "KURS-1", name="Original name")
     assert api.delete(f"/api/v1/courses/{course['id']}", params={"event": "delete"}).json() == {"delete": True}
