@@ -216,3 +216,83 @@ def serve_command(host: str, port: int) -> None:
 
     upgrade(_engine())
     run_simple(host, port, current_app, threaded=True)  # type: ignore[arg-type]
+
+
+@main.command("pause")
+@click.option("--institution", "institution_id", required=True, help="Institution id from the configuration.")
+@click.option("--by", default="cli", show_default=True, help="Who pauses (kept for the record).")
+@with_appcontext
+def pause_command(institution_id: str, by: str) -> None:
+    """Stop applying changes to Canvas; Ladok events are still read and recorded."""
+    _set_paused(institution_id, True, by)
+
+
+@main.command("resume")
+@click.option("--institution", "institution_id", required=True, help="Institution id from the configuration.")
+@with_appcontext
+def resume_command(institution_id: str) -> None:
+    """Apply the backlog in order and carry on."""
+    _set_paused(institution_id, False, "cli")
+
+
+def _set_paused(institution_id: str, paused: bool, by: str) -> None:
+    from app.store import control
+    from app.store.db import write_session
+
+    inst = _config().institution(institution_id)
+    upgrade(_engine())
+    with write_session(_engine()) as s:
+        control.set_paused(s, inst.id, paused, by)
+    click.echo(f"{inst.id}: {'paused' if paused else 'resumed'}")
+
+
+@main.command("delay-delete")
+@click.option("--institution", "institution_id", required=True, help="Institution id from the configuration.")
+@click.option("--start", type=click.DateTime(["%Y-%m-%d"]), default=None, help="First day removals wait.")
+@click.option("--end", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Last day removals wait.")
+@click.option("--clear", is_flag=True, help="Remove the window; waiting removals are applied.")
+@with_appcontext
+def delay_delete_command(institution_id: str, start: object, end: object, clear: bool) -> None:
+    """Defer removals during a period (e.g. the summer); when it ends, removals still wanted are applied."""
+    from app.store import control
+    from app.store.db import write_session
+
+    inst = _config().institution(institution_id)
+    upgrade(_engine())
+    first = None if clear else getattr(start, "date", lambda: None)()
+    last = None if clear else getattr(end, "date", lambda: None)()
+    try:
+        with write_session(_engine()) as s:
+            control.set_delay_delete(s, inst.id, first, last)
+            if clear:
+                control.requeue_deferred(s, inst.id)
+    except ValueError as err:
+        raise click.UsageError(str(err)) from None
+    click.echo(f"{inst.id}: delay delete " + (f"from {first} to {last}" if first else "off"))
+
+
+@main.command("held")
+@click.option("--institution", "institution_id", required=True, help="Institution id from the configuration.")
+@click.option("--release", is_flag=True, help="Apply the held removals.")
+@click.option("--discard", is_flag=True, help="Drop them: the enrollments stay in Canvas, no longer managed.")
+@with_appcontext
+def held_command(institution_id: str, release: bool, discard: bool) -> None:
+    """Removals the safety filter held back; release or discard them."""
+    from app.store import control
+    from app.store.db import write_session
+
+    if release and discard:
+        raise click.UsageError("choose --release or --discard, not both")
+    inst = _config().institution(institution_id)
+    upgrade(_engine())
+    with write_session(_engine()) as s:
+        if release:
+            click.echo(f"{control.release(s, inst.id)} held removals released")
+            return
+        if discard:
+            click.echo(f"{control.discard(s, inst.id)} held removals discarded")
+            return
+        rows = control.held(s, inst.id)
+        click.echo(f"{len(rows)} held removals")
+        for r in rows:
+            click.echo(f"  {r.student_uid} {r.kind} in {r.section_sis_id} (course {r.canvas_course_id}): {r.reason}")

@@ -82,6 +82,14 @@ def set_safety_filter(session: Session, institution_id: str, *, on: bool | None 
         row.max_course_fraction = max_course_fraction
 
 
+def requeue_deferred(session: Session, institution_id: str) -> int:
+    """Queue the students whose removals a delay-delete window deferred (when the window is cleared early)."""
+    students = set(session.scalars(select(ActionLogRow.student_uid).where(
+        ActionLogRow.institution_id == institution_id, ActionLogRow.outcome == "deferred")))
+    mark_dirty(session, institution_id, {DirtyKey("student", u) for u in students if u})
+    return len(students)
+
+
 def postpone(session: Session, claim_: Claim, owner: str, now: dt.datetime | None = None) -> None:
     """Give a claimed key back untouched, to be tried again later (the institution is paused)."""
     now = now or dt.datetime.now(dt.UTC)
