@@ -7,11 +7,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import httpx
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from app.config import InstitutionConfig
 from app.core.settings import InstitutionSettings
-from app.pipeline.reconcile import InstitutionContext
+from app.pipeline.reconcile import STOCKHOLM_OFFSET, InstitutionContext
 from app.pipeline.worker import context_for, drain, feed_fetcher, read_feed
 from app.sandbox.canvas import DEFAULT_TOKEN, CanvasSandbox
 from app.sandbox.ladok.sandbox import SandboxLadok
@@ -19,6 +20,7 @@ from app.store.course_settings import set_early_access
 from app.store.db import write_session
 from app.store.projection import DirtyKey
 from app.store.queue import mark_dirty
+from app.store.tables import TimerRow
 
 TODAY = dt.date.today()
 START = TODAY + dt.timedelta(days=10)
@@ -64,6 +66,28 @@ class World:
         with write_session(self.engine) as s:
             mark_dirty(s, "kth", [DirtyKey("student", uid) for uid in student_uids])
 
+    def advance(self, day: dt.date) -> None:
+        """Move the clock to `day`, fire the timers the pipeline set for it or earlier, and sync.
+
+        The queue's timers run on the real clock; this fires them by the world's clock instead, so a
+        rule that needs a timer the pipeline did not set stays undone here too.
+        """
+        self.today = day
+        by = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0), dt.UTC) - STOCKHOLM_OFFSET
+        with write_session(self.engine) as s:
+            due = s.scalars(select(TimerRow).where(TimerRow.institution_id == "kth")).all()
+            keys = [DirtyKey(t.kind, t.uid) for t in due if _aware(t.due_at) < by]  # type: ignore[arg-type]
+            for t in due:
+                if _aware(t.due_at) < by:
+                    s.delete(t)
+            mark_dirty(s, "kth", keys)
+        self.sync()
+
+    def timers(self) -> dict[str, dt.datetime]:
+        """The pipeline's pending timers: key uid → when it fires."""
+        with Session(self.engine) as s:
+            return {t.uid: _aware(t.due_at) for t in s.scalars(select(TimerRow))}
+
     def set_early_access(self, sis_course_id: str, on: bool, purge_date: dt.date | None = None) -> None:
         """A teacher turns early access on or off in the tool for the course with that sis id."""
         course = self.canvas.course_by_sis_id(sis_course_id)
@@ -89,6 +113,11 @@ class World:
                                    roles[e.role_id], e.workflow_state)
                                   for e in self.canvas.enrollments() if e.workflow_state != "deleted"),
         }
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes; they were stored as UTC.
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,116 @@
+"""Early access end to end (SPEC §4.5): backfill, switching off, the purge date and EarlyAccessDisablePurge."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import Engine
+
+from app.core.settings import InstitutionSettings
+from tests.integration.pipeline.world import START, World, add_offering, add_student, with_roles
+
+DEFAULT_PURGE = START + dt.timedelta(days=14)
+
+
+@pytest.fixture
+def world(engine: Engine) -> World:
+    return World(engine, InstitutionSettings())
+
+
+def _admitted_and_registered(world: World, offering: str) -> tuple[str, str]:
+    """One student only admitted, one admitted and registered."""
+    only_admitted = add_student(world, name="Ada", personnummer="199001011234")
+    both = add_student(world, name="Bo", personnummer="199102021234")
+    for student in (only_admitted, both):
+        world.ladok.add_admission(student, offering)
+    world.ladok.add_registration(both, offering)
+    return only_admitted, both
+
+
+def test_turning_early_access_off_removes_admitted_only_students(world: World) -> None:
+    world.settings = with_roles(world, early_access_on_create_course=True)
+    registered, admitted = world.settings.role_id_registered, world.settings.role_id_admitted
+    offering = add_offering(world).offering
+    only_admitted, both = _admitted_and_registered(world, offering)
+    world.sync()
+    assert len(world.enrollments(offering)) == 3
+
+    world.set_early_access(offering, False)
+    world.sync()
+
+    assert world.enrollments(offering) == [(both, registered, "active")]
+    assert world.canvas.user_by_sis_id(only_admitted) is not None  # the account stays; only the enrollment goes
+    world.set_early_access(offering, True, DEFAULT_PURGE)
+    world.sync()
+    assert world.enrollments(offering) == sorted([(only_admitted, admitted, "active"), (both, admitted, "active"),
+                                                  (both, registered, "active")])
+
+
+def test_purge_date_removes_admitted_students_by_a_timer(world: World) -> None:
+    world.settings = with_roles(world, early_access_on_create_course=True)
+    registered = world.settings.role_id_registered
+    offering = add_offering(world).offering
+    only_admitted, both = _admitted_and_registered(world, offering)
+    world.sync()
+    assert set(world.timers()) >= {only_admitted, both}
+
+    world.advance(DEFAULT_PURGE - dt.timedelta(days=1))
+    assert len(world.enrollments(offering)) == 3
+    world.advance(DEFAULT_PURGE)
+
+    assert world.enrollments(offering) == [(both, registered, "active")]
+
+
+def test_teacher_chosen_purge_date_is_kept(world: World) -> None:
+    world.settings = with_roles(world)
+    offering = add_offering(world).offering
+    world.sync()
+    purge = START + dt.timedelta(days=40)
+    world.set_early_access(offering, True, purge)
+    _only_admitted, both = _admitted_and_registered(world, offering)
+    world.sync()
+
+    world.advance(DEFAULT_PURGE)
+    assert len(world.enrollments(offering)) == 3
+    world.advance(purge)
+
+    assert world.enrollments(offering) == [(both, world.settings.role_id_registered, "active")]
+
+
+def test_early_access_disable_purge_keeps_admitted_students(world: World) -> None:
+    world.settings = with_roles(world, early_access_on_create_course=True, early_access_disable_purge=True)
+    offering = add_offering(world).offering
+    _admitted_and_registered(world, offering)
+    world.sync()
+
+    world.advance(DEFAULT_PURGE + dt.timedelta(days=30))
+    world.mark_dirty(*{s for s, _r, _st in world.enrollments(offering)})
+    world.sync()
+
+    assert len(world.enrollments(offering)) == 3
+
+
+def test_admission_after_the_purge_date_gives_no_access(world: World) -> None:
+    world.settings = with_roles(world, early_access_on_create_course=True)
+    offering = add_offering(world).offering
+    world.sync()
+    world.today = DEFAULT_PURGE
+    student = add_student(world)
+    world.ladok.add_admission(student, offering)
+
+    world.sync()
+
+    assert world.enrollments(offering) == []
+    assert world.canvas.user_by_sis_id(student) is None
+
+
+def test_without_use_admitted_admissions_never_enroll(world: World) -> None:
+    world.settings = InstitutionSettings(early_access_on_create_course=True)
+    offering = add_offering(world).offering
+    student = add_student(world)
+    world.ladok.add_admission(student, offering)
+
+    world.sync()
+
+    assert world.canvas.user_by_sis_id(student) is None
