@@ -296,3 +296,28 @@ def held_command(institution_id: str, release: bool, discard: bool) -> None:
         click.echo(f"{len(rows)} held removals")
         for r in rows:
             click.echo(f"  {r.student_uid} {r.kind} in {r.section_sis_id} (course {r.canvas_course_id}): {r.reason}")
+
+
+@main.command("report")
+@click.option("--institution", "institution_id", default=None, help="Only this institution.")
+@click.option("--hours", default=24.0, show_default=True, help="The period the report covers, ending now.")
+@click.option("--send", is_flag=True, help="Also send it to the [mail] recipients.")
+@with_appcontext
+def report_command(institution_id: str | None, hours: float, send: bool) -> None:
+    """The status report: applied, held, deferred, failed, pending and lag."""
+    import datetime as dt
+
+    from app.pipeline.report import build_report, send_report
+
+    upgrade(_engine())
+    mail = _config().mail
+    if send and mail is None:
+        raise click.UsageError("no [mail] table in the configuration")
+    ids = [institution_id] if institution_id else [i.id for i in _config().institutions]
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(hours=hours)
+    for inst in ids:
+        report = build_report(_engine(), inst, since)
+        click.echo(report.text())
+        if send and mail is not None:
+            send_report(report, mail)
+            click.echo(f"sent to {', '.join(mail.recipients)}")

@@ -39,6 +39,19 @@ class LtiRegistration(_Strict):
     deployment_ids: tuple[str, ...] = ()
 
 
+class MailConfig(_Strict):
+    """The `[mail]` table: where status reports go, over SMTP, and how often."""
+
+    smtp_host: str
+    smtp_port: int = 25
+    sender: str
+    recipients: tuple[str, ...]
+    starttls: bool = False
+    username: str | None = None
+    password: str | None = None
+    every_minutes: int = Field(60, ge=1)
+
+
 class _SettingsModel(_Strict):
     use_as_login_id: str = "ladokuid"
     update_email_from_ladok: bool = True
@@ -87,6 +100,7 @@ class InstitutionConfig(_Strict):
 class _FileModel(_Strict):
     database_url: str = DEFAULT_DATABASE_URL
     secret_key: str | None = None
+    mail: MailConfig | None = None
     institution: tuple[dict[str, Any], ...] = ()
 
 
@@ -98,6 +112,7 @@ class AppConfig:
     secret_key: str | None = None
     institutions: tuple[InstitutionConfig, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
+    mail: MailConfig | None = None
 
     def institution(self, institution_id: str) -> InstitutionConfig:
         """The institution with this id, or a ConfigError naming the known ones."""
@@ -179,10 +194,15 @@ def parse_config(data: Mapping[str, Any], env: Mapping[str, str] | None = None) 
     """Validate a parsed TOML document; raise ConfigError listing every problem."""
     env = os.environ if env is None else env
     problems: list[str] = []
-    top = {k: v for k, v in data.items() if k in ("database_url", "secret_key", "institution")}
+    top = {k: v for k, v in data.items() if k in ("database_url", "secret_key", "mail", "institution")}
     extra = {k: v for k, v in data.items() if k not in top}
     top["secret_key"] = _resolve_secret(top.get("secret_key"), "secret_key", env, problems)
     top["institution"] = _tuples(top.get("institution", ()))
+    if isinstance(top.get("mail"), dict):
+        mail = _tuples(top["mail"])
+        if "password" in mail:
+            mail["password"] = _resolve_secret(mail["password"], "mail.password", env, problems)
+        top["mail"] = mail
     try:
         model = _FileModel(**top)
     except ValidationError as err:
@@ -197,7 +217,7 @@ def parse_config(data: Mapping[str, Any], env: Mapping[str, str] | None = None) 
     if problems:
         raise ConfigError(problems)
     database_url = env.get("KURSADMIN_DATABASE_URL") or model.database_url
-    return AppConfig(database_url, model.secret_key, tuple(institutions), extra)
+    return AppConfig(database_url, model.secret_key, tuple(institutions), extra, model.mail)
 
 
 def load_config(path: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None) -> AppConfig:

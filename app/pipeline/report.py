@@ -1,0 +1,112 @@
+"""The status report: what a period applied, held, deferred and failed, and how far behind we are."""
+
+from __future__ import annotations
+
+import datetime as dt
+import smtplib
+from collections import Counter
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from app.config import MailConfig
+from app.store.tables import ActionLogRow, FeedPosition, HeldRemovalRow, InboxEvent, InstitutionControlRow, JobRow
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    """One institution's summary for a period."""
+
+    institution_id: str
+    since: dt.datetime
+    until: dt.datetime
+    applied: Counter[str] = field(default_factory=Counter)
+    held: int = 0
+    deferred: int = 0
+    failed: int = 0
+    dead_letters: int = 0
+    pending: int = 0
+    oldest_pending: dt.datetime | None = None
+    events_recorded: int = 0
+    paused: bool = False
+    feed_position: str | None = None
+
+    @property
+    def lag(self) -> dt.timedelta | None:
+        """How long the oldest pending key has waited."""
+        return self.until - self.oldest_pending if self.oldest_pending else None
+
+    def needs_attention(self) -> bool:
+        """Held removals, dead letters or a pause are things an operator must act on."""
+        return bool(self.held or self.dead_letters or self.paused)
+
+    def text(self) -> str:
+        """The report as plain text, for the mail and the command line."""
+        lines = [
+            f"Kursadministration, {self.institution_id}: {self.since:%Y-%m-%d %H:%M} – {self.until:%Y-%m-%d %H:%M} UTC",
+            "PAUSED: nothing is applied to Canvas until resumed." if self.paused else "Running.",
+            f"Ladok events recorded: {self.events_recorded}; feed position: {self.feed_position or 'not started'}",
+            "Applied in Canvas: " + (", ".join(f"{k} {v}" for k, v in sorted(self.applied.items())) or "nothing"),
+            f"Held by the safety filter (waiting for an operator): {self.held}",
+            f"Deferred by delay delete: {self.deferred}",
+            f"Failed attempts: {self.failed}; dead letters: {self.dead_letters}",
+            f"Pending keys: {self.pending}" + (f"; oldest waiting {self.lag}" if self.lag else ""),
+        ]
+        return "\n".join(lines) + "\n"
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
+
+
+def build_report(engine: Engine, institution_id: str, since: dt.datetime, until: dt.datetime | None = None
+                 ) -> StatusReport:
+    """Summarise the action log, queue and inbox of one institution for [since, until)."""
+    until = until or dt.datetime.now(dt.UTC)
+    with Session(engine) as s:
+        rows = s.execute(select(ActionLogRow.operation, ActionLogRow.outcome, func.count()).where(
+            ActionLogRow.institution_id == institution_id, ActionLogRow.at >= since, ActionLogRow.at < until,
+        ).group_by(ActionLogRow.operation, ActionLogRow.outcome)).all()
+        applied: Counter[str] = Counter()
+        outcomes: Counter[str] = Counter()
+        for operation, outcome, count in rows:
+            outcomes[outcome] += count
+            if outcome == "done":
+                applied[operation] += count
+        pending_q = select(func.count(), func.min(JobRow.dirtied_at)).where(
+            JobRow.institution_id == institution_id, JobRow.dirty_seq > JobRow.done_seq, JobRow.dead.is_(False))
+        pending, oldest = s.execute(pending_q).one()
+        control = s.get(InstitutionControlRow, institution_id)
+        position = s.get(FeedPosition, institution_id)
+        return StatusReport(
+            institution_id=institution_id, since=since, until=until, applied=applied,
+            held=s.scalar(select(func.count()).where(HeldRemovalRow.institution_id == institution_id)) or 0,
+            deferred=outcomes["deferred"], failed=outcomes["failed"] + outcomes["dead"],
+            dead_letters=s.scalar(select(func.count()).where(JobRow.institution_id == institution_id,
+                                                             JobRow.dead.is_(True))) or 0,
+            pending=pending or 0, oldest_pending=_aware(oldest),
+            events_recorded=s.scalar(select(func.count()).where(
+                InboxEvent.institution_id == institution_id, InboxEvent.recorded_at >= since,
+                InboxEvent.recorded_at < until)) or 0,
+            paused=bool(control and control.paused),
+            feed_position=f"{position.page_url} after {position.entry_id}" if position else None,
+        )
+
+
+def send_report(report: StatusReport, mail: MailConfig) -> EmailMessage:
+    """Send the report by e-mail; the subject says at once whether an operator must act."""
+    msg = EmailMessage()
+    flag = "ACTION NEEDED" if report.needs_attention() else "OK"
+    msg["Subject"] = f"[Kursadministration {report.institution_id}] {flag}: status {report.until:%Y-%m-%d %H:%M}"
+    msg["From"] = mail.sender
+    msg["To"] = ", ".join(mail.recipients)
+    msg.set_content(report.text())
+    with smtplib.SMTP(mail.smtp_host, mail.smtp_port, timeout=30) as smtp:
+        if mail.starttls:
+            smtp.starttls()
+        if mail.username and mail.password:
+            smtp.login(mail.username, mail.password)
+        smtp.send_message(msg)
+    return msg
