@@ -12,8 +12,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import create_engine, make_url, text
+import httpx
+from sqlalchemy import Engine, create_engine, make_url, text
 
+from app.config import InstitutionConfig
+from app.core.settings import InstitutionSettings
+from app.pipeline.ingest import IngestResult
+from app.pipeline.reconcile import InstitutionContext
+from app.pipeline.worker import WorkerStats, context_for, drain, feed_fetcher, read_feed
+from app.sandbox.canvas import DEFAULT_TOKEN, CanvasSandbox
 from app.sandbox.ladok.sandbox import SandboxLadok
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -41,15 +48,6 @@ def scratch_database(url: str | None) -> Iterator[str]:
         admin.dispose()
 
 
-@dataclass(frozen=True)
-class Catalogue:
-    """The uids of a seeded department: its organisation, offerings (with their start dates) and students."""
-
-    organisation_uid: str
-    offering_uids: tuple[str, ...]
-    student_uids: tuple[str, ...]
-
-
 def seed_catalogue(ladok: SandboxLadok, *, courses: int, offerings_per_course: int, start: dt.date,
                    term_code: str) -> tuple[str, list[str]]:
     """One organisation with `courses` courses of `offerings_per_course` offerings each; (org uid, offerings)."""
@@ -75,6 +73,35 @@ def add_students(ladok: SandboxLadok, count: int, rng: random.Random, *, contact
             ladok.add_contact(uid, f"{first.lower()}.{i}@student.example.se")
         uids.append(uid)
     return uids
+
+
+@dataclass
+class Wiring:
+    """Sandbox Ladok and Canvas wired to the real worker code in-process (as tests/integration/pipeline/world.py)."""
+
+    engine: Engine
+    ladok: SandboxLadok
+    canvas: CanvasSandbox
+    settings: InstitutionSettings
+
+    @property
+    def inst(self) -> InstitutionConfig:
+        """The institution as configured."""
+        return InstitutionConfig(id="bench", ladok_larosate_id=self.ladok.larosate_id, ladok_url="http://ladok.test",
+                                 canvas_url="http://canvas.test", canvas_token=DEFAULT_TOKEN, settings=self.settings)
+
+    def context(self) -> InstitutionContext:
+        """The reconcile context, talking to both sandboxes in-process."""
+        return context_for(self.inst, canvas_transport=self.canvas.transport(),
+                           ladok_transport=httpx.WSGITransport(app=self.ladok))
+
+    def read_feed(self) -> IngestResult:
+        """Record every new feed entry (the worker's read step)."""
+        return read_feed(self.engine, self.inst, feed_fetcher(self.inst, httpx.WSGITransport(app=self.ladok)))
+
+    def drain(self, concurrency: int = 1, context: InstitutionContext | None = None) -> WorkerStats:
+        """Reconcile until the queue is empty (the worker's act step)."""
+        return drain(self.engine, {"bench": context or self.context()}, concurrency)
 
 
 def percentile(samples: list[float], p: int) -> float:
