@@ -140,6 +140,6 @@ def _summary(canvas: CanvasSandbox, scenario: DemoScenario, events: int, operati
         states: dict[str, int] = {}
         for e in canvas.enrollments(course_id=course.id):
             states[e.workflow_state] = states.get(e.workflow_state, 0) + 1
-        courses.append(f"{code}: Canvas course {course.id} '{course.name}', enrollments {states}")
+        courses.append(f"{code}: Canvas course {course.id} '{course.name}', enrollments {dict(sorted(states.items()))}")
     return {"events": events, "operations": operations, "courses": courses, "course_ids": ids}
 
