@@ -347,6 +347,9 @@ def _enrollment_result(student_uid: str, section_sis_id: str, kind: Any, made: d
 def set_enrollment_state(op: SetEnrollmentState, client: CanvasClient, known: KnownIds) -> EnrollmentResult:
     """Deactivate, conclude or reactivate a ledger enrollment, following it if it moved course."""
     current = op.current
+    if op.state == "inactive" and _concluded(client, current.canvas_course_id):
+        # A concluded course is read-only; the seed leaves a suspended student active there (SPEC §4.6).
+        return EnrollmentResult(op.student_uid, current, course_concluded=True)
     user_ref = _user_ref(op.student_uid, known)
     result = _on_enrollment(
         client, user_ref, current, lambda course_id: _move_to(client, course_id, user_ref, current, op.state)
@@ -354,6 +357,12 @@ def set_enrollment_state(op: SetEnrollmentState, client: CanvasClient, known: Kn
     if result is None:
         raise CanvasNotFound(404, f"enrollment {current.canvas_enrollment_id} is gone from Canvas")
     return _enrollment_result(op.student_uid, current.section_sis_id, current.kind, result)
+
+
+def _concluded(client: CanvasClient, course_id: int) -> bool:
+    """Whether the course has been concluded (Canvas workflow_state "completed"), e.g. by hand since we made it."""
+    course = courses.get_course(client, str(course_id))
+    return course is not None and course.get("workflow_state") == "completed"
 
 
 def _move_to(

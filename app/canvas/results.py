@@ -49,12 +49,17 @@ class SectionResult:
 
 @dataclass(frozen=True, slots=True)
 class EnrollmentResult:
-    """An enrollment as it now is in Canvas (after Enroll or SetEnrollmentState)."""
+    """An enrollment as it now is in Canvas (after Enroll or SetEnrollmentState).
+
+    `course_concluded`: a deactivation was not made because the course has been concluded (by hand) since;
+    the enrollment is left as it was and the caller remembers the course as concluded.
+    """
 
     student_uid: str
     enrollment: LedgerEnrollment
     canvas_user_id: int | None = None
     canvas_section_id: int | None = None
+    course_concluded: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -161,6 +161,9 @@ def _remember(s: Session, inst: str, op: Operation, result: OpResult, early_acce
                               parent_canvas_id=result.canvas_course_id)
         case EnrollmentResult():
             ledger.put_enrollment(s, inst, result.student_uid, result.enrollment)
+            if result.course_concluded:
+                course_id = result.enrollment.canvas_course_id
+                ledger.put_object(s, inst, "concluded", str(course_id), course_id)
         case RemovedResult():
             ledger.drop_enrollment(s, inst, result.student_uid, result.section_sis_id, result.kind)
         case MessageResult():

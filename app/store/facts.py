@@ -106,10 +106,12 @@ def student_facts(session: Session, institution_id: str, student_uid: str) -> St
         for sis in ledger.objects(session, institution_id, "message", [
             f"{s.uid}:{cid}" for s in suspensions for cid in sorted(course_ids)])
     )
+    # Concluded when made so, or found concluded since (a course concluded by hand, own or co-reading).
     concluded = frozenset(
         r.canvas_id for r in session.scalars(select(CanvasObjectRow).where(
-            CanvasObjectRow.institution_id == institution_id, CanvasObjectRow.kind == "course",
-            CanvasObjectRow.canvas_id.in_(sorted(course_ids)))) if (r.state or {}).get("workflow_state") == "completed"
+            CanvasObjectRow.institution_id == institution_id, CanvasObjectRow.kind.in_(["course", "concluded"]),
+            CanvasObjectRow.canvas_id.in_(sorted(course_ids))))
+        if r.kind == "concluded" or (r.state or {}).get("workflow_state") == "completed"
     ) if course_ids else frozenset()
     user = ledger.object_row(session, institution_id, "user", student_uid)
     account = UserSpec(student_uid, user.state.get("name", ""), user.state.get("login_id", ""),
