@@ -1,0 +1,156 @@
+"""Suspension end to end (SPEC §4.6): inactive during the period, reactivated after, teachers told once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import Engine
+
+from app.core.settings import InstitutionSettings
+from tests.integration.pipeline.world import TODAY, World, add_offering, add_student
+
+SUSPENSION_START = TODAY + dt.timedelta(days=5)
+SUSPENSION_END = TODAY + dt.timedelta(days=25)
+
+
+@pytest.fixture
+def world(engine: Engine) -> World:
+    return World(engine, InstitutionSettings(use_restrictions=True, restrictions_send_message_to_teachers=True))
+
+
+def _states(world: World, offering: str) -> list[str]:
+    """The states of the course's student enrollments (teachers left out)."""
+    return [st for s, _r, st in world.enrollments(offering, states=("active", "inactive", "completed")) if s]
+
+
+def _registered(world: World, *offerings: str) -> str:
+    student = add_student(world)
+    for offering in offerings:
+        world.ladok.add_registration(student, offering)
+    world.sync()
+    return student
+
+
+def _teacher(world: World, offering: str, name: str = "Lärare Larsson") -> int:
+    course = world.canvas.course_by_sis_id(offering)
+    teacher = world.canvas.create_user(name, login_id=name.lower().replace(" ", "."))
+    world.canvas.enroll(teacher, course.id, "TeacherEnrollment")
+    return teacher
+
+
+def _messages_to(world: World, user_id: int) -> list[str]:
+    return [c.subject for c in world.canvas.conversations() if user_id in c.participant_ids]
+
+
+def test_enrollments_are_inactive_during_the_period_and_active_after(world: World) -> None:
+    offering = add_offering(world).offering
+    student = _registered(world, offering)
+    world.ladok.add_suspension(student, start=SUSPENSION_START, end=SUSPENSION_END)
+    world.sync()
+    assert _states(world, offering) == ["active"]
+
+    world.advance(SUSPENSION_START)
+    assert _states(world, offering) == ["inactive"]
+    world.advance(SUSPENSION_END)
+    assert _states(world, offering) == ["inactive"]
+    world.advance(SUSPENSION_END + dt.timedelta(days=1))
+
+    assert _states(world, offering) == ["active"]
+
+
+def test_enrollment_made_during_the_period_is_inactive(world: World) -> None:
+    first, second = add_offering(world).offering, add_offering(world, code="DD1311").offering
+    student = _registered(world, first)
+    world.ladok.add_suspension(student, start=TODAY - dt.timedelta(days=1), end=SUSPENSION_END)
+    world.sync()
+
+    world.ladok.add_registration(student, second)
+    world.sync()
+
+    assert _states(world, first) == _states(world, second) == ["inactive"]
+    world.advance(SUSPENSION_END + dt.timedelta(days=1))
+    assert _states(world, first) == _states(world, second) == ["active"]
+
+
+def test_without_use_restrictions_nothing_changes(world: World) -> None:
+    world.settings = InstitutionSettings()
+    offering = add_offering(world).offering
+    student = _registered(world, offering)
+    world.ladok.add_suspension(student, start=TODAY, end=SUSPENSION_END)
+
+    world.sync()
+
+    assert _states(world, offering) == ["active"]
+
+
+def test_other_restriction_types_are_ignored(world: World) -> None:
+    offering = add_offering(world).offering
+    student = _registered(world, offering)
+    world.ladok.add_suspension(student, start=TODAY, end=SUSPENSION_END, restriktionstyp="AVSKILJANDE")
+
+    world.sync()
+
+    assert _states(world, offering) == ["active"]
+
+
+def test_a_course_concluded_by_hand_is_left_alone(world: World) -> None:
+    running, concluded = add_offering(world).offering, add_offering(world, code="DD1311").offering
+    student = _registered(world, running, concluded)
+    world.canvas.conclude_course(world.canvas.course_by_sis_id(concluded).id)
+    before = [(e.id, e.workflow_state, e.updated_at) for e in world.canvas.enrollments(
+        course_id=world.canvas.course_by_sis_id(concluded).id)]
+
+    world.ladok.add_suspension(student, start=TODAY, end=SUSPENSION_END)
+    world.sync()
+
+    assert _states(world, running) == ["inactive"]
+    assert [(e.id, e.workflow_state, e.updated_at) for e in world.canvas.enrollments(
+        course_id=world.canvas.course_by_sis_id(concluded).id)] == before
+
+
+def test_teachers_are_messaged_once_per_suspension(world: World) -> None:
+    first, second = add_offering(world).offering, add_offering(world, code="DD1311").offering
+    student = _registered(world, first, second)
+    teacher = _teacher(world, first)
+    world.ladok.add_suspension(student, start=TODAY, end=SUSPENSION_END)
+    world.sync()
+    assert _messages_to(world, teacher) == ["Avstängning: Ada Lovelace"]
+
+    world.mark_dirty(student)  # anything else about the student later: no second message
+    world.ladok.add_registration(student, add_offering(world, code="DD1312").offering)
+    world.sync()
+    world.advance(TODAY + dt.timedelta(days=2))
+    assert _messages_to(world, teacher) == ["Avstängning: Ada Lovelace"]
+
+    world.ladok.add_suspension(student, start=SUSPENSION_END + dt.timedelta(days=10),
+                               end=SUSPENSION_END + dt.timedelta(days=20))
+    world.advance(SUSPENSION_END + dt.timedelta(days=10))  # a second suspension: a second message
+    assert _messages_to(world, teacher) == ["Avstängning: Ada Lovelace"] * 2
+
+
+def test_no_message_without_restrictions_send_message_to_teachers(world: World) -> None:
+    world.settings = InstitutionSettings(use_restrictions=True)
+    offering = add_offering(world).offering
+    student = _registered(world, offering)
+    teacher = _teacher(world, offering)
+    world.ladok.add_suspension(student, start=TODAY, end=SUSPENSION_END)
+
+    world.sync()
+
+    assert _states(world, offering) == ["inactive"]
+    assert _messages_to(world, teacher) == []
+
+
+def test_a_removed_suspension_reactivates(world: World) -> None:
+    offering = add_offering(world).offering
+    student = _registered(world, offering)
+    restriction = world.ladok.add_suspension(student, start=TODAY, end=SUSPENSION_END)
+    world.sync()
+    assert _states(world, offering) == ["inactive"]
+
+    world.ladok.add_suspension(student, start=TODAY, end=SUSPENSION_END, restriction_uid=restriction,
+                               handelsetyp="BORTTAGEN")
+    world.sync()
+
+    assert _states(world, offering) == ["active"]
