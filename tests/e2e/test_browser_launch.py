@@ -72,13 +72,14 @@ def test_teacher_switches_early_access_on_and_links_an_offering(sites, browser) 
     assert frame.locator("h1").inner_text() == "Course offerings in this course"
     assert serious_violations(frame, axe) == []
 
-    frame.get_by_label("Early access on").check()
-    frame.get_by_role("button", name="Save").click()
+    # Keyboard only: Space ticks the checkbox, Enter submits.
+    frame.get_by_label("Early access on").press("Space")
+    frame.get_by_role("button", name="Save").press("Enter")
     frame.get_by_text("Early access is on. Purge date: 2024-09-16.").wait_for()
 
     frame.get_by_label("Search offerings (code, name or term)").fill("algor")
     frame.get_by_label("Search offerings (code, name or term)").press("Enter")
-    frame.get_by_role("button", name="Link 50999").click()
+    frame.get_by_role("button", name="Link 50999").press("Enter")
     frame.get_by_role("button", name="Unlink 50999").wait_for()
     assert "Pending…" in frame.locator("#sync-status").inner_text()
     assert serious_violations(frame, axe) == []
