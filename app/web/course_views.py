@@ -6,7 +6,13 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from sqlalchemy.orm import Session
 
 from app.lti.roles import may_change_course
-from app.store.course_settings import get_settings, link_offering, set_early_access, unlink_offering
+from app.store.course_settings import (
+    get_settings,
+    link_offering,
+    offerings_in_course,
+    set_early_access,
+    unlink_offering,
+)
 from app.store.db import write_session
 from app.store.lti_tables import LtiLaunchRow
 from app.store.tables import OfferingRow
@@ -97,7 +103,7 @@ def early_access(launch_id: str) -> Response | tuple[str, int]:
 def _offering_form(row: LtiLaunchRow) -> str:
     form = OfferingForm()
     if not form.validate():
-        abort(400, description="error_form")
+        abort(400, description="error_bad_request")
     uid = form.offering_uid.data
     with Session(engine()) as db:
         if db.get(OfferingRow, (row.institution_id, uid)) is None:
@@ -112,7 +118,9 @@ def link(launch_id: str) -> Response:
     uid = _offering_form(row)
     assert row.canvas_course_id is not None
     with write_session(engine()) as db:
-        link_offering(db, row.institution_id, row.canvas_course_id, uid, _by(row))
+        # An offering whose own section is in this course needs no co-reading section beside it.
+        if uid not in offerings_in_course(db, row.institution_id, row.canvas_course_id):
+            link_offering(db, row.institution_id, row.canvas_course_id, uid, _by(row))
     _remember_touched(launch_id, uid)
     return _back(launch_id)
 

@@ -76,6 +76,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error_csrf": {"sv": "Formuläret saknade en giltig säkerhetstoken; ladda om sidan och försök igen.",
                    "en": "The form had no valid security token; reload the page and try again."},
     "error_form": {"sv": "Kontrollera fälten: {errors}", "en": "Please check the fields: {errors}"},
+    "error_bad_request": {"sv": "Begäran var ofullständig; ladda om sidan och försök igen.",
+                          "en": "The request was incomplete; reload the page and try again."},
     "error_unknown_offering": {"sv": "Kurstillfället finns inte.", "en": "That course offering does not exist."},
     "admin_heading": {"sv": "Adapterns tillstånd", "en": "Adapter status"},
     "admin_institution": {"sv": "Lärosäte {id}", "en": "Institution {id}"},

@@ -103,6 +103,16 @@ def test_linking_an_unknown_offering_is_refused(driver: LaunchDriver, tool: Flas
     assert "does not exist" in resp.get_data(as_text=True)
 
 
+def test_linking_the_courses_own_offering_adds_no_co_reading_link(driver: LaunchDriver, tool: Flask) -> None:
+    ids = seed_course(_engine(tool))
+    page = driver.launch_page()
+    token = csrf_token(driver.client.get(page).get_data(as_text=True))
+    assert driver.client.post(f"{page}/link", data={"offering_uid": ids["own"], "csrf_token": token}).status_code == 303
+    assert driver.client.post(f"{page}/link", data={"csrf_token": token}).status_code == 400
+    with Session(_engine(tool)) as db:
+        assert db.scalars(select(CoReadingLinkRow)).first() is None
+
+
 def test_status_turns_up_to_date_when_the_worker_has_done_the_jobs(driver: LaunchDriver, tool: Flask) -> None:
     ids = seed_course(_engine(tool))
     page = driver.launch_page()
