@@ -321,3 +321,26 @@ def report_command(institution_id: str | None, hours: float, send: bool) -> None
         if send and mail is not None:
             send_report(report, mail)
             click.echo(f"sent to {', '.join(mail.recipients)}")
+
+
+@main.command("reconcile")
+@click.option("--institution", "institution_id", required=True, help="Institution id from the configuration.")
+@click.option("--fix", is_flag=True, help="Adopt what Canvas holds into the ledger and queue every student.")
+@with_appcontext
+def reconcile_command(institution_id: str, fix: bool) -> None:
+    """Compare Canvas with what the rules want and report drift (a dry run unless --fix)."""
+    from app.pipeline.drift import check_drift
+    from app.pipeline.worker import context_for
+
+    inst = _config().institution(institution_id)
+    upgrade(_engine())
+    found = check_drift(_engine(), inst.id, inst.settings, context_for(inst).canvas, fix=fix)
+    click.echo(f"{found.sections_checked} sections checked")
+    for title, lines in (("missing", found.missing), ("not wanted", found.extra), ("wrong state", found.wrong_state)):
+        click.echo(f"{title}: {len(lines)}")
+        for line in lines:
+            click.echo(f"  {line}")
+    if fix:
+        click.echo(f"adopted {found.adopted} enrollments into the ledger; the worker now applies the rest")
+    elif not found.clean:
+        click.echo("dry run: nothing changed (run with --fix to adopt and queue)")
