@@ -9,7 +9,7 @@ caller's transaction is BEGIN IMMEDIATE (see `write_session`), which serialises 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import and_, or_, select, update
@@ -67,8 +67,8 @@ def mark_dirty(session: Session, institution_id: str, keys: Iterable[DirtyKey], 
 
 
 def claim(session: Session, owner: str, limit: int = 1, lease: float = 300.0,
-          now: dt.datetime | None = None, institution_id: str | None = None) -> list[Claim]:
-    """Lease up to `limit` pending keys whose lease is free; commit the caller's transaction soon after."""
+          now: dt.datetime | None = None, institution_ids: Collection[str] | None = None) -> list[Claim]:
+    """Lease up to `limit` pending keys (of these institutions) whose lease is free; commit soon after."""
     now = now or utcnow()
     query = (
         select(JobRow)
@@ -81,8 +81,9 @@ def claim(session: Session, owner: str, limit: int = 1, lease: float = 300.0,
         .order_by(JobRow.dirtied_at)
         .limit(limit)
     )
-    if institution_id is not None:
-        query = query.where(JobRow.institution_id == institution_id)
+    if institution_ids is not None:
+        # Filtered in the query: a key leased and then dropped would sit idle until its lease ran out.
+        query = query.where(JobRow.institution_id.in_(sorted(institution_ids)))
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     rows = session.scalars(query).all()
@@ -93,6 +94,14 @@ def claim(session: Session, owner: str, limit: int = 1, lease: float = 300.0,
         claims.append(Claim(row.institution_id, DirtyKey(row.kind, row.uid), row.dirty_seq, row.attempts))  # type: ignore[arg-type]
     session.flush()
     return claims
+
+
+def renew(session: Session, claims: Iterable[Claim], owner: str, lease: float,
+          now: dt.datetime | None = None) -> None:
+    """Extend the leases `owner` still holds, so a key slower than one lease is not taken over while alive."""
+    until = (now or utcnow()) + dt.timedelta(seconds=lease)
+    for claim_ in claims:
+        session.execute(update(JobRow).where(_key(claim_), JobRow.lease_owner == owner).values(lease_until=until))
 
 
 def complete(session: Session, claim_: Claim, owner: str) -> None:
