@@ -1,17 +1,27 @@
-"""The worker: read each institution's feed, fire due timers, and run N reconcilers over the queue."""
+"""The worker: read each institution's feed, fire due timers, and run N reconcilers over the queue.
+
+A claimed key is leased for `lease_seconds()` (environment KURSADMIN_WORKER_LEASE, default 60) and the
+lease is renewed while the key is worked on, so a killed worker's keys are free again within one lease
+while a slow but living worker keeps its own. `run_forever` stops on SIGTERM or SIGINT after finishing
+the keys in hand.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import signal
 import socket
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from types import FrameType
 
 import httpx
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from app.canvas.client import CanvasClient
@@ -22,7 +32,7 @@ from app.ladok.http import make_client
 from app.pipeline.ingest import IngestResult, ingest_entries
 from app.pipeline.reconcile import InstitutionContext, reconcile
 from app.store.db import write_session
-from app.store.queue import claim, fire_timers
+from app.store.queue import Claim, claim, fail, fire_timers, renew
 from app.store.tables import FeedPosition as FeedPositionRow
 
 log = logging.getLogger(__name__)
@@ -33,22 +43,67 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
 
 
-def read_feed(engine: Engine, inst: InstitutionConfig, fetch: Callable[[str], bytes]) -> IngestResult:
-    """Record every entry after the stored position, page by page, up to the newest page."""
-    with Session(engine) as s:
-        row = s.get(FeedPositionRow, inst.id)
-        stored = (row.page_url, row.entry_id) if row else None
-    urls = FeedUrls(inst.ladok_url, inst.ladok_feed_path)
-    position = FeedPosition(*stored) if stored else start_position(urls, inst.ladok_start_page)
+DEFAULT_LEASE = 60.0
+LEASE_ENV = "KURSADMIN_WORKER_LEASE"
+
+
+def lease_seconds(env: Mapping[str, str] | None = None) -> float:
+    """The lease length: KURSADMIN_WORKER_LEASE seconds when set (a positive number), else 60."""
+    raw = (os.environ if env is None else env).get(LEASE_ENV, "").strip()
+    if not raw:
+        return DEFAULT_LEASE
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{LEASE_ENV} must be a number of seconds, not {raw!r}") from None
+    if value <= 0:
+        raise ValueError(f"{LEASE_ENV} must be positive, not {raw!r}")
+    return value
+
+
+@contextmanager
+def feed_lock(engine: Engine, institution_id: str) -> Iterator[None]:
+    """Hold the right to read an institution's feed: one reader at a time, across processes.
+
+    Without it two workers ingest the same page at once (one fails on the inbox's unique key) and a
+    reader that started earlier can move the stored position back. On PostgreSQL a session advisory
+    lock, which the server drops when a killed worker's connection closes; SQLite's BEGIN IMMEDIATE
+    already serialises the page transactions.
+    """
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    key = int.from_bytes(hashlib.blake2b(f"kursadmin-feed:{institution_id}".encode(), digest_size=8).digest(),
+                         "big", signed=True)
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+            conn.commit()
+
+
+def read_feed(engine: Engine, inst: InstitutionConfig, fetch: Callable[[str], bytes],
+              stop: threading.Event | None = None) -> IngestResult:
+    """Record every entry after the stored position, page by page, up to the newest page (or until `stop`)."""
     total = IngestResult()
-    for batch in walk(fetch, position):
-        if batch.note:
-            log.warning("%s: %s", inst.id, batch.note)
-        if not batch.new_entries:
-            continue
-        pos = (batch.position.page_url, batch.position.last_entry_id)
-        total.add(ingest_entries(engine, inst.id, inst.ladok_larosate_id, batch.page_url, batch.new_entries,
-                                 batch.page.problems, position=pos))
+    with feed_lock(engine, inst.id):
+        with Session(engine) as s:
+            row = s.get(FeedPositionRow, inst.id)
+            stored = (row.page_url, row.entry_id) if row else None
+        urls = FeedUrls(inst.ladok_url, inst.ladok_feed_path)
+        position = FeedPosition(*stored) if stored else start_position(urls, inst.ladok_start_page)
+        for batch in walk(fetch, position):
+            if batch.note:
+                log.warning("%s: %s", inst.id, batch.note)
+            if batch.new_entries:
+                pos = (batch.position.page_url, batch.position.last_entry_id)
+                total.add(ingest_entries(engine, inst.id, inst.ladok_larosate_id, batch.page_url,
+                                         batch.new_entries, batch.page.problems, position=pos))
+            if stop is not None and stop.is_set():
+                break
     return total
 
 
@@ -81,61 +136,151 @@ def context_for(
     return InstitutionContext(inst.id, inst.settings, canvas, directory)
 
 
+class _HeldLeases:
+    """The keys this process's reconcilers hold; one heartbeat renews them every third of a lease."""
+
+    def __init__(self, engine: Engine, lease: float) -> None:
+        self.engine = engine
+        self.lease = lease
+        self._held: dict[str, Claim] = {}
+        self._lock = threading.Lock()
+
+    def hold(self, owner: str, claim_: Claim) -> None:
+        """`owner` is working on `claim_`."""
+        with self._lock:
+            self._held[owner] = claim_
+
+    def release(self, owner: str) -> None:
+        """`owner` has finished (the reconcile step released the lease in the database)."""
+        with self._lock:
+            self._held.pop(owner, None)
+
+    def heartbeat(self, finished: threading.Event) -> None:
+        """Renew the held leases until `finished`; a failed renewal is retried at the next beat."""
+        while not finished.wait(self.lease / 3):
+            with self._lock:
+                held = list(self._held.items())
+            if not held:
+                continue
+            try:
+                with write_session(self.engine) as s:
+                    for owner, claim_ in held:
+                        renew(s, [claim_], owner, self.lease)
+            except Exception:  # the database is briefly away: the lease still has two thirds to run
+                log.exception("renewing %d leases failed", len(held))
+
+
+def _release_after_error(engine: Engine, claim_: Claim, owner: str, error: Exception) -> None:
+    """Give the key back with a back-off when reconciling it broke outside Canvas (e.g. a database error)."""
+    log.error("reconciling %s %s broke: %s", claim_.key.kind, claim_.key.uid, error, exc_info=error)
+    try:
+        with write_session(engine) as s:
+            fail(s, claim_, owner, f"{type(error).__name__}: {error}")
+    except Exception:  # the lease then runs out by itself, and another worker takes the key
+        log.exception("releasing %s %s failed", claim_.key.kind, claim_.key.uid)
+
+
 def run_queue(engine: Engine, contexts: Mapping[str, InstitutionContext], concurrency: int = 1,
-              until_idle: bool = True, stop: threading.Event | None = None, poll: float = 1.0) -> WorkerStats:
-    """Run `concurrency` reconcilers; with `until_idle`, return once no key is pending or being worked on."""
+              until_idle: bool = True, stop: threading.Event | None = None, poll: float = 1.0,
+              lease: float | None = None) -> WorkerStats:
+    """Run `concurrency` reconcilers; with `until_idle`, return once no key is pending or being worked on.
+
+    Once `stop` is set each reconciler finishes the key in hand, releases it, and returns.
+    """
     stop = stop or threading.Event()
     stats = WorkerStats()
+    leases = _HeldLeases(engine, lease if lease is not None else lease_seconds())
     busy = [0]
     cond = threading.Condition()
+
+    def next_claim(owner: str) -> Claim | None:
+        try:
+            with write_session(engine) as s:
+                fire_timers(s)
+                claims = claim(s, owner, limit=1, lease=leases.lease, institution_ids=list(contexts))
+        except Exception:  # the database is away: wait a round instead of ending the reconciler
+            log.exception("claiming a key failed")
+            return None
+        if claims:
+            leases.hold(owner, claims[0])
+            return claims[0]
+        return None
 
     def loop() -> None:
         owner = worker_name()
         while not stop.is_set():
-            with write_session(engine) as s:
-                fire_timers(s)
-                claims = [c for c in claim(s, owner, limit=1) if c.institution_id in contexts]
-            if not claims:
+            with cond:
+                busy[0] += 1
+            claim_ = next_claim(owner)
+            if claim_ is None:
                 with cond:
+                    busy[0] -= 1
                     if until_idle and busy[0] == 0:
                         cond.notify_all()
                         return
                     cond.wait(timeout=poll if not until_idle else 0.05)
                 continue
-            with cond:
-                busy[0] += 1
             try:
-                ops = sum(reconcile(engine, contexts[c.institution_id], c, owner) for c in claims)
-                stats.add(len(claims), ops)
+                stats.add(1, reconcile(engine, contexts[claim_.institution_id], claim_, owner))
+            except Exception as exc:  # an unexpected error must not end this reconciler for good
+                _release_after_error(engine, claim_, owner, exc)
             finally:
+                leases.release(owner)
                 with cond:
                     busy[0] -= 1
                     cond.notify_all()
 
+    finished = threading.Event()
+    heartbeat = threading.Thread(target=leases.heartbeat, args=(finished,), name="lease-heartbeat", daemon=True)
+    heartbeat.start()
     threads = [threading.Thread(target=loop, name=f"reconciler-{i}", daemon=True) for i in range(concurrency)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    finished.set()
+    heartbeat.join()
     return stats
+
+
+@contextmanager
+def stop_on_signals(stop: threading.Event) -> Iterator[None]:
+    """While the block runs in the main thread, SIGTERM and SIGINT set `stop` instead of killing the process."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handle(signum: int, _frame: FrameType | None) -> None:
+        log.info("%s: finishing the keys in hand, then stopping", signal.Signals(signum).name)
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def run_forever(engine: Engine, institutions: list[InstitutionConfig], contexts: Mapping[str, InstitutionContext],
                 fetchers: Mapping[str, Callable[[str], bytes]], concurrency: int, poll: float = 5.0,
-                stop: threading.Event | None = None) -> None:
-    """Read feeds every `poll` seconds and reconcile continuously until `stop` is set."""
+                stop: threading.Event | None = None, lease: float | None = None) -> None:
+    """Read feeds every `poll` seconds and reconcile continuously until `stop` is set (or SIGTERM/SIGINT)."""
     stop = stop or threading.Event()
-    reconcilers = threading.Thread(
-        target=run_queue, args=(engine, contexts, concurrency, False, stop), daemon=True)
-    reconcilers.start()
-    while not stop.is_set():
-        for inst in institutions:
-            try:
-                read_feed(engine, inst, fetchers[inst.id])
-            except Exception:  # Ladok down or a bad page: keep the position, try again next round
-                log.exception("reading the feed of %s failed", inst.id)
-        stop.wait(poll)
-    reconcilers.join()
+    with stop_on_signals(stop):
+        reconcilers = threading.Thread(
+            target=run_queue, args=(engine, contexts, concurrency, False, stop, min(poll, 1.0), lease), daemon=True)
+        reconcilers.start()
+        while not stop.is_set():
+            for inst in institutions:
+                try:
+                    read_feed(engine, inst, fetchers[inst.id], stop)
+                except Exception:  # Ladok down or a bad page: keep the position, try again next round
+                    log.exception("reading the feed of %s failed", inst.id)
+                if stop.is_set():
+                    break
+            stop.wait(poll)
+        reconcilers.join()
 
 
 def feed_fetcher(inst: InstitutionConfig, transport: httpx.BaseTransport | None = None) -> FeedFetcher:
@@ -143,9 +288,10 @@ def feed_fetcher(inst: InstitutionConfig, transport: httpx.BaseTransport | None 
     return FeedFetcher(make_client(inst.ladok_cert, inst.ladok_cert_password, transport=transport))
 
 
-def drain(engine: Engine, contexts: Mapping[str, InstitutionContext], concurrency: int = 1) -> WorkerStats:
+def drain(engine: Engine, contexts: Mapping[str, InstitutionContext], concurrency: int = 1,
+          lease: float | None = None) -> WorkerStats:
     """Reconcile until nothing is pending (a convenience for tests and the demo)."""
     started = time.monotonic()
-    stats = run_queue(engine, contexts, concurrency, until_idle=True)
+    stats = run_queue(engine, contexts, concurrency, until_idle=True, lease=lease)
     log.info("drained %d keys (%d operations) in %.1fs", stats.keys, stats.operations, time.monotonic() - started)
     return stats
