@@ -27,6 +27,7 @@ LEEWAY_SECONDS = 45
 LAUNCH_LIFETIME = dt.timedelta(hours=8)
 KEY_SET_CACHE_SECONDS = 300
 KEY_SET_TIMEOUT_SECONDS = 10
+KEY_SET_REFETCH_SECONDS = 60
 
 
 class _TimeoutSession(requests.Session):
@@ -50,24 +51,28 @@ class KursadminMessageLaunch(FlaskMessageLaunch):
         self.set_public_key_caching(DbLaunchDataStorage(engine), cache_lifetime=KEY_SET_CACHE_SECONDS)
 
     def get_public_key(self) -> tuple[str, str]:
-        """The platform key named by the token's kid; an unknown kid refetches the key set once (key rotation)."""
+        """The platform key named by the token's kid; an unknown kid refetches the key set (key rotation),
+        at most once a minute per platform so forged kids cannot make us hammer its JWKS endpoint."""
         try:
             return super().get_public_key()
         except LtiException as err:
-            if str(err) != "Unable to find public key" or self._registration is None:
+            cache = self._public_key_cache_data_storage
+            if str(err) != "Unable to find public key" or self._registration is None or cache is None:
                 raise
-        cache = self._public_key_cache_data_storage
+            url = self._registration.get_key_set_url() or ""
+            cache_key = "key-set-url-" + hashlib.md5(url.encode()).hexdigest()  # noqa: S324 (PyLTI1p3's cache key)
+            if cache.check_value("refetched-" + cache_key):
+                raise
+            cache.set_value("refetched-" + cache_key, True, KEY_SET_REFETCH_SECONDS)
         self._public_key_cache_data_storage = None
         self._registration.set_key_set(None)
         try:
             return super().get_public_key()
         finally:
             self._public_key_cache_data_storage = cache
-            key_set, url = self._registration.get_key_set(), self._registration.get_key_set_url()
-            if cache is not None and key_set and url:
-                # The same cache key PyLTI1p3's fetch_public_key reads.
-                cache.set_value("key-set-url-" + hashlib.md5(url.encode()).hexdigest(), key_set,  # noqa: S324
-                                KEY_SET_CACHE_SECONDS)
+            key_set = self._registration.get_key_set()
+            if key_set:
+                cache.set_value(cache_key, key_set, KEY_SET_CACHE_SECONDS)
 
     def validate(self) -> KursadminMessageLaunch:
         """Check every part of the launch; the nonce is consumed only once the signature is known good."""

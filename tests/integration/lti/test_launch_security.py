@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 import pytest
@@ -152,3 +153,13 @@ def test_post_aimed_at_another_course_is_refused(driver: LaunchDriver, tool: Fla
     assert resp.status_code == 303
     with Session(tool.extensions["kursadmin.engine"]) as db:
         assert [r.canvas_course_id for r in db.scalars(select(CourseSettingsRow))] == [101]
+
+
+def test_unknown_kids_refetch_the_platform_key_set_at_most_once_a_minute(driver: LaunchDriver, tool: Flask,
+                                                                         caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="werkzeug")
+    assert driver.launch().status_code == 303
+    for _ in range(3):
+        assert _crafted(driver, key=SigningKey()).status_code == 401
+    fetches = [r for r in caplog.records if "/api/lti/security/jwks" in r.getMessage()]
+    assert len(fetches) == 2  # the first launch, and one refetch for the unknown kids
