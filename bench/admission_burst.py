@@ -1,0 +1,164 @@
+"""Admission burst: S students × 3 offerings admitted (early access on), then registered, through the real worker.
+
+Canvas is the sandbox with 100 ms latency and Canvas's default throttle (leaky bucket: high-water mark
+600, outflow 10 units/s, 50 up front per request in flight). Its cost per request is
+fixed_cost + latency_cost_weight × latency, so the bucket sustains outflow / cost requests a second: the
+ceiling this bench compares with. Each phase appends its events to the Ladok sandbox, records them
+(read_feed) and drains the queue with N reconciler threads (run_queue), as `kursadmin worker` does.
+
+Why N = 8 by default: a reconciler sends one request at a time, so N in flight give at most N / latency
+requests a second (80 at 100 ms) — just above the ceiling of 66.7 — while the N × 50 units they hold up
+front (400) stay under the client's pacing threshold (remaining < 200) and well under the high-water
+mark (600) that refuses requests. With N ≥ 12 the reservations alone reach the mark and Canvas refuses.
+
+    python bench/admission_burst.py [--students 500 (full run: 10000)] [--concurrency 8] [--latency 0.1]
+                                    [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from app.core.settings import InstitutionSettings
+from app.sandbox.canvas import DEFAULT_TOKEN, CanvasSandbox, FaultConfig, ThrottleConfig
+from app.sandbox.ladok.sandbox import SandboxLadok
+from app.store.db import make_engine
+from app.store.schema import upgrade
+from app.store.tables import InboxEvent, LedgerEnrollmentRow
+from bench._common import Wiring, add_students, percentile, scratch_database, seed_catalogue
+
+START = dt.date.today() + dt.timedelta(days=30)  # early access: admitted students are wanted until start + 14 days
+KIND_OF_EVENT = {"ForvantatDeltagandeSkapadEvent": "admitted", "RegistreringEvent": "registered"}
+
+
+@dataclass(frozen=True)
+class Phase:
+    """What one burst did: events, time to record and to drain, Canvas requests and refusals, latencies."""
+
+    name: str
+    events: int
+    record_s: float
+    drain_s: float
+    requests: int
+    throttled: int
+    latencies: list[float]
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive UTC datetimes; PostgreSQL aware ones.
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def event_to_canvas_seconds(engine: Engine, event_type: str) -> list[float]:
+    """Per event: from its inbox recorded_at to the ledger's record of the enrollment it asked for."""
+    kind = KIND_OF_EVENT[event_type]
+    query = (
+        select(InboxEvent.recorded_at, LedgerEnrollmentRow.updated_at)
+        .join(LedgerEnrollmentRow, (LedgerEnrollmentRow.institution_id == InboxEvent.institution_id)
+              & (LedgerEnrollmentRow.student_uid == InboxEvent.student_uid)
+              & (LedgerEnrollmentRow.section_sis_id == InboxEvent.offering_uid))
+        .where(InboxEvent.event_type == event_type, LedgerEnrollmentRow.kind == kind)
+    )
+    with Session(engine) as s:
+        return [(_utc(done) - _utc(recorded)).total_seconds() for recorded, done in s.execute(query)]
+
+
+def run_phase(wiring: Wiring, name: str, event_type: str, append: Callable[[], int], concurrency: int) -> Phase:
+    """Append a burst of events, record them, drain the queue; measure each step."""
+    canvas = wiring.canvas
+    events = append()
+    started = time.perf_counter()
+    wiring.read_feed()
+    recorded = time.perf_counter()
+    requests_before, throttled_before = sum(canvas.request_counts().values()), canvas.throttled_count
+    wiring.drain(concurrency)
+    drained = time.perf_counter()
+    return Phase(name, events, recorded - started, drained - recorded,
+                 sum(canvas.request_counts().values()) - requests_before, canvas.throttled_count - throttled_before,
+                 event_to_canvas_seconds(wiring.engine, event_type))
+
+
+def _print(phases: list[Phase], ceiling: float) -> None:
+    print(f"{'phase':12} {'events':>7} {'record s':>8} {'drain s':>8} {'requests':>8} {'req/s':>6} "
+          f"{'of ceiling':>10} {'throttled':>9} {'p50 s':>6} {'p95 s':>6}")
+    for p in [*phases, _total(phases)]:
+        rate = p.requests / p.drain_s
+        lat = (f"{percentile(p.latencies, 50):6.1f} {percentile(p.latencies, 95):6.1f}" if p.latencies
+               else f"{'—':>6} {'—':>6}")
+        print(f"{p.name:12} {p.events:7d} {p.record_s:8.1f} {p.drain_s:8.1f} {p.requests:8d} {rate:6.1f} "
+              f"{rate / ceiling:10.0%} {p.throttled:9d} {lat}  ({p.throttled / max(1, p.requests):.2%} throttled)")
+
+
+def _total(phases: list[Phase]) -> Phase:
+    return Phase("total", sum(p.events for p in phases), sum(p.record_s for p in phases),
+                 sum(p.drain_s for p in phases), sum(p.requests for p in phases), sum(p.throttled for p in phases),
+                 [x for p in phases for x in p.latencies])
+
+
+def main() -> None:
+    """Seed, run the admission and registration bursts, print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=500, help="10000 for the full run")
+    parser.add_argument("--concurrency", type=int, default=8, help="reconciler threads")
+    parser.add_argument("--latency", type=float, default=0.1, help="Canvas sandbox latency per request, seconds")
+    parser.add_argument("--database-url", help="a PostgreSQL server to create a scratch database on (default SQLite)")
+    args = parser.parse_args()
+    throttle = ThrottleConfig()
+    ceiling = throttle.outflow / throttle.cost("POST", "", args.latency)
+    with scratch_database(args.database_url) as url:
+        engine = make_engine(url, pool_size=args.concurrency + 2) if url.startswith("postgresql") else make_engine(url)
+        upgrade(engine)
+        faults = FaultConfig(latency=0.0)  # no latency while seeding: only the bursts are measured
+        canvas = CanvasSandbox(tokens=[DEFAULT_TOKEN], throttle=throttle, faults=faults)
+        settings = InstitutionSettings(use_admitted=True, role_id_registered=canvas.create_role("Registrerad"),
+                                       role_id_admitted=canvas.create_role("Antagen"),
+                                       early_access_on_create_course=True)
+        ladok = SandboxLadok(page_size=500)
+        wiring = Wiring(engine, ladok, canvas, settings)
+        started = time.perf_counter()
+        _, offerings = seed_catalogue(ladok, courses=3, offerings_per_course=1, start=START,
+                                      term_code=f"HT{START.year}")
+        students = add_students(ladok, args.students, random.Random(3), contact=False)
+        wiring.read_feed()
+        wiring.drain(args.concurrency)
+        print(f"seeded {len(offerings)} offerings (Canvas courses, early access on) and {len(students)} students "
+              f"in {time.perf_counter() - started:.0f} s; database {engine.dialect.name}; "
+              f"{args.concurrency} reconcilers; latency {args.latency * 1000:.0f} ms")
+        print(f"throttle ceiling: outflow {throttle.outflow:g}/s ÷ cost {throttle.cost('POST', '', args.latency):g} "
+              f"per request = {ceiling:.1f} requests/s\n")
+        faults.latency = args.latency
+
+        def burst(add: Callable[[str, str], object]) -> Callable[[], int]:
+            def append() -> int:
+                for uid in students:
+                    for offering in offerings:
+                        add(uid, offering)
+                return len(students) * len(offerings)
+            return append
+
+        phases = [
+            run_phase(wiring, "admissions", "ForvantatDeltagandeSkapadEvent", burst(ladok.add_admission),
+                      args.concurrency),
+            run_phase(wiring, "registrations", "RegistreringEvent", burst(ladok.add_registration), args.concurrency),
+        ]
+        _print(phases, ceiling)
+        users = len([u for u in canvas.users() if u.id != canvas.admin_user_id])
+        print(f"\nCanvas now: {users} users, {len(canvas.enrollments())} enrollments "
+              f"(expected {len(students)} users, {2 * len(students) * len(offerings)} enrollments)")
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
