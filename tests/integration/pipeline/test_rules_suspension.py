@@ -97,6 +97,7 @@ def test_other_restriction_types_are_ignored(world: World) -> None:
 def test_a_course_concluded_by_hand_is_left_alone(world: World) -> None:
     running, concluded = add_offering(world).offering, add_offering(world, code="DD1311").offering
     student = _registered(world, running, concluded)
+    teacher = _teacher(world, concluded)
     world.canvas.conclude_course(world.canvas.course_by_sis_id(concluded).id)
     before = [(e.id, e.workflow_state, e.updated_at) for e in world.canvas.enrollments(
         course_id=world.canvas.course_by_sis_id(concluded).id)]
@@ -107,6 +108,7 @@ def test_a_course_concluded_by_hand_is_left_alone(world: World) -> None:
     assert _states(world, running) == ["inactive"]
     assert [(e.id, e.workflow_state, e.updated_at) for e in world.canvas.enrollments(
         course_id=world.canvas.course_by_sis_id(concluded).id)] == before
+    assert _messages_to(world, teacher) == []  # only teachers of active courses are told
 
 
 def test_teachers_are_messaged_once_per_suspension(world: World) -> None:
