@@ -14,7 +14,14 @@ from app import create_app
 from app.config import AppConfig, ConfigError
 from app.pipeline.ingest import IngestResult, ingest_page_bytes
 from app.store.schema import current_revision, upgrade
-from app.store.tables import FeedPosition, InboxEvent, JobRow, RejectedEntry
+from app.store.tables import (
+    FeedPosition,
+    HeldRemovalRow,
+    InboxEvent,
+    InstitutionControlRow,
+    JobRow,
+    RejectedEntry,
+)
 
 
 def _create_app() -> Flask:
@@ -105,6 +112,12 @@ def status_command(institution_id: str | None) -> None:
                 JobRow.institution_id == inst, JobRow.dirty_seq > JobRow.done_seq, JobRow.dead.is_(False)))
             dead = session.scalar(select(func.count()).where(JobRow.institution_id == inst, JobRow.dead.is_(True)))
             click.echo(f"  queue: {pending} pending, {dead} dead letters")
+            ctl = session.get(InstitutionControlRow, inst)
+            if ctl is not None:
+                window = f"{ctl.delay_delete_start} – {ctl.delay_delete_end}" if ctl.delay_delete_start else "none"
+                held = session.scalar(select(func.count()).where(HeldRemovalRow.institution_id == inst))
+                click.echo(f"  {'PAUSED' if ctl.paused else 'running'}; delay delete: {window}; "
+                           f"safety filter {'on' if ctl.safety_filter else 'OFF'}, {held} removals held")
             rejected = session.scalars(
                 select(RejectedEntry).where(RejectedEntry.institution_id == inst).order_by(RejectedEntry.id)
             ).all()
