@@ -83,3 +83,9 @@ def test_platform_key_rotation_is_picked_up_despite_the_cached_key_set(driver: L
         assert driver.launch().status_code == 303
     finally:
         driver.platform.key = old
+
+
+def test_an_administrator_may_open_a_course_page_from_course_navigation(driver: LaunchDriver) -> None:
+    path = driver.launch_page("admin", 101)
+    assert path.startswith("/course/")
+    assert driver.client.get(path).status_code == 200
