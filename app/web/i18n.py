@@ -85,6 +85,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "admin_feed_none": {"sv": "Flödet har inte lästs ännu.", "en": "The feed has not been read yet."},
     "admin_feed_at": {"sv": "Sida {page}, senaste post {entry}, {at}", "en": "Page {page}, last entry {entry}, {at}"},
     "admin_inbox": {"sv": "Händelser i inkorgen", "en": "Events in the inbox"},
+    "admin_inbox_none": {"sv": "Inga händelser har tagits emot.", "en": "No events have been received."},
     "admin_outcome": {"sv": "Utfall", "en": "Outcome"},
     "admin_count": {"sv": "Antal", "en": "Count"},
     "admin_jobs": {"sv": "Jobb", "en": "Jobs"},

@@ -37,3 +37,4 @@ def test_admin_sees_the_adapter_state_of_their_institution(driver: LaunchDriver,
 def test_admin_view_in_swedish(driver: LaunchDriver) -> None:
     html = driver.client.get(driver.launch_page("admin", None, "sv-SE", "account_navigation")).get_data(as_text=True)
     assert '<html lang="sv">' in html and "Adapterns tillstånd" in html and "Flödet har inte lästs ännu." in html
+    assert "Inga händelser har tagits emot." in html
