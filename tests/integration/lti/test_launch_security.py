@@ -163,3 +163,14 @@ def test_unknown_kids_refetch_the_platform_key_set_at_most_once_a_minute(driver:
         assert _crafted(driver, key=SigningKey()).status_code == 401
     fetches = [r for r in caplog.records if "/api/lti/security/jwks" in r.getMessage()]
     assert len(fetches) == 2  # the first launch, and one refetch for the unknown kids
+
+
+@pytest.mark.parametrize(("change", "words"), [({"iss": "https://evil.example"}, "Could not find registration"),
+                                               ({"login_hint": ""}, "Could not find login hint")])
+def test_login_initiation_for_an_unknown_platform_is_refused(driver: LaunchDriver, change: dict[str, str],
+                                                             words: str) -> None:
+    params = {**driver.platform.start_launch("teacher", 101), **change}
+    resp = driver.client.get("/lti/login", query_string=params)
+    assert resp.status_code == 400
+    assert words in resp.get_data(as_text=True)
+    assert "Set-Cookie" not in resp.headers
