@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -17,6 +15,7 @@ from app.core import events as ev
 from app.ladok.atom import FeedError, FeedPage, parse_page
 from app.ladok.entry import FeedEntry
 from app.store.db import write_session
+from app.store.jsonable import to_json
 from app.store.projection import DirtyKey, record
 from app.store.queue import mark_dirty
 from app.store.tables import FeedPosition, InboxEvent, RejectedEntry
@@ -43,19 +42,6 @@ class IngestResult:
         self.duplicates += other.duplicates
         self.rejected.extend(other.rejected)
         self.dirty |= other.dirty
-
-
-def _payload(event: ev.LadokEvent) -> dict[str, Any]:
-    def plain(value: Any) -> Any:
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        if isinstance(value, dict):
-            return {k: plain(v) for k, v in value.items()}
-        if isinstance(value, list | tuple):
-            return [plain(v) for v in value]
-        return value
-
-    return plain(dataclasses.asdict(event))
 
 
 def _subject(event: ev.LadokEvent | None) -> tuple[str | None, str | None]:
@@ -111,7 +97,7 @@ def _record_entries(
         session.add(InboxEvent(
             institution_id=institution_id, handelse_uid=uid, entry_id=entry.entry_id, event_type=entry.event_type,
             outcome=outcome, student_uid=student, offering_uid=offering, page_url=page_url,
-            entry_updated=entry.updated, payload=_payload(entry.event) if entry.event else None,
+            entry_updated=entry.updated, payload=to_json(entry.event) if entry.event else None,
         ))
         if outcome != "recorded" or entry.event is None:
             continue

@@ -37,6 +37,7 @@ from app.ladok.directory import LadokDirectory
 from app.store import control, facts, ledger
 from app.store.course_settings import set_early_access
 from app.store.db import write_session
+from app.store.jsonable import to_json
 from app.store.projection import DirtyKey
 from app.store.queue import Claim, complete, fail, set_timer
 from app.store.tables import CourseRow, OfferingRow, OrganisationRow, StudentRow, TermRow
@@ -173,23 +174,10 @@ def _remember(s: Session, inst: str, op: Operation, result: OpResult, early_acce
         case SweepResult():
             pass
     student = getattr(op, "student_uid", None)
-    detail = _detail(result)
+    detail = to_json(result)
     if isinstance(op, Unenroll):  # the safety filter counts removals per course
         detail["canvas_course_id"] = op.current.canvas_course_id
     ledger.log_action(s, inst, type(op).__name__, "done", detail, student_uid=student)
-
-
-def _detail(result: OpResult) -> dict[str, Any]:
-    def plain(value: Any) -> Any:
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        if isinstance(value, dict):
-            return {k: plain(v) for k, v in value.items()}
-        if isinstance(value, list | tuple):
-            return [plain(v) for v in value]
-        return value
-
-    return plain(dataclasses.asdict(result))
 
 
 def _learn(known: KnownIds, result: OpResult) -> KnownIds:
