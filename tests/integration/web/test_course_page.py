@@ -71,6 +71,7 @@ def test_invalid_purge_date_is_explained_and_nothing_changes(driver: LaunchDrive
     resp = driver.client.post(f"{page}/early-access", data={"enabled": "y", "purge_date": "31/12", "csrf_token": token})
     assert resp.status_code == 400
     assert "Please check the fields" in resp.get_data(as_text=True)
+    assert 'aria-invalid="true"' in resp.get_data(as_text=True)
     with Session(_engine(tool)) as db:
         assert db.get(CourseSettingsRow, ("kth", 101)) is None
 
