@@ -10,6 +10,7 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.config import AppConfig
 from app.sandbox.lti.personas import PERSONAS
 from app.sandbox.lti.platform import SandboxPlatform
 from app.sandbox.lti.tokens import SigningKey
@@ -174,3 +175,12 @@ def test_login_initiation_for_an_unknown_platform_is_refused(driver: LaunchDrive
     assert resp.status_code == 400
     assert words in resp.get_data(as_text=True)
     assert "Set-Cookie" not in resp.headers
+
+
+def test_unreachable_platform_key_set_gives_a_clear_refusal(platform: SandboxPlatform, engine,
+                                                            database_url: str) -> None:
+    config = make_config(platform, database_url)
+    reg = config.institutions[0].lti[0].model_copy(update={"key_set_url": "http://127.0.0.1:9/jwks"})
+    inst = config.institutions[0].model_copy(update={"lti": (reg,)})
+    tool = make_tool(AppConfig(config.database_url, config.secret_key, (inst,), config.extra))
+    _assert_rejected(LaunchDriver(platform, tool_client(tool)).launch(), tool, "Error during fetch URL")
