@@ -100,8 +100,14 @@ class KursadminMessageLaunch(FlaskMessageLaunch):
         return self
 
     def validate_jwt_signature(self) -> KursadminMessageLaunch:
-        """Verify signature, audience, expiry and issue time, allowing LEEWAY_SECONDS of clock skew."""
+        """Verify signature (RS256 only), audience, expiry and issue time, allowing LEEWAY_SECONDS of clock skew."""
         public_key, alg = self.get_public_key()
+        if alg != "RS256":
+            raise LtiException(f"id_token rejected: algorithm {alg} is not RS256")
+        body = self._get_jwt_body()
+        # OIDC Core 3.1.3.7: with several audiences, azp must name us.
+        if isinstance(body.get("aud"), list) and len(body["aud"]) > 1 and body.get("azp") != self.get_client_id():
+            raise LtiException("id_token rejected: several audiences and azp is not our client_id")
         try:
             jwt.decode(
                 self._get_id_token(), public_key, algorithms=[alg], audience=self.get_client_id(),

@@ -58,6 +58,10 @@ def test_audience_list_naming_us_first_is_accepted(driver: LaunchDriver) -> None
     assert _crafted(driver, aud=[driver.platform.client_id, "other"]).status_code == 303
 
 
+def test_audience_list_whose_azp_is_another_client_is_rejected(driver: LaunchDriver, tool: Flask) -> None:
+    _assert_rejected(_crafted(driver, aud=[driver.platform.client_id, "other"], azp="other"), tool, "azp")
+
+
 def test_unknown_deployment_is_rejected(platform: SandboxPlatform, engine, database_url: str) -> None:
     tool = make_tool(make_config(platform, database_url, deployment_ids=("1:the-only-one",)))
     driver = LaunchDriver(platform, tool_client(tool))
