@@ -48,6 +48,8 @@ class KursadminMessageLaunch(FlaskMessageLaunch):
                          cookie_service=PartitionedCookieService(request), requests_session=_TimeoutSession())
         self._launch_url = launch_url
         self.set_launch_id(uuid.uuid4().hex)
+        # PyLTI1p3 keeps the id_token body (names, e-mail) a day by default; keep it no longer than the launch.
+        self.set_launch_data_lifetime(int(LAUNCH_LIFETIME.total_seconds()))
         self.set_public_key_caching(DbLaunchDataStorage(engine), cache_lifetime=KEY_SET_CACHE_SECONDS)
 
     def get_public_key(self) -> tuple[str, str]:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.sandbox.lti.tokens import SigningKey
-from app.store.lti_tables import LtiDeploymentRow, LtiLaunchRow, LtiNonceRow
+from app.store.lti_tables import LtiCacheRow, LtiDeploymentRow, LtiLaunchRow, LtiNonceRow
 from tests.integration.lti.harness import LaunchDriver
 
 
@@ -89,3 +89,12 @@ def test_an_administrator_may_open_a_course_page_from_course_navigation(driver: 
     path = driver.launch_page("admin", 101)
     assert path.startswith("/course/")
     assert driver.client.get(path).status_code == 200
+
+
+def test_pylti_launch_data_expires_with_the_launch(driver: LaunchDriver, tool: Flask) -> None:
+    driver.launch_page()
+    with _db(tool) as db:
+        launch = db.scalars(select(LtiLaunchRow)).one()
+        cached = db.get(LtiCacheRow, f"lti1p3-{launch.launch_id}")
+        assert cached is not None and cached.value["sub"] == launch.subject
+        assert abs((cached.expires_at - launch.expires_at).total_seconds()) < 60
