@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.store.tables import FeedPosition, InboxEvent, JobRow, RejectedEntry
+from app.store.control import held, is_paused
+from app.store.tables import FeedPosition, HeldRemovalRow, InboxEvent, JobRow, RejectedEntry
 
 LIST_LIMIT = 50
 
@@ -24,6 +25,8 @@ class InstitutionHealth:
     pending_jobs: int
     dead_jobs: list[JobRow]
     dead_total: int
+    paused: bool
+    held: list[HeldRemovalRow]
 
 
 def institution_health(db: Session, institution_id: str) -> InstitutionHealth:
@@ -45,4 +48,6 @@ def institution_health(db: Session, institution_id: str) -> InstitutionHealth:
         pending_jobs=pending or 0,
         dead_jobs=list(db.scalars(dead_q.order_by(JobRow.dirtied_at.desc()).limit(LIST_LIMIT))),
         dead_total=db.scalar(select(func.count()).select_from(dead_q.subquery())) or 0,
+        paused=is_paused(db, institution_id),
+        held=held(db, institution_id),
     )

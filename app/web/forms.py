@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 
 class EarlyAccessForm(FlaskForm):
@@ -18,3 +18,13 @@ class OfferingForm(FlaskForm):
     """Link or unlink one offering (by uid)."""
 
     offering_uid = HiddenField(validators=[DataRequired(), Length(max=64)])
+
+
+class AdminActionForm(FlaskForm):
+    """An operator action that needs nothing but the CSRF token."""
+
+
+class DiscardForm(FlaskForm):
+    """Discarding held removals cannot be undone, so it must be confirmed."""
+
+    confirm = BooleanField(validators=[InputRequired()])
