@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from sqlalchemy.orm import Session
 
 from app.lti.roles import is_administrator
+from app.pipeline.report import build_report
 from app.store.control import discard, release, set_paused
 from app.store.db import write_session
 from app.store.lti_tables import LtiLaunchRow
@@ -17,6 +19,8 @@ from app.web.current import current_launch, engine
 from app.web.forms import AdminActionForm, DiscardForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+REPORT_PERIOD = dt.timedelta(hours=24)
 
 
 def _admin_launch(launch_id: str) -> LtiLaunchRow:
@@ -39,8 +43,9 @@ def overview(launch_id: str) -> str:
     row = _admin_launch(launch_id)
     with Session(engine()) as db:
         health = institution_health(db, row.institution_id)
+    report = build_report(engine(), row.institution_id, dt.datetime.now(dt.UTC) - REPORT_PERIOD)
     done = request.args.get("done")
-    return render_template("admin.html", launch=row, health=health, form=AdminActionForm(),
+    return render_template("admin.html", launch=row, health=health, report=report, form=AdminActionForm(),
                            discard_form=DiscardForm(), done=done if done in _ACTIONS else None,
                            count=request.args.get("n", type=int))
 

@@ -7,7 +7,7 @@ import datetime as dt
 from flask import Flask
 
 from app.store.db import write_session
-from app.store.tables import FeedPosition, InboxEvent, JobRow, RejectedEntry
+from app.store.tables import ActionLogRow, FeedPosition, InboxEvent, JobRow, RejectedEntry
 from tests.integration.lti.harness import LaunchDriver
 
 
@@ -19,6 +19,8 @@ def test_admin_sees_the_adapter_state_of_their_institution(driver: LaunchDriver,
             db.add(InboxEvent(institution_id="kth", handelse_uid=f"h{i}", entry_id=f"e{i}", event_type="T",
                               outcome=outcome, page_url="p"))
         db.add(RejectedEntry(institution_id="kth", page_url="p", entry_id="e-bad", reason="no HandelseUID"))
+        for op, outcome in [("Enroll", "done"), ("Enroll", "done"), ("CreateSection", "done"), ("Enroll", "failed")]:
+            db.add(ActionLogRow(institution_id="kth", operation=op, outcome=outcome))
         db.add(RejectedEntry(institution_id="other", page_url="p", entry_id="e-else", reason="not ours"))
         db.add_all([
             JobRow(institution_id="kth", kind="student", uid="s1", dirty_seq=2, done_seq=1, not_before=now,
@@ -32,6 +34,7 @@ def test_admin_sees_the_adapter_state_of_their_institution(driver: LaunchDriver,
     assert "no HandelseUID" in html and "not ours" not in html
     assert '<dd id="jobs-pending">1</dd>' in html and '<dd id="jobs-dead">1</dd>' in html
     assert "Canvas said 500" in html
+    assert "CreateSection 1, Enroll 2" in html
 
 
 def test_admin_view_in_swedish(driver: LaunchDriver) -> None:
