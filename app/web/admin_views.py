@@ -9,13 +9,14 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from sqlalchemy.orm import Session
 
 from app.lti.roles import is_administrator
+from app.pipeline.explain import explain
 from app.pipeline.report import build_report
 from app.store.control import discard, release, set_paused
 from app.store.db import write_session
 from app.store.lti_tables import LtiLaunchRow
 from app.store.queue import retry_dead
 from app.web.admin_data import institution_health
-from app.web.current import current_launch, engine
+from app.web.current import current_launch, engine, institution_of
 from app.web.forms import AdminActionForm, DiscardForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -36,7 +37,7 @@ def _by(row: LtiLaunchRow) -> str:
 
 @bp.get("/<launch_id>")
 def overview(launch_id: str) -> str:
-    """The launch's institution: feed position, inbox, rejected entries, jobs, pause and held removals.
+    """The launch's institution: report, feed, inbox, rejected entries, jobs, pause, held removals, explain.
 
     An administrator sees and acts on only the institution whose Canvas launched the tool.
     """
@@ -44,8 +45,13 @@ def overview(launch_id: str) -> str:
     with Session(engine()) as db:
         health = institution_health(db, row.institution_id)
     report = build_report(engine(), row.institution_id, dt.datetime.now(dt.UTC) - REPORT_PERIOD)
+    student = request.args.get("student", "").strip()[:64]
+    offering = request.args.get("offering", "").strip()[:64]
+    explained = (explain(engine(), row.institution_id, institution_of(row).settings, student, offering or None)
+                 if student else None)
     done = request.args.get("done")
     return render_template("admin.html", launch=row, health=health, report=report, form=AdminActionForm(),
+                           student=student, offering=offering, explained=explained,
                            discard_form=DiscardForm(), done=done if done in _ACTIONS else None,
                            count=request.args.get("n", type=int))
 

@@ -8,7 +8,7 @@ from flask import Flask
 
 from app.store.db import write_session
 from app.store.tables import ActionLogRow, FeedPosition, InboxEvent, JobRow, RejectedEntry
-from tests.integration.lti.harness import LaunchDriver
+from tests.integration.lti.harness import LaunchDriver, seed_course
 
 
 def test_admin_sees_the_adapter_state_of_their_institution(driver: LaunchDriver, tool: Flask) -> None:
@@ -41,3 +41,12 @@ def test_admin_view_in_swedish(driver: LaunchDriver) -> None:
     html = driver.client.get(driver.launch_page("admin", None, "sv-SE", "account_navigation")).get_data(as_text=True)
     assert '<html lang="sv">' in html and "Adapterns tillstånd" in html and "Flödet har inte lästs ännu." in html
     assert "Inga händelser har tagits emot." in html
+
+
+def test_admin_explains_a_student(driver: LaunchDriver, tool: Flask) -> None:
+    seed_course(tool.extensions["kursadmin.engine"])
+    page = driver.launch_page("admin", None, placement="account_navigation")
+    html = driver.client.get(page, query_string={"student": "s-da-2"}).get_data(as_text=True)
+    assert "What Ladok said" in html
+    assert "now: o-da1000-ht24 admitted=True registered=False" in html
+    assert "Queue: never queued" in html
