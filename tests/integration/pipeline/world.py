@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import httpx
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
+from app.canvas.client import CanvasClient
+from app.canvas.throttle import InMemoryThrottleGate
 from app.config import InstitutionConfig
 from app.core.settings import InstitutionSettings
 from app.pipeline.reconcile import STOCKHOLM_OFFSET, InstitutionContext
@@ -20,10 +23,28 @@ from app.store.course_settings import set_early_access
 from app.store.db import write_session
 from app.store.projection import DirtyKey
 from app.store.queue import mark_dirty
-from app.store.tables import TimerRow
+from app.store.tables import JobRow, TimerRow
 
 TODAY = dt.date.today()
 START = TODAY + dt.timedelta(days=10)
+
+
+class FakeClock:
+    """A monotonic clock that sleeping moves forward at once, so back-off and throttling cost no real time."""
+
+    def __init__(self) -> None:
+        self._now = 1000.0
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        """The current time in seconds."""
+        with self._lock:
+            return self._now
+
+    def sleep(self, seconds: float) -> None:
+        """Let `seconds` pass."""
+        with self._lock:
+            self._now += max(seconds, 0.0)
 
 
 @dataclass
@@ -35,23 +56,51 @@ class World:
     ladok: SandboxLadok = field(default_factory=SandboxLadok)
     canvas: CanvasSandbox = field(default_factory=lambda: CanvasSandbox(tokens=[DEFAULT_TOKEN]))
     today: dt.date = TODAY
+    institution_id: str = "kth"  # two worlds may share one database under different ids
+    clock: FakeClock | None = None  # the Canvas client's pacing and retry waits; the sandbox should share it
 
     @property
     def inst(self) -> InstitutionConfig:
         """The institution as configured."""
-        return InstitutionConfig(id="kth", ladok_larosate_id=29, ladok_url="http://ladok.test", ladok_start_page=1,
-                                 canvas_url="http://canvas.test", canvas_token=DEFAULT_TOKEN, settings=self.settings)
+        return InstitutionConfig(id=self.institution_id, ladok_larosate_id=29, ladok_url="http://ladok.test",
+                                 ladok_start_page=1, canvas_url="http://canvas.test", canvas_token=DEFAULT_TOKEN,
+                                 settings=self.settings)
 
     def context(self) -> InstitutionContext:
         """The reconcile context, talking to both sandboxes in-process."""
         ladok_transport = httpx.WSGITransport(app=self.ladok)
         ctx = context_for(self.inst, canvas_transport=self.canvas.transport(), ladok_transport=ladok_transport)
+        if self.clock is not None:
+            gate = InMemoryThrottleGate(clock=self.clock, sleep=self.clock.sleep)
+            canvas = CanvasClient(self.inst.canvas_url, DEFAULT_TOKEN, root_account=self.inst.canvas_root_account_id,
+                                  gate=gate, sleep=self.clock.sleep,
+                                  transport=self.canvas.transport())
+            ctx = replace(ctx, canvas=canvas)
         return replace(ctx, today=lambda: self.today)
 
     def sync(self, concurrency: int = 1) -> Any:
         """Read the whole feed and reconcile until idle."""
         read_feed(self.engine, self.inst, feed_fetcher(self.inst, httpx.WSGITransport(app=self.ladok)))
-        return drain(self.engine, {"kth": self.context()}, concurrency)
+        return drain(self.engine, {self.institution_id: self.context()}, concurrency)
+
+    def sync_until_settled(self, concurrency: int = 1, rounds: int = 20) -> None:
+        """Sync, and retry keys that failed (backing off) at once, until none is pending; never a dead letter.
+
+        A failed key waits 2^attempts seconds in the queue; this plays that time forward instead of sleeping.
+        """
+        self.sync(concurrency)
+        for _ in range(rounds):
+            with write_session(self.engine) as s:
+                pending = s.execute(update(JobRow).where(
+                    JobRow.institution_id == self.institution_id, JobRow.dirty_seq > JobRow.done_seq,
+                    JobRow.dead.is_(False)).values(not_before=dt.datetime.now(dt.UTC))).rowcount
+                dead = s.scalars(select(JobRow.uid).where(JobRow.institution_id == self.institution_id,
+                                                          JobRow.dead.is_(True))).all()
+            assert not dead, f"dead letters: {dead}"
+            if not pending:
+                return
+            drain(self.engine, {self.institution_id: self.context()}, concurrency)
+        raise AssertionError(f"keys still pending after {rounds} rounds")
 
     def enrollments(self, sis_course_id: str, *, states: tuple[str, ...] = ("active",)) -> list[tuple[str, int, str]]:
         """(student sis id, role id, state) of a course's enrollments in the given states, sorted."""
@@ -64,7 +113,7 @@ class World:
     def mark_dirty(self, *student_uids: str) -> None:
         """Queue students for reconciling, as a timer firing for them would (timers run on the real clock)."""
         with write_session(self.engine) as s:
-            mark_dirty(s, "kth", [DirtyKey("student", uid) for uid in student_uids])
+            mark_dirty(s, self.institution_id, [DirtyKey("student", uid) for uid in student_uids])
 
     def advance(self, day: dt.date) -> None:
         """Move the clock to `day`, fire the timers the pipeline set for it or earlier, and sync.
@@ -75,12 +124,12 @@ class World:
         self.today = day
         by = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0), dt.UTC) - STOCKHOLM_OFFSET
         with write_session(self.engine) as s:
-            due = s.scalars(select(TimerRow).where(TimerRow.institution_id == "kth")).all()
+            due = s.scalars(select(TimerRow).where(TimerRow.institution_id == self.institution_id)).all()
             keys = [DirtyKey(t.kind, t.uid) for t in due if _aware(t.due_at) < by]  # type: ignore[arg-type]
             for t in due:
                 if _aware(t.due_at) < by:
                     s.delete(t)
-            mark_dirty(s, "kth", keys)
+            mark_dirty(s, self.institution_id, keys)
         self.sync()
 
     def timers(self) -> dict[str, dt.datetime]:
@@ -93,7 +142,7 @@ class World:
         course = self.canvas.course_by_sis_id(sis_course_id)
         assert course is not None, f"no Canvas course {sis_course_id}"
         with write_session(self.engine) as s:
-            set_early_access(s, "kth", course.id, on, purge_date, by="teacher")
+            set_early_access(s, self.institution_id, course.id, on, purge_date, by="teacher")
 
     def snapshot(self) -> dict[str, Any]:
         """Canvas as sis ids and states: users, courses, sections and live enrollments, for comparing runs."""
