@@ -7,6 +7,7 @@ http://localhost as a secure context and accepts Secure cookies from it, so no T
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from app.sandbox.lti.platform import SandboxPlatform
-from app.store.tables import CoReadingLinkRow, CourseSettingsRow, JobRow
+from app.store.db import write_session
+from app.store.tables import CoReadingLinkRow, CourseSettingsRow, HeldRemovalRow, JobRow
 from tests.e2e.axe import axe_source, serious_violations
 from tests.e2e.servers import free_port, threaded_tool
 from tests.integration.lti.harness import make_config, make_tool, seed_course
@@ -94,7 +96,15 @@ def test_teacher_switches_early_access_on_and_links_an_offering(sites, browser) 
 
 
 def test_refusal_and_admin_pages_in_swedish_are_accessible(sites, browser) -> None:
-    platform, _ = sites
+    platform, tool = sites
+    engine = tool.extensions["kursadmin.engine"]
+    seed_course(engine)
+    now = dt.datetime.now(dt.UTC)
+    with write_session(engine) as db:
+        db.add(HeldRemovalRow(institution_id="kth", student_uid="s-da-0", section_sis_id="o-da1000-ht24",
+                              kind="student", canvas_course_id=101, reason="40 % av kursen"))
+        db.add(JobRow(institution_id="kth", kind="student", uid="s-da-1", dirty_seq=1, done_seq=0, not_before=now,
+                      dirtied_at=now, dead=True, last_error="Canvas svarade 500"))
     axe = axe_source()
     page = browser.new_page()
     page.goto(platform.base_url + platform.frame_page_path("student", 101, locale="sv-SE"))
@@ -104,6 +114,9 @@ def test_refusal_and_admin_pages_in_swedish_are_accessible(sites, browser) -> No
     page.goto(platform.base_url + platform.frame_page_path("admin", None, locale="sv-SE"))
     frame = _tool_frame(page)
     assert frame.locator("h1").inner_text() == "Adapterns tillstånd"
+    frame.get_by_label("Studentens Ladok-UID").fill("s-da-2")
+    frame.get_by_role("button", name="Förklara").press("Enter")
+    frame.get_by_text("admitted=True registered=False").wait_for()
     assert serious_violations(frame, axe) == []
     page.close()
 
