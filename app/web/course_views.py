@@ -16,7 +16,13 @@ from app.store.course_settings import (
 from app.store.db import write_session
 from app.store.lti_tables import LtiLaunchRow
 from app.store.tables import OfferingRow
-from app.web.course_data import course_offerings, default_purge_date, search_offerings, sync_status
+from app.web.course_data import (
+    SyncStatus,
+    course_offerings,
+    default_purge_date,
+    search_offerings,
+    sync_status,
+)
 from app.web.current import current_launch, engine
 from app.web.forms import EarlyAccessForm, OfferingForm
 from app.web.i18n import translate
@@ -48,6 +54,11 @@ def _remember_touched(launch_id: str, offering_uid: str) -> None:
         session[_touched_key(launch_id)] = [*touched, offering_uid][-20:]
 
 
+def _sync(db: Session, row: LtiLaunchRow, offering_uids: list[str]) -> SyncStatus:
+    watched = sorted(set(offering_uids) | set(session.get(_touched_key(row.launch_id), [])))
+    return sync_status(db, row.institution_id, watched)
+
+
 def _render(row: LtiLaunchRow, early_form: EarlyAccessForm | None = None, status_code: int = 200,
             message: str | None = None) -> tuple[str, int]:
     course_id = row.canvas_course_id
@@ -57,8 +68,7 @@ def _render(row: LtiLaunchRow, early_form: EarlyAccessForm | None = None, status
         lines = course_offerings(db, row.institution_id, course_id, row.locale)
         settings = get_settings(db, row.institution_id, course_id)
         results = search_offerings(db, row.institution_id, query, row.locale) if query else []
-        watched = sorted({line.uid for line in lines} | set(session.get(_touched_key(row.launch_id), [])))
-        status = sync_status(db, row.institution_id, watched)
+        status = _sync(db, row, [line.uid for line in lines])
     suggested = default_purge_date(lines)
     if early_form is None:
         purge = settings.purge_date if settings and settings.purge_date else suggested
@@ -80,6 +90,16 @@ def _back(launch_id: str) -> Response:
 def overview(launch_id: str) -> tuple[str, int]:
     """The course page."""
     return _render(_teacher_launch(launch_id))
+
+
+@bp.get("/<launch_id>/status")
+def status(launch_id: str) -> tuple[str, int, dict[str, str]]:
+    """The "Status in Canvas" fragment, polled by the page while changes are pending (X-Pending: how many)."""
+    row = _teacher_launch(launch_id)
+    assert row.canvas_course_id is not None
+    with Session(engine()) as db:
+        current = _sync(db, row, offerings_in_course(db, row.institution_id, row.canvas_course_id))
+    return render_template("_sync_status.html", status=current), 200, {"X-Pending": str(current.pending)}
 
 
 @bp.post("/<launch_id>/early-access")

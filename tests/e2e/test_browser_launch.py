@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from app.sandbox.lti.platform import SandboxPlatform
@@ -92,6 +92,10 @@ def test_teacher_switches_early_access_on_and_links_an_offering(sites, browser) 
         assert [r.offering_uid for r in db.scalars(select(CoReadingLinkRow))] == [ids["other"]]
         pending = {(j.kind, j.uid) for j in db.scalars(select(JobRow)) if j.dirty_seq > j.done_seq}
         assert {("offering", ids["other"]), ("student", "s-dd-0"), ("student", "s-da-2")} <= pending
+    # The worker catches up; the page notices by itself.
+    with write_session(engine) as db:
+        db.execute(update(JobRow).values(done_seq=JobRow.dirty_seq))
+    frame.locator("#sync-status").get_by_text("Canvas is up to date.").wait_for(timeout=20_000)
     page.close()
 
 

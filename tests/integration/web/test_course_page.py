@@ -128,6 +128,21 @@ def test_status_turns_up_to_date_when_the_worker_has_done_the_jobs(driver: Launc
     assert "1 changes failed" in driver.client.get(page).get_data(as_text=True)
 
 
+def test_status_fragment_reports_pending_changes_for_the_page_to_poll(driver: LaunchDriver, tool: Flask) -> None:
+    ids = seed_course(_engine(tool))
+    page = driver.launch_page()
+    token = csrf_token(driver.client.get(page).get_data(as_text=True))
+    driver.client.post(f"{page}/link", data={"offering_uid": ids["other"], "csrf_token": token})
+    driver.client.post(f"{page}/unlink", data={"offering_uid": ids["other"], "csrf_token": token})
+    pending = driver.client.get(f"{page}/status")
+    assert pending.headers["X-Pending"] == "3"  # the unlinked offering and its two students are still watched
+    assert "Pending… 3 changes" in pending.get_data(as_text=True)
+    with write_session(_engine(tool)) as db:
+        db.execute(update(JobRow).values(done_seq=JobRow.dirty_seq))
+    done = driver.client.get(f"{page}/status")
+    assert done.headers["X-Pending"] == "0" and "Canvas is up to date." in done.get_data(as_text=True)
+
+
 def test_pages_may_be_framed_only_by_the_institutions_canvas(driver: LaunchDriver) -> None:
     resp = driver.client.get(driver.launch_page())
     csp = resp.headers["Content-Security-Policy"]
