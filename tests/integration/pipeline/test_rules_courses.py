@@ -204,3 +204,41 @@ def test_education_type_on_the_ignore_list_makes_no_course_and_no_enrollment(wor
     assert world.canvas.course_by_sis_id(ignored) is None
     assert world.canvas.user_by_sis_id(student) is None
     assert world.canvas.course_by_sis_id(kept) is not None
+
+
+def test_registration_before_any_course_event_makes_the_course_from_ladoks_rest_api(world: World) -> None:
+    world.settings = InstitutionSettings(course_name_format=4)
+    org, course, offering = "0a1b2c3d-0000-4000-8000-00000000000a", "0a1b2c3d-0000-4000-8000-00000000000b", \
+        "0a1b2c3d-0000-4000-8000-00000000000c"
+    cat = world.ladok.catalogue
+    cat.organisations[org] = {"Uid": org, "Organisationskod": "SCI", "Benamning": {"sv": "Skolan för teknikvetenskap"}}
+    cat.courses[course] = {"Uid": course, "Utbildningskod": "SI1121", "Benamningar": {"sv": "Termodynamik"},
+                           "OrganisationUID": org, "UtbildningstypID": 22}
+    cat.offerings[offering] = {
+        "Uid": offering, "Tillfalleskod": "60606", "UtbildningsinstansUID": course, "OrganisationUID": org,
+        "StartperiodID": {"value": cat.period_id("VT2025")}, "UtbildningstypID": {"value": 52},
+        "Tillfallesperioder": [{"ForstaUndervisningsdatum": START.isoformat(),
+                                "SistaUndervisningsdatum": (START + dt.timedelta(days=60)).isoformat()}],
+    }
+    student = add_student(world)
+    world.ladok.add_registration(student, offering)
+
+    world.sync()
+
+    made = _course(world, offering)
+    assert (made.name, made.course_code) == ("Termodynamik SI1121 60606 VT2025", "SI1121 60606")
+    (org_account,) = [a for a in world.canvas.sub_accounts() if a.sis_account_id == org]
+    assert (made.account_id, org_account.name) == (org_account.id, "Skolan för teknikvetenskap")
+    assert [t.name for t in world.canvas.terms() if t.id == made.enrollment_term_id] == ["VT2025"]
+    assert [(s, st) for s, _r, st in world.enrollments(offering)] == [(student, "active")]
+
+
+def test_program_update_renames_the_program_course(world: World) -> None:
+    made = add_offering(world, code="CDATE", name="Datateknik", program=True)
+    world.sync()
+
+    world.ladok.add_course(made.course, code="CDATE", names={"sv": "Civilingenjör Datateknik"},
+                           organisation_uid=made.organisation, program=True, updated=True)
+    world.sync()
+
+    assert _course(world, made.offering).name == "Civilingenjör Datateknik"

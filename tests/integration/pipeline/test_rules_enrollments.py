@@ -206,3 +206,15 @@ def test_concluding_covers_manual_sections_with_enrollments_other_sections(world
     world.sync()
 
     assert _state_of(world, manual) == ("completed" if other_sections else "active")
+
+
+def test_repeated_events_make_one_enrollment(world: World) -> None:
+    offering = add_offering(world).offering
+    student = add_student(world)
+    for _ in range(2):
+        world.ladok.add_registration(student, offering)
+        world.ladok.add_participation("OmregistreringEvent", student, offering)
+        world.sync()
+
+    assert len(world.enrollments(offering)) == 1
+    assert len([u for u in world.canvas.users() if u.name == "Ada Lovelace"]) == 1

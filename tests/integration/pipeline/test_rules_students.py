@@ -166,3 +166,15 @@ def test_admin_accounts_without_sis_id_are_never_touched(world: World) -> None:
     assert [(p.unique_id, p.sis_user_id, p.workflow_state) for p in world.canvas.logins(admin)] == [
         ("kimadmin", None, "active")]
     assert world.canvas.enrollments(user_id=admin) == []
+
+
+def test_student_known_only_to_ladoks_rest_api_gets_an_account(world: World) -> None:
+    offering = add_offering(world).offering
+    student = world.ladok.add_student(first_name="Greta", last_name="Garbo", personnummer="190509189999",
+                                      email="greta@example.se", emit=False)
+    world.ladok.add_registration(student, offering)
+
+    world.sync()
+
+    user = world.canvas.user_by_sis_id(student)
+    assert (user.name, user.email) == ("Greta Garbo", "greta@example.se")

@@ -156,3 +156,18 @@ def test_a_removed_suspension_reactivates(world: World) -> None:
     world.sync()
 
     assert _states(world, offering) == ["active"]
+
+
+def test_open_ended_suspension_stays_and_a_past_one_changes_nothing(world: World) -> None:
+    first, second = add_offering(world).offering, add_offering(world, code="DD1311").offering
+    open_ended = _registered(world, first)
+    bo = add_student(world, "Bo", "199102021234")
+    world.ladok.add_registration(bo, second)
+    world.ladok.add_suspension(open_ended, start=TODAY - dt.timedelta(days=3), end=None)
+    world.ladok.add_suspension(bo, start=TODAY - dt.timedelta(days=30), end=TODAY - dt.timedelta(days=1))
+    world.sync()
+
+    world.advance(TODAY + dt.timedelta(days=400))
+
+    assert _states(world, first) == ["inactive"]
+    assert _states(world, second) == ["active"]
