@@ -135,3 +135,25 @@ def test_a_section_cross_listed_by_hand_keeps_being_filled(world: World) -> None
     assert _in_course(world, other) == [(bo, offering, "active")]
     assert len([c for c in world.canvas.courses() if c.sis_course_id == offering]) == 1
     assert len([s for s in world.canvas.sections() if s.sis_section_id == offering]) == 1
+
+
+def test_teachers_of_a_linked_course_hear_of_a_suspension_once(world: World) -> None:
+    world.settings = InstitutionSettings(use_restrictions=True, restrictions_send_message_to_teachers=True)
+    offering = add_offering(world).offering
+    student = add_student(world)
+    world.ladok.add_registration(student, offering)
+    course = _teachers_course(world)
+    teacher = world.canvas.create_user("Lärare", login_id="larare")
+    world.canvas.enroll(teacher, course, "TeacherEnrollment")
+    world.sync()
+    _link(world, course, offering)
+    world.sync()
+
+    world.ladok.add_suspension(student, start=world.today, end=None)
+    world.sync()
+    world.mark_dirty(student)
+    world.sync()
+
+    assert _in_course(world, course)[-1] == (student, f"{offering}:{course}", "inactive")
+    assert [c.subject for c in world.canvas.conversations() if teacher in c.participant_ids] == [
+        "Avstängning: Ada Lovelace"]

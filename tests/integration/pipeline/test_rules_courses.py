@@ -242,3 +242,25 @@ def test_program_update_renames_the_program_course(world: World) -> None:
     world.sync()
 
     assert _course(world, made.offering).name == "Civilingenjör Datateknik"
+
+
+def test_takes_over_the_old_adapters_course_section_and_enrollment(world: World) -> None:
+    made = add_offering(world)
+    student = add_student(world)
+    old_course = world.canvas.create_course("Gammalt namn", made.offering, course_code="GAMMAL")
+    old_section = world.canvas.create_section(old_course, "DD1310:50123:HT2024", made.offering)
+    user = world.canvas.create_user("Ada Lovelace", login_id=student, sis_user_id=student)
+    old_enrollment = world.canvas.enroll(user, old_course, section_id=old_section)
+    world.ladok.add_registration(student, made.offering)
+
+    world.sync()
+
+    assert [c.id for c in world.canvas.courses() if c.sis_course_id == made.offering] == [old_course]
+    assert _course(world, made.offering).name == "Programmeringsteknik"
+    assert [s.id for s in world.canvas.sections() if s.sis_section_id == made.offering] == [old_section]
+    live = [e.id for e in world.canvas.enrollments(course_id=old_course) if e.workflow_state == "active"]
+    assert live == [old_enrollment]
+
+    world.ladok.add_participation("AvbrottEvent", student, made.offering)
+    world.sync()
+    assert world.enrollments(made.offering) == []

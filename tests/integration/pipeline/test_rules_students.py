@@ -145,6 +145,7 @@ def test_existing_user_with_the_same_login_is_adopted_not_duplicated(world: Worl
 
     adopted = world.canvas.user_by_sis_id(student)
     assert adopted is not None and adopted.id == existing
+    assert adopted.name == "Ada Lovelace"  # UpdateNameFromLadok (default true) applies to an adopted account
     assert len(world.canvas.users()) == users_before
     assert [(s, st) for s, _r, st in world.enrollments(offering)] == [(student, "active")]
 
