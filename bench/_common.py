@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 from sqlalchemy import Engine, create_engine, make_url, text
@@ -87,8 +88,10 @@ class Wiring:
     @property
     def inst(self) -> InstitutionConfig:
         """The institution as configured."""
+        # Start at page 1: with no stored position the worker would start at `recent` and skip older pages.
         return InstitutionConfig(id="bench", ladok_larosate_id=self.ladok.larosate_id, ladok_url="http://ladok.test",
-                                 canvas_url="http://canvas.test", canvas_token=DEFAULT_TOKEN, settings=self.settings)
+                                 ladok_start_page=1, canvas_url="http://canvas.test", canvas_token=DEFAULT_TOKEN,
+                                 settings=self.settings)
 
     def context(self) -> InstitutionContext:
         """The reconcile context, talking to both sandboxes in-process."""
@@ -112,5 +115,12 @@ def percentile(samples: list[float], p: int) -> float:
 
 
 def peak_rss_mb() -> float:
-    """This process's peak resident memory so far, in MiB (Linux reports ru_maxrss in KiB)."""
+    """This process's peak resident memory so far, in MiB.
+
+    VmHWM from /proc (Linux), not getrusage's ru_maxrss: Linux carries ru_maxrss across fork and exec,
+    so a freshly spawned child would report its parent's peak.
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

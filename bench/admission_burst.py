@@ -54,6 +54,7 @@ class Phase:
     requests: int
     throttled: int
     latencies: list[float]
+    bucket_growth: float
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
@@ -83,28 +84,40 @@ def run_phase(wiring: Wiring, name: str, event_type: str, append: Callable[[], i
     wiring.read_feed()
     recorded = time.perf_counter()
     requests_before, throttled_before = sum(canvas.request_counts().values()), canvas.throttled_count
+    bucket_before = _bucket(canvas)
     wiring.drain(concurrency)
     drained = time.perf_counter()
     return Phase(name, events, recorded - started, drained - recorded,
                  sum(canvas.request_counts().values()) - requests_before, canvas.throttled_count - throttled_before,
-                 event_to_canvas_seconds(wiring.engine, event_type))
+                 event_to_canvas_seconds(wiring.engine, event_type), _bucket(canvas) - bucket_before)
 
 
-def _print(phases: list[Phase], ceiling: float) -> None:
-    print(f"{'phase':12} {'events':>7} {'record s':>8} {'drain s':>8} {'requests':>8} {'req/s':>6} "
+def _bucket(canvas: CanvasSandbox) -> float:
+    """How full the token's leaky bucket is now (high-water mark − X-Rate-Limit-Remaining)."""
+    return canvas.throttle_config.hwm - canvas.app.throttle.remaining(f"token:{DEFAULT_TOKEN}")
+
+
+def _print(phases: list[Phase], ceiling: float, cost: float) -> None:
+    print(f"{'phase':13} {'events':>7} {'record s':>8} {'drain s':>8} {'requests':>8} {'req/s':>6} "
           f"{'of ceiling':>10} {'throttled':>9} {'p50 s':>6} {'p95 s':>6}")
     for p in [*phases, _total(phases)]:
         rate = p.requests / p.drain_s
         lat = (f"{percentile(p.latencies, 50):6.1f} {percentile(p.latencies, 95):6.1f}" if p.latencies
                else f"{'—':>6} {'—':>6}")
-        print(f"{p.name:12} {p.events:7d} {p.record_s:8.1f} {p.drain_s:8.1f} {p.requests:8d} {rate:6.1f} "
+        print(f"{p.name:13} {p.events:7d} {p.record_s:8.1f} {p.drain_s:8.1f} {p.requests:8d} {rate:6.1f} "
               f"{rate / ceiling:10.0%} {p.throttled:9d} {lat}  ({p.throttled / max(1, p.requests):.2%} throttled)")
+    print("\nThe bucket starts empty, so a short burst can run above the ceiling until it fills. Rate the bucket's")
+    print("growth does not explain (requests − growth ÷ cost, per second), which a longer burst converges to:")
+    for p in [*phases, _total(phases)]:
+        steady = (p.requests - p.bucket_growth / cost) / p.drain_s
+        print(f"  {p.name:13} bucket grew {p.bucket_growth:6.1f} units → {steady:5.1f} requests/s "
+              f"= {steady / ceiling:.0%} of the ceiling")
 
 
 def _total(phases: list[Phase]) -> Phase:
     return Phase("total", sum(p.events for p in phases), sum(p.record_s for p in phases),
                  sum(p.drain_s for p in phases), sum(p.requests for p in phases), sum(p.throttled for p in phases),
-                 [x for p in phases for x in p.latencies])
+                 [x for p in phases for x in p.latencies], sum(p.bucket_growth for p in phases))
 
 
 def main() -> None:
@@ -153,7 +166,7 @@ def main() -> None:
                       args.concurrency),
             run_phase(wiring, "registrations", "RegistreringEvent", burst(ladok.add_registration), args.concurrency),
         ]
-        _print(phases, ceiling)
+        _print(phases, ceiling, throttle.cost("POST", "", args.latency))
         users = len([u for u in canvas.users() if u.id != canvas.admin_user_id])
         print(f"\nCanvas now: {users} users, {len(canvas.enrollments())} enrollments "
               f"(expected {len(students)} users, {2 * len(students) * len(offerings)} enrollments)")
