@@ -12,6 +12,13 @@ from app.web import admin_views, course_views, errors, lti_views, security
 from app.web.i18n import current_language, translate
 from app.web.settings import web_settings
 
+BLUEPRINTS = (lti_views.bp, course_views.bp, admin_views.bp)
+# Headers and error pages belong to the tool's own pages; other parts of the app keep theirs.
+# Blueprints are module singletons, so their hooks are set once, here, not per app.
+for _bp in BLUEPRINTS:
+    security.install(_bp)
+    errors.install(_bp)
+
 
 def init_app(flask_app: Flask) -> None:
     """Register blueprints, CSRF, cookie policy, security headers and ProxyFix (only when configured)."""
@@ -33,8 +40,6 @@ def init_app(flask_app: Flask) -> None:
                                       x_host=web.proxy_fix, x_port=web.proxy_fix)
     csrf = CSRFProtect(flask_app)
     csrf.exempt(lti_views.bp)  # the platform's form posts carry a signed id_token instead
-    for bp in (lti_views.bp, course_views.bp, admin_views.bp):
+    for bp in BLUEPRINTS:
         flask_app.register_blueprint(bp)
     flask_app.jinja_env.globals.update(_=translate, current_language=current_language)
-    security.install(flask_app)
-    errors.install(flask_app)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, render_template
+from flask import Blueprint, g, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -23,7 +23,7 @@ def _csrf_error(err: CSRFError) -> tuple[str, int]:
     return render_template("error.html", reason_key="error_csrf"), 400
 
 
-def install(flask_app: Flask) -> None:
-    """Register the error handlers."""
-    flask_app.register_error_handler(CSRFError, _csrf_error)
-    flask_app.register_error_handler(HTTPException, _http_error)
+def install(bp: Blueprint) -> None:
+    """Register the error handlers on one of the tool's blueprints (other parts of the app keep their own)."""
+    bp.register_error_handler(CSRFError, _csrf_error)
+    bp.register_error_handler(HTTPException, _http_error)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, g
+from flask import Blueprint, Response, current_app, g
 
 from app.config import AppConfig
 from app.web.settings import WebSettings, origin
@@ -28,6 +28,6 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
-def install(flask_app: Flask) -> None:
-    """Register the header hook."""
-    flask_app.after_request(add_security_headers)
+def install(bp: Blueprint) -> None:
+    """Add the headers to the responses of one of the tool's blueprints."""
+    bp.after_request(add_security_headers)

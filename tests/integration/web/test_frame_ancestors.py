@@ -22,3 +22,10 @@ def test_csp_names_only_the_launching_institutions_canvas(platform: SandboxPlatf
     csp = page.headers["Content-Security-Policy"]
     assert "frame-ancestors 'self' https://canvas.example.se" in csp
     assert "uu.instructure.com" not in csp
+
+
+def test_other_parts_of_the_app_keep_their_own_headers_and_errors(driver: LaunchDriver) -> None:
+    health = driver.client.get("/health")
+    assert health.get_json() == {"status": "ok"}
+    assert "Content-Security-Policy" not in health.headers
+    assert "could not be opened" not in driver.client.get("/no-such-page").get_data(as_text=True)
