@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.canvas.client import CanvasClient
-from app.canvas.errors import CanvasConflict, CanvasNotFound, CanvasUnavailable
+from app.canvas.errors import CanvasConflict, CanvasNotFound
 from app.canvas.sis import in_path
 
 
@@ -40,22 +40,21 @@ def _child_named(client: CanvasClient, parent_id: int, name: str) -> int | None:
     return None
 
 
+def child_sis_id(parent_id: int, name: str) -> str:
+    """The SIS id the adapter gives a "Kurs"/"Program" child it creates under the parent account."""
+    return f"kursadmin:{parent_id}:{name}"
+
+
 def find_or_create_child(client: CanvasClient, parent_id: int, name: str) -> int:
     """The Canvas id of the parent's direct sub-account with this name, created when there is none.
 
-    A child has no SIS id to make its create idempotent, so the create is never blindly resent: after
-    an uncertain failure the children are listed again and the create repeated only if it is missing.
+    A name is not unique in Canvas, so two reconcilers placing courses in a new organisation at once
+    would each create a child. The child is therefore created with an SIS id derived from parent and
+    name, which Canvas keeps unique (Account#verify_unique_sis_source_id, app/models/account.rb): the
+    second create is refused as taken and finds the first one's child, and a resent create is harmless.
+    A child found by that SIS id also survives an admin renaming it.
     """
     found = _child_named(client, parent_id, name)
     if found is not None:
         return found
-    path = f"/api/v1/accounts/{parent_id}/sub_accounts"
-    try:
-        return int(client.post(path, {"account[name]": name}, repeatable=False)["id"])
-    except CanvasUnavailable as exc:
-        if not exc.maybe_applied:
-            raise
-        found = _child_named(client, parent_id, name)
-        if found is not None:
-            return found
-        return int(client.post(path, {"account[name]": name}, repeatable=False)["id"])
+    return find_or_create_sub_account(client, parent_id, child_sis_id(parent_id, name), name)
