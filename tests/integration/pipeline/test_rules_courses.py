@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import Engine
 
 from app.core.settings import InstitutionSettings
+from app.sandbox.canvas import DEFAULT_TOKEN, CanvasSandbox, FaultConfig
 from tests.integration.pipeline.world import START, World, add_offering, add_student
 
 
@@ -264,3 +265,18 @@ def test_takes_over_the_old_adapters_course_section_and_enrollment(world: World)
     world.ladok.add_participation("AvbrottEvent", student, made.offering)
     world.sync()
     assert world.enrollments(made.offering) == []
+
+
+def test_concurrent_reconcilers_make_one_kurs_child(engine: Engine) -> None:
+    # A little latency lets the reconcilers' look-ups and creates interleave as on a real Canvas.
+    canvas = CanvasSandbox(tokens=[DEFAULT_TOKEN], faults=FaultConfig(latency=0.003))
+    world = World(engine, InstitutionSettings(use_subaccounts_for_program_and_courses=True), canvas=canvas)
+    org = world.ladok.add_organisation(code="EECS", names={"sv": "EECS"})
+    offerings = [add_offering(world, code=f"DD13{i}0", organisation=org).offering for i in range(6)]
+
+    world.sync(concurrency=6)
+
+    (org_account,) = [a for a in world.canvas.sub_accounts() if a.sis_account_id == org]
+    children = [a for a in world.canvas.sub_accounts() if a.parent_account_id == org_account.id]
+    assert [a.name for a in children] == ["Kurs"]
+    assert {_course(world, o).account_id for o in offerings} == {children[0].id}

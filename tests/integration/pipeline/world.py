@@ -150,7 +150,20 @@ class World:
         courses = {c.id: c for c in self.canvas.courses()}
         sections = {s.id: s for s in self.canvas.sections()}
         roles = {r.id: r.label for r in self.canvas.roles()}
+        accounts = {a.id: a for a in self.canvas.sub_accounts()}
+
+        def account_path(account_id: int) -> str:
+            path = []
+            while account_id in accounts:
+                account = accounts[account_id]
+                path.append(account.sis_account_id or account.name)
+                account_id = account.parent_account_id or 0
+            return "/".join(reversed(path))
+
         return {
+            "accounts": sorted(account_path(a.id) for a in accounts.values() if a.workflow_state == "active"),
+            "course_accounts": sorted((c.sis_course_id, account_path(c.account_id))
+                                      for c in courses.values() if c.sis_course_id),
             "users": sorted((sis, u.name, u.email) for u in self.canvas.users()
                             if (sis := sis_user.get(u.id))),
             "logins": sorted((p.sis_user_id, p.unique_id) for p in self.canvas.logins() if p.sis_user_id),
