@@ -10,6 +10,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine
 
+from app.store import lti_tables, throttle_gate  # noqa: F401  (their tables join Base.metadata)
 from app.store.tables import Base
 
 MIGRATIONS = Path(__file__).with_name("migrations")

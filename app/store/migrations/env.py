@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from app.store.tables import Base
+from app.store.schema import Base
 
 config = context.config
 connection = config.attributes["connection"]
