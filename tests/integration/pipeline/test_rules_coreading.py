@@ -30,11 +30,11 @@ def _unlink(world: World, course_id: int, offering: str) -> None:
         unlink_offering(s, "kth", course_id, offering)
 
 
-def _in_course(world: World, course_id: int) -> list[tuple[str, str | None, str]]:
-    """(student sis id, section sis id, state) of the course's live enrollments."""
+def _in_course(world: World, course_id: int) -> list[tuple[str, str, str]]:
+    """(student sis id, section sis id, state) of the course's live enrollments; "" for no sis id."""
     sis = {p.user_id: p.sis_user_id for p in world.canvas.logins() if p.sis_user_id}
     sections = {s.id: s.sis_section_id for s in world.canvas.sections()}
-    return sorted((sis.get(e.user_id, ""), sections[e.course_section_id], e.workflow_state)
+    return sorted((sis.get(e.user_id, ""), sections[e.course_section_id] or "", e.workflow_state)
                   for e in world.canvas.enrollments(course_id=course_id) if e.workflow_state != "deleted")
 
 
@@ -87,7 +87,7 @@ def test_unlinking_removes_what_the_adapter_put_there_only(world: World) -> None
     _unlink(world, course, offering)
     world.sync()
 
-    assert _in_course(world, course) == [("", None, "active")]  # the teacher stays
+    assert _in_course(world, course) == [("", "", "active")]  # the teacher stays
     assert [(s, st) for s, _r, st in world.enrollments(offering)] == [(student, "active")]
     # The emptied section stays: the seed warns against deleting adapter sections ("krockar i sis id"),
     # and Canvas keeps a deleted section's SIS id taken (course_section.rb verify_unique_sis_source_id).
@@ -95,7 +95,7 @@ def test_unlinking_removes_what_the_adapter_put_there_only(world: World) -> None
     _link(world, course, offering)
     world.sync()
     section = f"{offering}:{course}"
-    assert _in_course(world, course) == sorted([("", None, "active"), (student, section, "active")])
+    assert _in_course(world, course) == sorted([("", "", "active"), (student, section, "active")])
     assert [s.sis_section_id for s in world.canvas.sections(course) if s.sis_section_id] == [section]
 
 
@@ -157,3 +157,27 @@ def test_teachers_of_a_linked_course_hear_of_a_suspension_once(world: World) -> 
     assert _in_course(world, course)[-1] == (student, f"{offering}:{course}", "inactive")
     assert [c.subject for c in world.canvas.conversations() if teacher in c.participant_ids] == [
         "Avstängning: Ada Lovelace"]
+
+
+def test_other_sections_are_kept_while_a_linked_offering_still_brings_the_student(world: World) -> None:
+    world.settings = InstitutionSettings(enrollments_other_sections=True)
+    own = add_offering(world).offering
+    linked = add_offering(world, code="DD1311").offering
+    student = add_student(world)
+    world.ladok.add_registration(student, own)
+    world.ladok.add_registration(student, linked)
+    world.sync()
+    course = world.canvas.course_by_sis_id(own).id
+    _link(world, course, linked)
+    world.sync()
+    manual = world.canvas.enroll(world.canvas.user_by_sis_id(student).id, course,
+                                 section_id=world.canvas.create_section(course, "Grupp A"))
+
+    world.ladok.add_participation("AvbrottEvent", student, own)
+    world.sync()
+    assert _in_course(world, course) == sorted([(student, f"{linked}:{course}", "active"), (student, "", "active")])
+
+    world.ladok.add_participation("AvbrottEvent", student, linked)
+    world.sync()
+    assert _in_course(world, course) == []
+    assert next(e.workflow_state for e in world.canvas.enrollments() if e.id == manual) == "deleted"

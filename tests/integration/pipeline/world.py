@@ -156,7 +156,7 @@ class World:
             path = []
             while account_id in accounts:
                 account = accounts[account_id]
-                path.append(account.sis_account_id or account.name)
+                path.append(f"{account.name}|{account.sis_account_id}")
                 account_id = account.parent_account_id or 0
             return "/".join(reversed(path))
 
