@@ -290,8 +290,10 @@ def feed_fetcher(inst: InstitutionConfig, transport: httpx.BaseTransport | None 
 
 def drain(engine: Engine, contexts: Mapping[str, InstitutionContext], concurrency: int = 1,
           lease: float | None = None) -> WorkerStats:
-    """Reconcile until nothing is pending (a convenience for tests and the demo)."""
+    """Reconcile until nothing is pending, or SIGTERM/SIGINT asks to stop after the keys in hand."""
     started = time.monotonic()
-    stats = run_queue(engine, contexts, concurrency, until_idle=True, lease=lease)
+    stop = threading.Event()
+    with stop_on_signals(stop):
+        stats = run_queue(engine, contexts, concurrency, until_idle=True, stop=stop, lease=lease)
     log.info("drained %d keys (%d operations) in %.1fs", stats.keys, stats.operations, time.monotonic() - started)
     return stats
