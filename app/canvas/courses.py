@@ -55,6 +55,11 @@ def update_course(client: CanvasClient, course_id: int, spec: CourseSpec) -> dic
     return client.put(f"/api/v1/courses/{course_id}", _course_fields(spec))
 
 
+def rename_course(client: CanvasClient, course_id: int, name: str) -> dict:
+    """Change only the course's name."""
+    return client.put(f"/api/v1/courses/{course_id}", {"course[name]": name})
+
+
 def get_section(client: CanvasClient, ref: str) -> dict | None:
     """The section at `ref` (a Canvas id or `sis_section_id:X`) in whatever course it now is, or None."""
     try:

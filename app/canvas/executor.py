@@ -34,6 +34,7 @@ from app.canvas.results import (
     UserResult,
 )
 from app.canvas.sis import in_param, in_path, ref_in_path
+from app.core.naming import CANCELLED_PREFIX, with_cancelled_prefix
 from app.core.plan import (
     AccountSpec,
     CourseRef,
@@ -183,9 +184,25 @@ def _refresh_course(client: CanvasClient, ref: str, spec: CourseSpec, *, compare
             return None, False
         return (None, False) if course.get("workflow_state") == "deleted" else (course, True)
     course = courses.get_course(client, ref)
-    if course is None or not spec.overwrite or not _course_differs(course, spec):
+    if course is None:
+        return None, False
+    if not spec.overwrite:
+        return _mark_cancelled(client, course, spec)
+    if not _course_differs(course, spec):
         return course, False
     return courses.update_course(client, int(course["id"]), spec), True
+
+
+def _mark_cancelled(client: CanvasClient, course: dict, spec: CourseSpec) -> tuple[dict, bool]:
+    """Without UpdateCourseFromLadok the teacher's name, code and dates stay; a cancellation only prefixes the name.
+
+    The rules name a cancelled offering's course with the prefix (naming.course_name), so a wanted name
+    with the prefix means the offering is cancelled.
+    """
+    name = str(course.get("name", ""))
+    if not spec.name.startswith(CANCELLED_PREFIX) or name.startswith(CANCELLED_PREFIX):
+        return course, False
+    return courses.rename_course(client, int(course["id"]), with_cancelled_prefix(name)), True
 
 
 def _course_differs(course: dict, spec: CourseSpec) -> bool:

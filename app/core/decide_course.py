@@ -57,8 +57,9 @@ def course_spec(facts: OfferingFacts, settings: InstitutionSettings) -> CourseSp
         end=offering.end,
         term=offering.term,
         account=account_spec(facts, settings),
-        # A cancellation must reach the course name even where teachers own name, code and dates.
-        overwrite=settings.update_course_from_ladok or offering.cancelled,
+        # Without it a cancellation still reaches the name: the executor prefixes the name in Canvas
+        # when the wanted name carries the prefix (see executor._mark_cancelled).
+        overwrite=settings.update_course_from_ladok,
     )
 
 
