@@ -280,3 +280,22 @@ def test_concurrent_reconcilers_make_one_kurs_child(engine: Engine) -> None:
     children = [a for a in world.canvas.sub_accounts() if a.parent_account_id == org_account.id]
     assert [a.name for a in children] == ["Kurs"]
     assert {_course(world, o).account_id for o in offerings} == {children[0].id}
+
+
+def test_cancellation_prefixes_the_teachers_name_without_update_course_from_ladok(world: World) -> None:
+    world.settings = InstitutionSettings(update_course_from_ladok=False)
+    made = add_offering(world)
+    world.sync()
+    course = _course(world, made.offering)
+    with world.canvas.client() as http:
+        http.put(f"/api/v1/courses/{course.id}", data={
+            "course[name]": "Lärarens namn", "course[course_code]": "EGEN", "course[end_at]": "2031-01-01T00:00:00Z",
+        }).raise_for_status()
+
+    world.ladok.add_cancellation(made.offering)
+    world.sync()
+    world.ladok.add_cancellation(made.offering)
+    world.sync()
+
+    after = _course(world, made.offering)
+    assert (after.name, after.course_code, after.end_at[:10]) == ("[INSTÄLLT] Lärarens namn", "EGEN", "2031-01-01")

@@ -218,3 +218,22 @@ def test_repeated_events_make_one_enrollment(world: World) -> None:
 
     assert len(world.enrollments(offering)) == 1
     assert len([u for u in world.canvas.users() if u.name == "Ada Lovelace"]) == 1
+
+
+def test_role_id_registered_may_be_the_built_in_student_role(world: World) -> None:
+    student_role = _student_role(world)
+    world.settings = InstitutionSettings(use_admitted=True, role_id_registered=student_role,
+                                         role_id_admitted=world.canvas.create_role("Antagen"),
+                                         early_access_on_create_course=True)
+    offering = add_offering(world).offering
+    student = add_student(world)
+    world.ladok.add_admission(student, offering)
+    world.ladok.add_registration(student, offering)
+    world.sync()
+    assert world.enrollments(offering) == sorted([(student, student_role, "active"),
+                                                  (student, world.settings.role_id_admitted, "active")])
+
+    world.ladok.add_participation("ForvantatDeltagandeBorttagetEvent", student, offering)
+    world.sync()
+
+    assert world.enrollments(offering) == [(student, student_role, "active")]
