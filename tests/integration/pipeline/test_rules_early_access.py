@@ -8,6 +8,8 @@ import pytest
 from sqlalchemy import Engine
 
 from app.core.settings import InstitutionSettings
+from app.store.course_settings import link_offering, set_early_access
+from app.store.db import write_session
 from tests.integration.pipeline.world import START, World, add_offering, add_student, with_roles
 
 DEFAULT_PURGE = START + dt.timedelta(days=14)
@@ -114,3 +116,32 @@ def test_without_use_admitted_admissions_never_enroll(world: World) -> None:
     world.sync()
 
     assert world.canvas.user_by_sis_id(student) is None
+
+
+def test_each_course_purges_on_its_own_date(world: World) -> None:
+    world.settings = with_roles(world, early_access_on_create_course=True)
+    admitted = world.settings.role_id_admitted
+    offering = add_offering(world).offering
+    student = add_student(world)
+    world.ladok.add_admission(student, offering)
+    linked_course = world.canvas.create_course("Samläsning", course_code="SAM")
+    world.sync()
+    later = START + dt.timedelta(days=40)
+    with write_session(world.engine) as s:
+        link_offering(s, "kth", linked_course, offering, by="teacher")
+        set_early_access(s, "kth", linked_course, True, later, by="teacher")
+    world.sync()
+    in_linked = [(student, admitted, "active")]
+    assert world.enrollments(offering) == in_linked and _in(world, linked_course) == in_linked
+
+    world.advance(DEFAULT_PURGE)
+    assert world.enrollments(offering) == [] and _in(world, linked_course) == in_linked
+    world.advance(later)
+
+    assert _in(world, linked_course) == []
+
+
+def _in(world: World, course_id: int) -> list[tuple[str, int, str]]:
+    sis = {p.user_id: p.sis_user_id for p in world.canvas.logins() if p.sis_user_id}
+    return sorted((sis.get(e.user_id, ""), e.role_id, e.workflow_state)
+                  for e in world.canvas.enrollments(course_id=course_id) if e.workflow_state == "active")
