@@ -61,25 +61,34 @@ def lease_seconds(env: Mapping[str, str] | None = None) -> float:
     return value
 
 
-@contextmanager
-def feed_lock(engine: Engine, institution_id: str) -> Iterator[None]:
-    """Hold the right to read an institution's feed: one reader at a time, across processes.
+FEED_LOCK_POLL = 0.2
 
-    Without it two workers ingest the same page at once (one fails on the inbox's unique key) and a
-    reader that started earlier can move the stored position back. On PostgreSQL a session advisory
-    lock, which the server drops when a killed worker's connection closes; SQLite's BEGIN IMMEDIATE
-    already serialises the page transactions.
+
+@contextmanager
+def feed_lock(engine: Engine, institution_id: str, stop: threading.Event | None = None) -> Iterator[bool]:
+    """Wait for the right to read an institution's feed (one reader at a time, across processes).
+
+    Yields False when `stop` was set while waiting. Without the lock two workers ingest the same page
+    at once (one fails on the inbox's unique key) and a reader that started earlier can move the stored
+    position back. On PostgreSQL it is a session advisory lock, which the server drops when a killed
+    worker's connection closes; it is tried in a loop, not waited for in the server, so a worker asked
+    to stop is not held up by another's long read. SQLite's BEGIN IMMEDIATE already serialises pages.
     """
     if engine.dialect.name != "postgresql":
-        yield
+        yield True
         return
     key = int.from_bytes(hashlib.blake2b(f"kursadmin-feed:{institution_id}".encode(), digest_size=8).digest(),
                          "big", signed=True)
+    waiting = stop or threading.Event()
     with engine.connect() as conn:
-        conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+        while not conn.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}):
+            conn.commit()
+            if waiting.wait(FEED_LOCK_POLL):
+                yield False
+                return
         conn.commit()
         try:
-            yield
+            yield True
         finally:
             conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
             conn.commit()
@@ -89,7 +98,9 @@ def read_feed(engine: Engine, inst: InstitutionConfig, fetch: Callable[[str], by
               stop: threading.Event | None = None) -> IngestResult:
     """Record every entry after the stored position, page by page, up to the newest page (or until `stop`)."""
     total = IngestResult()
-    with feed_lock(engine, inst.id):
+    with feed_lock(engine, inst.id, stop) as mine:
+        if not mine:
+            return total
         with Session(engine) as s:
             row = s.get(FeedPositionRow, inst.id)
             stored = (row.page_url, row.entry_id) if row else None
