@@ -9,8 +9,10 @@ import datetime as dt
 import os
 import random
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from app.config import InstitutionConfig
 from app.core.settings import InstitutionSettings
-from app.pipeline.worker import context_for, drain, feed_fetcher, read_feed
+from app.pipeline.worker import context_for, drain, feed_fetcher, feed_lock, read_feed
 from app.sandbox.canvas import CanvasSandbox, FaultConfig, ThrottleConfig
 from app.sandbox.ladok.sandbox import SandboxLadok
 from app.sandbox.ladok.server import serve as serve_ladok
@@ -285,3 +287,21 @@ def test_a_worker_killed_right_after_creating_a_course_still_gives_it_early_acce
 
     assert [(user, role) for user, section, role, state in snapshot(canvas).enrollments
             if section == offering and state == "active"] == [(admitted, ADMITTED_ROLE)]
+
+
+def test_one_feed_reader_at_a_time_and_a_waiting_one_stops_when_asked(engine: Engine) -> None:
+    ladok = SandboxLadok()
+    *_, events = _small_scenario(ladok, 2)
+    inst = InstitutionConfig(id="kth", ladok_larosate_id=29, ladok_url="http://ladok.test", ladok_start_page=1,
+                             canvas_url="http://canvas.test", canvas_token=TOKEN)
+    fetch = feed_fetcher(inst, httpx.WSGITransport(app=ladok))
+    stop = threading.Event()
+
+    with feed_lock(engine, "kth"), ThreadPoolExecutor(1) as pool:  # another worker is reading
+        waiting = pool.submit(read_feed, engine, inst, fetch, stop)
+        time.sleep(0.5)
+        assert queue_state(engine).recorded == 0
+        stop.set()
+        assert sum(waiting.result(timeout=HANG_GUARD).recorded.values()) == 0
+
+    assert sum(read_feed(engine, inst, fetch).recorded.values()) == events
