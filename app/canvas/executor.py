@@ -424,26 +424,35 @@ def _on_enrollment(
 def unenroll(op: Unenroll, client: CanvasClient, known: KnownIds) -> RemovedResult:
     """Delete the enrollment; one already gone counts as removed."""
     current = op.current
-    _on_enrollment(
+    deleted = _on_enrollment(
         client,
         _user_ref(op.student_uid, known),
         current,
         lambda course_id: enrollments.end_enrollment(client, course_id, current.canvas_enrollment_id, "delete"),
     )
-    return RemovedResult(op.student_uid, current.section_sis_id, current.kind, current.canvas_enrollment_id)
+    found_in = _int_or_none(deleted.get("course_id")) if deleted else None
+    move = None
+    if found_in is not None and found_in != current.canvas_course_id:
+        move = (current.canvas_course_id, found_in)
+    return RemovedResult(op.student_uid, current.section_sis_id, current.kind, current.canvas_enrollment_id,
+                         course_move=move)
 
 
 def sweep_other_sections(op: SweepOtherSections, client: CanvasClient, known: KnownIds) -> SweepResult:
     """Delete or conclude the student's enrollments in the course's other sections, manual ones included."""
     user_id = known.users.get(op.student_uid)
     user_ref = str(user_id) if user_id is not None else in_param("sis_user_id", op.student_uid)
+    course = op.course
+    if course.canvas_course_id in known.moved_courses:
+        # The removed enrollment's section now sits in another course: "the same course" is that one.
+        course = CourseRef(canvas_course_id=known.moved_courses[course.canvas_course_id])
     try:
-        found = enrollments.student_enrollments(client, _course_ref(op.course, known), user_ref)
+        found = enrollments.student_enrollments(client, _course_ref(course, known), user_ref)
     except CanvasNotFound:
-        if op.course.canvas_course_id is not None or op.course.sis_course_id not in known.courses:
+        if course.canvas_course_id is not None or course.sis_course_id not in known.courses:
             raise
         found = enrollments.student_enrollments(
-            client, in_path("sis_course_id", str(op.course.sis_course_id)), in_param("sis_user_id", op.student_uid)
+            client, in_path("sis_course_id", str(course.sis_course_id)), in_param("sis_user_id", op.student_uid)
         )
     keep_ids = {known.sections[s] for s in op.keep_section_sis_ids if s in known.sections}
     task = "delete" if op.action == "delete" else "conclude"

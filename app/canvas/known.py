@@ -17,6 +17,8 @@ class KnownIds:
     accounts: Mapping[str, int] = field(default_factory=dict)  # sis_account_id → Canvas account id
     # (parent Canvas account id, "Kurs" | "Program") → Canvas id of that child sub-account
     child_accounts: Mapping[tuple[int, str], int] = field(default_factory=dict)
+    # ledger course id → the course an enrollment turned up in instead (its section was cross-listed by hand)
+    moved_courses: Mapping[int, int] = field(default_factory=dict)
 
 
 NOTHING_KNOWN = KnownIds()

@@ -70,6 +70,8 @@ class RemovedResult:
     section_sis_id: str
     kind: EnrollmentKind
     canvas_enrollment_id: int
+    # (ledger course id, course it was found in) when its section had been cross-listed away by hand
+    course_move: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -192,6 +192,8 @@ def _learn(known: KnownIds, result: OpResult) -> KnownIds:
         case SectionResult():
             sections = {**known.sections, result.sis_section_id: result.canvas_section_id}
             return dataclasses.replace(known, sections=sections)
+        case RemovedResult(course_move=(ledger_course, found_in)):
+            return dataclasses.replace(known, moved_courses={**known.moved_courses, ledger_course: found_in})
     return known
 
 
