@@ -181,3 +181,23 @@ def test_other_sections_are_kept_while_a_linked_offering_still_brings_the_studen
     world.sync()
     assert _in_course(world, course) == []
     assert next(e.workflow_state for e in world.canvas.enrollments() if e.id == manual) == "deleted"
+
+
+def test_other_sections_follow_a_section_cross_listed_by_hand(world: World) -> None:
+    world.settings = InstitutionSettings(enrollments_other_sections=True)
+    offering = add_offering(world).offering
+    student = add_student(world)
+    world.ladok.add_registration(student, offering)
+    world.sync()
+    own = world.canvas.course_by_sis_id(offering)
+    (section,) = [s for s in world.canvas.sections(own.id) if s.sis_section_id == offering]
+    other = _teachers_course(world)
+    world.canvas.crosslist(section.id, other)
+    manual = world.canvas.enroll(world.canvas.user_by_sis_id(student).id, other,
+                                 section_id=world.canvas.create_section(other, "Grupp A"))
+
+    world.ladok.add_participation("AvbrottEvent", student, offering)
+    world.sync()
+
+    assert _in_course(world, other) == []
+    assert next(e.workflow_state for e in world.canvas.enrollments() if e.id == manual) == "deleted"
