@@ -39,13 +39,10 @@ class CanvasThrottleRow(Base):
 
 
 class LocalGate(Protocol):
-    """The in-process part of a gate (app.canvas.throttle.InMemoryThrottleGate fits)."""
+    """The in-process pacing of a gate (app.canvas.throttle.InMemoryThrottleGate fits)."""
 
     def wait(self) -> None:
         """Block until this process's pacing and penalty allow a request."""
-
-    def penalize(self, seconds: float) -> None:
-        """Hold this process's threads back for `seconds`."""
 
     def observe(self, remaining: float | None, cost: float | None) -> None:
         """Pace by a response's rate-limit headers."""
@@ -89,7 +86,6 @@ class DbThrottleGate:
 
     def penalize(self, seconds: float) -> None:
         """Hold back this process at once and every other process from its next cache refresh."""
-        self._local.penalize(seconds)
         until = self._clock() + seconds
         with self._lock:
             self._shared_resume_at = max(self._shared_resume_at, until)

@@ -112,3 +112,12 @@ def test_the_shared_row_is_read_at_most_once_a_second(gate_engine: Engine, time_
         event.remove(gate_engine, "before_cursor_execute", count)
 
     assert len(selects) == 2
+
+
+def test_a_database_failure_still_holds_this_process_back(engine: Engine, time_: FakeTime) -> None:
+    gate = _process_gate(engine, time_)  # no canvas_throttle table: every read and write of the row fails
+
+    gate.penalize(12.0)
+    gate.wait()
+
+    assert sum(time_.slept) == pytest.approx(12.0)
