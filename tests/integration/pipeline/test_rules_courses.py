@@ -165,15 +165,18 @@ def test_course_updates_follow_update_course_from_ladok(world: World, overwrite:
 
     world.ladok.add_course(made.course, code="DD1310", names={"sv": "Programmering I", "en": "Programming I"},
                            organisation_uid=made.organisation, updated=True)
+    moved_end = START + dt.timedelta(days=150)
     world.ladok.add_offering(made.offering, course_uid=made.course, code="50999", term_code="HT2024", start=START,
-                             end=START + dt.timedelta(days=130), organisation_uid=made.organisation, updated=True)
+                             end=moved_end, organisation_uid=made.organisation, updated=True)
     world.sync()
 
     course = _course(world, made.offering)
+    end = dt.date.fromisoformat(course.end_at[:10])
     if overwrite:
-        assert (course.name, course.course_code) == ("Programmering I", "DD1310 50999")
+        assert (course.name, course.course_code, end) == ("Programmering I", "DD1310 50999", moved_end)
     else:
-        assert (course.name, course.course_code) == ("Lärarens namn", "DD1310 50123")
+        assert (course.name, course.course_code, end) == ("Lärarens namn", "DD1310 50123",
+                                                          START + dt.timedelta(days=130))
 
 
 @pytest.mark.parametrize("overwrite", [True, False])
