@@ -11,6 +11,7 @@ same bucket in its answers, so each paces itself by what Canvas tells it.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import threading
 import time
@@ -36,6 +37,16 @@ class CanvasThrottleRow(Base):
     canvas_key: Mapped[str] = mapped_column(String(200), primary_key=True)
     resume_at: Mapped[float] = mapped_column(Float)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+def canvas_throttle_key(canvas_url: str, token: str) -> str:
+    """The row key of one Canvas bucket: its URL and a hash of the token, never the token itself.
+
+    request_throttle.rb's client_identifier is "token:" + the hashed access token, so institutions that
+    share a token share a bucket (and must share a row); different tokens have buckets of their own.
+    """
+    digest = hashlib.sha256(token.encode()).hexdigest()[:16]
+    return f"{canvas_url.rstrip('/')[:180]}#{digest}"
 
 
 class LocalGate(Protocol):

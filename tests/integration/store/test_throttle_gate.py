@@ -7,7 +7,7 @@ from sqlalchemy import Engine, event
 
 from app.canvas.throttle import InMemoryThrottleGate
 from app.store.tables import Base
-from app.store.throttle_gate import DbThrottleGate
+from app.store.throttle_gate import DbThrottleGate, canvas_throttle_key
 
 CANVAS = "https://canvas.example.se"
 
@@ -121,3 +121,16 @@ def test_a_database_failure_still_holds_this_process_back(engine: Engine, time_:
     gate.wait()
 
     assert sum(time_.slept) == pytest.approx(12.0)
+
+
+def test_institutions_sharing_a_token_share_the_back_off(gate_engine: Engine, time_: FakeTime) -> None:
+    one = canvas_throttle_key("https://canvas.example.se/", "token-a")
+    same = canvas_throttle_key("https://canvas.example.se", "token-a")
+    other_token = canvas_throttle_key("https://canvas.example.se", "token-b")
+    _process_gate(gate_engine, time_, one).penalize(30.0)
+
+    _process_gate(gate_engine, time_, other_token).wait()
+    assert time_.slept == []
+    _process_gate(gate_engine, time_, same).wait()
+    assert sum(time_.slept) == pytest.approx(30.0)
+    assert "token-a" not in one
