@@ -46,10 +46,8 @@ def generate_feed(events: int, page_size: int, folder: Path, seed: int = 1) -> C
     courses = max(1, students // 150)
     _, offerings = seed_catalogue(ladok, courses=courses, offerings_per_course=3, start=dt.date(2026, 8, 31),
                                   term_code="HT2026")
-    uids = add_students(ladok, 0, rng)
     admitted: list[tuple[str, str]] = []
     for uid in add_students(ladok, students, rng, contact=False):
-        uids.append(uid)
         if rng.random() < 0.5:
             ladok.add_contact(uid, f"{uid[:8]}@student.example.se")
         for offering in rng.sample(offerings, min(3, len(offerings))):
