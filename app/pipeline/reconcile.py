@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from app.canvas.client import CanvasClient
-from app.canvas.errors import CanvasError
+from app.canvas.errors import CanvasError, CanvasNotFound
 from app.canvas.executor import execute
 from app.canvas.known import KnownIds
 from app.canvas.results import (
@@ -30,7 +30,7 @@ from app.core.decide_course import plan_offering
 from app.core.decide_student import plan_student
 from app.core.decide_timers import next_change
 from app.core.early_access import default_purge_date
-from app.core.plan import EnsureCourse, EnsureUser, Operation, Unenroll
+from app.core.plan import Enroll, EnsureCourse, EnsureUser, Operation, Unenroll
 from app.core.safeguards import Filtered, filter_removals
 from app.core.settings import InstitutionSettings
 from app.ladok.directory import LadokDirectory
@@ -205,6 +205,18 @@ def _guard(engine: Engine, ctx: InstitutionContext, ops: list[Operation]) -> Fil
                                control.removal_budget(s, ctx.institution_id, courses), ctx.today())
 
 
+def _forget_section(s: Session, inst: str, section_sis_id: str) -> None:
+    """The section (or its course) is gone from Canvas, e.g. a course deleted by hand: drop both from the ledger.
+
+    The retry then plans the course and section again (SPEC §4.2: every enrollment first makes sure they
+    exist), and creating a course with enable_sis_reactivation revives the deleted one.
+    """
+    row = ledger.object_row(s, inst, "section", section_sis_id)
+    if row is not None and row.parent_canvas_id is not None:
+        ledger.drop_objects(s, inst, "course", canvas_id=row.parent_canvas_id)
+    ledger.drop_objects(s, inst, "section", sis_id=section_sis_id)
+
+
 def _wake_at(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0, 5), dt.UTC) - STOCKHOLM_OFFSET
 
@@ -218,11 +230,13 @@ def reconcile(engine: Engine, ctx: InstitutionContext, claim_: Claim, owner: str
             control.postpone(s, claim_, owner)
             return 0
     done: list[tuple[Operation, OpResult]] = []
+    running: Operation | None = None
     try:
         _fill_catalogue(engine, ctx, key)
         ops, known, key_facts = _plan(engine, ctx, key)
         guarded = _guard(engine, ctx, ops)
         for op in guarded.run:
+            running = op
             result = execute(op, ctx.canvas, known)
             done.append((op, result))
             known = _learn(known, result)
@@ -232,6 +246,8 @@ def reconcile(engine: Engine, ctx: InstitutionContext, claim_: Claim, owner: str
         with write_session(engine) as s:
             for op, result in done:
                 _remember(s, inst, op, result, ctx.settings.early_access_on_create_course)
+            if isinstance(exc, CanvasNotFound) and isinstance(running, Enroll):
+                _forget_section(s, inst, running.enrollment.section_sis_id)
             dead = fail(s, claim_, owner, reason)
             ledger.log_action(s, inst, "reconcile", "dead" if dead else "failed",
                               {"key": f"{key.kind}:{key.uid}", "error": reason},
