@@ -302,3 +302,20 @@ def test_cancellation_prefixes_the_teachers_name_without_update_course_from_lado
 
     after = _course(world, made.offering)
     assert (after.name, after.course_code, after.end_at[:10]) == ("[INSTÄLLT] Lärarens namn", "EGEN", "2031-01-01")
+
+
+def test_course_deleted_by_hand_is_revived_by_the_next_enrollment(world: World) -> None:
+    made = add_offering(world)
+    ada = add_student(world)
+    world.ladok.add_registration(ada, made.offering)
+    world.sync()
+    deleted = _course(world, made.offering).id
+    world.canvas.delete_course(deleted)
+    bo = add_student(world, "Bo", "199102021234")
+    world.ladok.add_registration(bo, made.offering)
+
+    world.sync_until_settled()  # the first try finds the section's course gone, the retry makes sure it exists
+
+    revived = _course(world, made.offering)
+    assert (revived.id, revived.workflow_state != "deleted") == (deleted, True)
+    assert [(s, st) for s, _r, st in world.enrollments(made.offering)] == [(bo, "active")]
