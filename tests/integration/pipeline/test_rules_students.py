@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 from sqlalchemy import Engine
 
@@ -151,22 +149,24 @@ def test_existing_user_with_the_same_login_is_adopted_not_duplicated(world: Worl
 
 
 def test_admin_accounts_without_sis_id_are_never_touched(world: World) -> None:
-    world.settings = replace(world.settings, update_name_from_ladok=True, update_email_from_ladok=True)
-    admin = world.canvas.create_admin_user("Kim Admin", login_id="kimadmin")
+    # An admin who happens to share a student's name: only the SIS id and login identify a student.
+    admin = world.canvas.create_admin_user("Ada Lovelace", login_id="ada.admin")
+    world.canvas.enroll(admin, world.canvas.create_course("Adminkurs"), "TeacherEnrollment")
+    before = ([u for u in world.canvas.users() if u.id == admin], world.canvas.logins(admin),
+              world.canvas.enrollments(user_id=admin))
     offering = add_offering(world).offering
-    students = [add_student(world, name=n, personnummer=f"19900101{i:04d}") for i, n in enumerate(["Ada", "Bo"])]
-    for student in students:
-        world.ladok.add_registration(student, offering)
+    student = add_student(world)
+    world.ladok.add_registration(student, offering)
     world.sync()
-    world.ladok.add_participation("AvbrottEvent", students[0], offering)
-    before = [u for u in world.canvas.users() if u.id == admin]
+    _update_student(world, student, "Ada", "Byron", "199001011234")
+    world.ladok.add_contact(student, "ada.byron@example.se")
+    world.ladok.add_participation("AvbrottEvent", student, offering)
 
     world.sync()
 
-    assert [u for u in world.canvas.users() if u.id == admin] == before
-    assert [(p.unique_id, p.sis_user_id, p.workflow_state) for p in world.canvas.logins(admin)] == [
-        ("kimadmin", None, "active")]
-    assert world.canvas.enrollments(user_id=admin) == []
+    assert ([u for u in world.canvas.users() if u.id == admin], world.canvas.logins(admin),
+            world.canvas.enrollments(user_id=admin)) == before
+    assert world.canvas.user_by_sis_id(student).id != admin
 
 
 def test_student_known_only_to_ladoks_rest_api_gets_an_account(world: World) -> None:
