@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from sqlalchemy import Engine
 
@@ -237,3 +239,36 @@ def test_role_id_registered_may_be_the_built_in_student_role(world: World) -> No
     world.sync()
 
     assert world.enrollments(offering) == [(student, student_role, "active")]
+
+
+TABLE: dict[str, tuple[bool | None, bool | None]] = {  # SPEC §4.1: event → (registered, admitted); None: unchanged
+    **{event: (True, None) for event in ENROLLING},
+    **{event: (False, None) for event in UNENROLLING},
+    "AterbudEvent": (False, False),
+    "ForvantatDeltagandeSkapadEvent": (None, True),
+    "ForvantatDeltagandeBorttagetEvent": (None, False),
+    "UppehallEvent": (None, None),
+}
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_random_event_sequences_follow_the_participation_table(world: World, seed: int) -> None:
+    rng = random.Random(seed)
+    world.settings = with_roles(world, early_access_on_create_course=True)
+    roles = {"registered": world.settings.role_id_registered, "admitted": world.settings.role_id_admitted}
+    offerings = [add_offering(world, code=f"DD13{i}0").offering for i in range(2)]
+    students = [add_student(world, f"S{i}", f"19900101{i:04d}") for i in range(4)]
+    state = {(s, o): {"registered": False, "admitted": False} for s in students for o in offerings}
+    for _round in range(3):
+        for _ in range(12):
+            student, offering, event = rng.choice(students), rng.choice(offerings), rng.choice(sorted(TABLE))
+            world.ladok.add_participation(event, student, offering)
+            for kind, value in zip(("registered", "admitted"), TABLE[event], strict=True):
+                if value is not None:
+                    state[(student, offering)][kind] = value
+        world.sync()
+
+        for offering in offerings:
+            expected = sorted((s, roles[kind], "active") for (s, o), kinds in state.items() if o == offering
+                              for kind, on in kinds.items() if on)
+            assert world.enrollments(offering) == expected
