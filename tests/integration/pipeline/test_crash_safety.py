@@ -141,9 +141,9 @@ def test_workers_killed_at_random_leave_canvas_as_a_fault_free_run(
 ) -> None:
     ladok = SandboxLadok(page_size=50)
     scenario = feed_scenario(ladok, 5000, SEED, TODAY)
-    # Canvas's own throttle numbers and a loopback-fast but not instant answer: a few requests get
-    # throttled when eight reconcilers share one token, as on a real Canvas.
-    canvas = CanvasSandbox(tokens=[TOKEN], throttle=ThrottleConfig(), faults=FaultConfig(latency=0.01))
+    # Canvas's own throttle numbers and a 50 ms answer: eight reconcilers share one token's bucket as on a
+    # real Canvas, while the run stays bound by reading the feed rather than by waiting for Canvas.
+    canvas = CanvasSandbox(tokens=[TOKEN], throttle=ThrottleConfig(), faults=FaultConfig(latency=0.05))
     served = serve(ladok, canvas, ["--concurrency", "2", "--poll", "1"], 3.0)
     rng = random.Random(SEED)
     drained = _drained(engine, ladok, scenario.events)
