@@ -334,3 +334,28 @@ def test_a_withdrawal_after_a_kill_between_enrolling_and_recording_it_removes_th
     _wait(_drained(engine, ladok, events + 1), served, "the queue is drained")
 
     assert _registered(canvas, offering) == []
+
+
+def test_a_living_worker_slower_than_its_lease_keeps_its_key(serve: Callable[..., Served], engine: Engine) -> None:
+    ladok = SandboxLadok()
+    offering, students, events = _small_scenario(ladok, 2)
+    # One key needs several answers of 0.6 s each: longer than the 1.5 s lease, which must be renewed.
+    canvas = CanvasSandbox(tokens=[TOKEN], faults=FaultConfig(latency=0.6))
+    served = serve(ladok, canvas, ["--concurrency", "1", "--poll", "0.2"], 1.5)
+    served.workers.start(0)
+    held = _caught_mid_key(served, engine, 0)
+    first = f":{served.workers.procs[0].pid}:"
+    served.workers.start(1)
+    owners: list[str] = []
+
+    def key_done() -> bool:
+        with Session(engine) as s:
+            row = s.get(JobRow, (held.institution_id, held.kind, held.uid))
+            owners.append(row.lease_owner or "")
+            return row.done_seq >= held.dirty_seq
+
+    _wait(key_done, served, "the key is done", poll=0.05)
+    _wait(_drained(engine, ladok, events), served, "the queue is drained")
+
+    assert {first in owner for owner in owners if owner} == {True}
+    assert _registered(canvas, offering) == sorted(students)
