@@ -171,3 +171,19 @@ def test_open_ended_suspension_stays_and_a_past_one_changes_nothing(world: World
 
     assert _states(world, first) == ["inactive"]
     assert _states(world, second) == ["active"]
+
+
+def test_a_shortened_suspension_reactivates_on_its_new_end(world: World) -> None:
+    offering = add_offering(world).offering
+    student = _registered(world, offering)
+    restriction = world.ladok.add_suspension(student, start=TODAY, end=SUSPENSION_END)
+    world.sync()
+    new_end = TODAY + dt.timedelta(days=3)
+
+    world.ladok.add_suspension(student, start=TODAY, end=new_end, restriction_uid=restriction,
+                               handelsetyp="UPPDATERAD")
+    world.sync()
+    assert _states(world, offering) == ["inactive"]
+    world.advance(new_end + dt.timedelta(days=1))
+
+    assert _states(world, offering) == ["active"]
