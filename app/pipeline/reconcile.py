@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -43,7 +44,20 @@ from app.store.queue import Claim, complete, fail, set_timer
 from app.store.tables import CourseRow, OfferingRow, OrganisationRow, StudentRow, TermRow
 
 log = logging.getLogger(__name__)
-STOCKHOLM_OFFSET = dt.timedelta(hours=1)  # timers fire just after midnight, Swedish time, at the latest
+SWEDEN = ZoneInfo("Europe/Stockholm")
+
+
+def swedish_today(now: dt.datetime | None = None) -> dt.date:
+    """The date in Sweden at `now` (default: now), the decide step's clock: Ladok's dates are Swedish days."""
+    return (now or dt.datetime.now(dt.UTC)).astimezone(SWEDEN).date()
+
+
+def wake_at(day: dt.date) -> dt.datetime:
+    """When a timer for `day` fires: five past midnight Swedish time (summer or winter), in UTC.
+
+    At that instant `swedish_today` says `day`, whatever the server's own time zone.
+    """
+    return dt.datetime.combine(day, dt.time(0, 5), SWEDEN).astimezone(dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -54,7 +68,7 @@ class InstitutionContext:
     settings: InstitutionSettings
     canvas: CanvasClient
     directory: LadokDirectory | None = None
-    today: Callable[[], dt.date] = dt.date.today
+    today: Callable[[], dt.date] = swedish_today
 
 
 def _fill_catalogue(engine: Engine, ctx: InstitutionContext, key: DirtyKey) -> None:
@@ -217,10 +231,6 @@ def _forget_section(s: Session, inst: str, section_sis_id: str) -> None:
     ledger.drop_objects(s, inst, "section", sis_id=section_sis_id)
 
 
-def _wake_at(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0, 5), dt.UTC) - STOCKHOLM_OFFSET
-
-
 def reconcile(engine: Engine, ctx: InstitutionContext, claim_: Claim, owner: str) -> int:
     """Bring one key's Canvas state up to date; returns how many operations were performed."""
     key = claim_.key
@@ -266,7 +276,7 @@ def reconcile(engine: Engine, ctx: InstitutionContext, claim_: Claim, owner: str
         if guarded.deferred and window is not None:
             after_window = window[1] + dt.timedelta(days=1)
             wake = min(wake, after_window) if wake else after_window
-        if wake is not None and _wake_at(wake) > dt.datetime.now(dt.UTC):  # a past wake-up would spin the key
-            set_timer(s, inst, key, _wake_at(wake))
+        if wake is not None and wake_at(wake) > dt.datetime.now(dt.UTC):  # a past wake-up would spin the key
+            set_timer(s, inst, key, wake_at(wake))
         complete(s, claim_, owner)
     return len(done)
