@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import Engine
 
 from app.core.settings import InstitutionSettings
+from app.pipeline.reconcile import InstitutionContext, swedish_today
 from app.store.course_settings import link_offering, set_early_access
 from app.store.db import write_session
 from tests.integration.pipeline.world import START, World, add_offering, add_student, with_roles
@@ -145,3 +146,19 @@ def _in(world: World, course_id: int) -> list[tuple[str, int, str]]:
     sis = {p.user_id: p.sis_user_id for p in world.canvas.logins() if p.sis_user_id}
     return sorted((sis.get(e.user_id, ""), e.role_id, e.workflow_state)
                   for e in world.canvas.enrollments(course_id=course_id) if e.workflow_state == "active")
+
+
+def test_the_purge_timer_fires_when_the_pipelines_own_clock_says_the_purge_date(world: World) -> None:
+    world.settings = with_roles(world, early_access_on_create_course=True)
+    offering = add_offering(world).offering
+    student = add_student(world)
+    world.ladok.add_admission(student, offering)
+    world.sync()
+
+    due = world.timers()[student]
+
+    # The worker decides with its default clock (not the world's); at the due instant it must say the
+    # purge date, or the purge waits for the student's next event (the server's own zone may be UTC).
+    assert swedish_today(due) == DEFAULT_PURGE
+    assert swedish_today(due - dt.timedelta(minutes=10)) == DEFAULT_PURGE - dt.timedelta(days=1)
+    assert InstitutionContext("kth", world.settings, world.context().canvas).today is swedish_today

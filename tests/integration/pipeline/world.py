@@ -15,7 +15,7 @@ from app.canvas.client import CanvasClient
 from app.canvas.throttle import InMemoryThrottleGate
 from app.config import InstitutionConfig
 from app.core.settings import InstitutionSettings
-from app.pipeline.reconcile import STOCKHOLM_OFFSET, InstitutionContext
+from app.pipeline.reconcile import InstitutionContext, wake_at
 from app.pipeline.worker import context_for, drain, feed_fetcher, read_feed
 from app.sandbox.canvas import DEFAULT_TOKEN, CanvasSandbox
 from app.sandbox.ladok.sandbox import SandboxLadok
@@ -122,7 +122,7 @@ class World:
         rule that needs a timer the pipeline did not set stays undone here too.
         """
         self.today = day
-        by = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0), dt.UTC) - STOCKHOLM_OFFSET
+        by = wake_at(day + dt.timedelta(days=1))
         with write_session(self.engine) as s:
             due = s.scalars(select(TimerRow).where(TimerRow.institution_id == self.institution_id)).all()
             keys = [DirtyKey(t.kind, t.uid) for t in due if _aware(t.due_at) < by]  # type: ignore[arg-type]
