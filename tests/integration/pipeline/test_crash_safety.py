@@ -59,13 +59,12 @@ class Served:
     ladok: SandboxLadok
     canvas: CanvasSandbox
     workers: Workers
-    settings: dict[str, object]
 
 
-def _roles(canvas: CanvasSandbox) -> dict[str, object]:
-    registered, admitted = canvas.create_role(REGISTERED_ROLE), canvas.create_role(ADMITTED_ROLE)
-    return {"UseAdmitted": True, "RoleIdRegistered": registered, "RoleIdAdmitted": admitted,
-            "EarlyAccessOnCreateCourse": True}
+def _settings(canvas: CanvasSandbox) -> InstitutionSettings:
+    """UseAdmitted with the Canvas's two new roles, and early access on every course created."""
+    return InstitutionSettings(use_admitted=True, role_id_registered=canvas.create_role(REGISTERED_ROLE),
+                               role_id_admitted=canvas.create_role(ADMITTED_ROLE), early_access_on_create_course=True)
 
 
 @pytest.fixture
@@ -76,14 +75,19 @@ def serve(tmp_path: Path, database_url: str) -> Iterator[Callable[..., Served]]:
         def start(ladok: SandboxLadok, canvas: CanvasSandbox, worker_args: list[str], lease: float) -> Served:
             ladok_url = stack.enter_context(serve_ladok(ladok))
             canvas_url = stack.enter_context(canvas.serve()).url
-            settings = _roles(canvas)
+            settings = _settings(canvas)
             config = write_config(tmp_path / "kursadmin.toml", ladok_url=ladok_url, canvas_url=canvas_url,
-                                  canvas_token=TOKEN, settings=settings)
+                                  canvas_token=TOKEN, settings={
+                                      "UseAdmitted": settings.use_admitted,
+                                      "RoleIdRegistered": settings.role_id_registered,
+                                      "RoleIdAdmitted": settings.role_id_admitted,
+                                      "EarlyAccessOnCreateCourse": settings.early_access_on_create_course,
+                                  })
             logs = tmp_path / "logs"
             logs.mkdir()
             workers = Workers(config, database_url, logs, worker_args, lease)
             stack.callback(workers.kill_all)
-            return Served(ladok, canvas, workers, settings)
+            return Served(ladok, canvas, workers)
 
         yield start
 
@@ -109,12 +113,8 @@ def _drained(engine: Engine, ladok: SandboxLadok, events: int) -> Callable[[], b
 def _reference(ladok: SandboxLadok, tmp_path: Path) -> CanvasSnapshot:
     """The same feed applied without faults, in-process, to a fresh Canvas and database."""
     canvas = CanvasSandbox(tokens=[TOKEN])
-    raw = _roles(canvas)
-    settings = InstitutionSettings(use_admitted=True, role_id_registered=int(raw["RoleIdRegistered"]),  # type: ignore[call-overload]
-                                   role_id_admitted=int(raw["RoleIdAdmitted"]),  # type: ignore[call-overload]
-                                   early_access_on_create_course=True)
     inst = InstitutionConfig(id="kth", ladok_larosate_id=29, ladok_url="http://ladok.test", ladok_start_page=1,
-                             canvas_url="http://canvas.test", canvas_token=TOKEN, settings=settings)
+                             canvas_url="http://canvas.test", canvas_token=TOKEN, settings=_settings(canvas))
     engine = make_engine(f"sqlite:///{tmp_path / 'reference.db'}")
     upgrade(engine)
     ladok_transport = httpx.WSGITransport(app=ladok)
