@@ -278,6 +278,7 @@ def run_forever(engine: Engine, institutions: list[InstitutionConfig], contexts:
                 stop: threading.Event | None = None, lease: float | None = None) -> None:
     """Read feeds every `poll` seconds and reconcile continuously until `stop` is set (or SIGTERM/SIGINT)."""
     stop = stop or threading.Event()
+    lease = lease if lease is not None else lease_seconds()  # a bad setting stops start-up, not one thread
     with stop_on_signals(stop):
         reconcilers = threading.Thread(
             target=run_queue, args=(engine, contexts, concurrency, False, stop, min(poll, 1.0), lease), daemon=True)
