@@ -359,3 +359,14 @@ def test_a_living_worker_slower_than_its_lease_keeps_its_key(serve: Callable[...
 
     assert {first in owner for owner in owners if owner} == {True}
     assert _registered(canvas, offering) == sorted(students)
+
+
+def test_a_worker_with_a_bad_lease_setting_refuses_to_start(serve: Callable[..., Served], engine: Engine) -> None:
+    ladok = SandboxLadok()
+    _small_scenario(ladok, 1)
+    served = serve(ladok, CanvasSandbox(tokens=[TOKEN]), ["--concurrency", "1"], 0.0)
+
+    code = served.workers.start(0).wait(timeout=HANG_GUARD)
+
+    assert code != 0
+    assert "KURSADMIN_WORKER_LEASE must be positive" in served.workers.log_text()
