@@ -227,7 +227,8 @@ def _forget_section(s: Session, inst: str, section_sis_id: str) -> None:
     """
     row = ledger.object_row(s, inst, "section", section_sis_id)
     if row is not None and row.parent_canvas_id is not None:
-        ledger.drop_objects(s, inst, "course", canvas_id=row.parent_canvas_id)
+        # Only the offering's own course (same sis id): a course the section was cross-listed into stays known.
+        ledger.drop_objects(s, inst, "course", sis_id=section_sis_id, canvas_id=row.parent_canvas_id)
     ledger.drop_objects(s, inst, "section", sis_id=section_sis_id)
 
 
