@@ -319,3 +319,21 @@ def test_course_deleted_by_hand_is_revived_by_the_next_enrollment(world: World) 
     revived = _course(world, made.offering)
     assert (revived.id, revived.workflow_state != "deleted") == (deleted, True)
     assert [(s, st) for s, _r, st in world.enrollments(made.offering)] == [(bo, "active")]
+
+
+def test_section_deleted_by_hand_is_revived_by_the_next_enrollment(world: World) -> None:
+    made = add_offering(world)
+    ada = add_student(world)
+    world.ladok.add_registration(ada, made.offering)
+    world.sync()
+    course = _course(world, made.offering)
+    (section,) = [s for s in world.canvas.sections(course.id) if s.sis_section_id == made.offering]
+    world.canvas.delete_section(section.id, with_enrollments=True)
+    bo = add_student(world, "Bo", "199102021234")
+    world.ladok.add_registration(bo, made.offering)
+
+    world.sync_until_settled()
+
+    assert [(s.id, s.workflow_state) for s in world.canvas.sections(course.id) if s.sis_section_id] == [
+        (section.id, "active")]
+    assert [(s, st) for s, _r, st in world.enrollments(made.offering)] == [(bo, "active")]
