@@ -201,3 +201,20 @@ def test_other_sections_follow_a_section_cross_listed_by_hand(world: World) -> N
 
     assert _in_course(world, other) == []
     assert next(e.workflow_state for e in world.canvas.enrollments() if e.id == manual) == "deleted"
+
+
+def test_early_access_in_a_linked_course_alone_creates_the_account(world: World) -> None:
+    world.settings = with_roles(world)
+    offering = add_offering(world).offering
+    course = _teachers_course(world)
+    world.sync()
+    _link(world, course, offering)
+    with write_session(world.engine) as s:
+        set_early_access(s, "kth", course, True, None, by="teacher")
+    student = add_student(world)
+    world.ladok.add_admission(student, offering)
+
+    world.sync()
+
+    assert _in_course(world, course) == [(student, f"{offering}:{course}", "active")]
+    assert world.enrollments(offering) == []  # the own course has no early access
