@@ -15,7 +15,7 @@ from app.canvas.client import CanvasClient
 from app.canvas.throttle import InMemoryThrottleGate
 from app.config import InstitutionConfig
 from app.core.settings import InstitutionSettings
-from app.pipeline.reconcile import InstitutionContext, wake_at
+from app.pipeline.reconcile import InstitutionContext, swedish_today, wake_at
 from app.pipeline.worker import context_for, drain, feed_fetcher, read_feed
 from app.sandbox.canvas import DEFAULT_TOKEN, CanvasSandbox
 from app.sandbox.ladok.sandbox import SandboxLadok
@@ -25,7 +25,7 @@ from app.store.projection import DirtyKey
 from app.store.queue import mark_dirty
 from app.store.tables import JobRow, TimerRow
 
-TODAY = dt.date.today()
+TODAY = swedish_today()  # the pipeline's own clock, so its timers and the tests agree near midnight
 START = TODAY + dt.timedelta(days=10)
 
 
