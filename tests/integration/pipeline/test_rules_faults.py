@@ -27,12 +27,11 @@ def _settings(canvas: CanvasSandbox) -> InstitutionSettings:
 
 def _ladok_scenario(ladok: SandboxLadok) -> list[str]:
     """A term's worth of events for a handful of students; returns the offering uids."""
-    world = World(engine=None, settings=InstitutionSettings(), ladok=ladok)  # type: ignore[arg-type]
     org = ladok.add_organisation(code="EECS", names={"sv": "EECS"})
-    offerings = [add_offering(world, code=f"DD13{i}0", offering_code=f"5012{i}", organisation=org).offering
+    offerings = [add_offering(ladok, code=f"DD13{i}0", offering_code=f"5012{i}", organisation=org).offering
                  for i in range(3)]
-    offerings.append(add_offering(world, code="CDATE", name="Datateknik", organisation=org, program=True).offering)
-    students = [add_student(world, name=f"Student{i}", personnummer=f"19900101{i:04d}") for i in range(8)]
+    offerings.append(add_offering(ladok, code="CDATE", name="Datateknik", organisation=org, program=True).offering)
+    students = [add_student(ladok, name=f"Student{i}", personnummer=f"19900101{i:04d}") for i in range(8)]
     for i, student in enumerate(students):
         first, second = offerings[i % 3], offerings[(i + 1) % 3]
         ladok.add_admission(student, first)

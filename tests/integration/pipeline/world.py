@@ -191,23 +191,28 @@ class Catalogued:
     offering: str
 
 
-def add_offering(world: World, *, code: str = "DD1310", offering_code: str = "50123", term: str = "HT2024",
-                 name: str = "Programmeringsteknik", start: dt.date = START, organisation: str | None = None,
-                 program: bool = False, education_type_id: int = 5) -> Catalogued:
+def _ladok(target: World | SandboxLadok) -> SandboxLadok:
+    return target.ladok if isinstance(target, World) else target
+
+
+def add_offering(target: World | SandboxLadok, *, code: str = "DD1310", offering_code: str = "50123",
+                 term: str = "HT2024", name: str = "Programmeringsteknik", start: dt.date = START,
+                 organisation: str | None = None, program: bool = False, education_type_id: int = 5) -> Catalogued:
     """An organisation (unless given), a course and one offering of it in Ladok's feed and catalogue."""
-    org = organisation or world.ladok.add_organisation(code="EECS", names={"sv": "Skolan för datavetenskap",
-                                                                           "en": "EECS"})
-    course = world.ladok.add_course(code=code, names={"sv": name, "en": name}, organisation_uid=org, program=program)
-    offering = world.ladok.add_offering(course_uid=course, code=offering_code, term_code=term, start=start,
-                                        end=start + dt.timedelta(days=130), organisation_uid=org, program=program,
-                                        education_type_id=education_type_id)
+    ladok = _ladok(target)
+    org = organisation or ladok.add_organisation(code="EECS", names={"sv": "Skolan för datavetenskap", "en": "EECS"})
+    course = ladok.add_course(code=code, names={"sv": name, "en": name}, organisation_uid=org, program=program)
+    offering = ladok.add_offering(course_uid=course, code=offering_code, term_code=term, start=start,
+                                  end=start + dt.timedelta(days=130), organisation_uid=org, program=program,
+                                  education_type_id=education_type_id)
     return Catalogued(org, course, offering)
 
 
-def add_student(world: World, name: str = "Ada", personnummer: str = "199001011234") -> str:
+def add_student(target: World | SandboxLadok, name: str = "Ada", personnummer: str = "199001011234") -> str:
     """A student with an e-mail address, known to Ladok's feed; returns the uid."""
-    uid = world.ladok.add_student(first_name=name, last_name="Lovelace", personnummer=personnummer)
-    world.ladok.add_contact(uid, f"{name.lower()}@example.se")
+    ladok = _ladok(target)
+    uid = ladok.add_student(first_name=name, last_name="Lovelace", personnummer=personnummer)
+    ladok.add_contact(uid, f"{name.lower()}@example.se")
     return uid
 
 
