@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from app.canvas.client import CanvasClient
 from app.canvas.errors import CanvasError, CanvasNotFound
 from app.canvas.executor import execute
+from app.canvas.intents import find_made
 from app.canvas.known import KnownIds
 from app.canvas.results import (
     CourseResult,
@@ -176,6 +177,8 @@ def _remember(s: Session, inst: str, op: Operation, result: OpResult, early_acce
                               parent_canvas_id=result.canvas_course_id)
         case EnrollmentResult():
             ledger.put_enrollment(s, inst, result.student_uid, result.enrollment)
+            ledger.drop_intent(s, inst, result.student_uid, result.enrollment.section_sis_id,
+                               result.enrollment.kind)
             if result.course_concluded:
                 course_id = result.enrollment.canvas_course_id
                 ledger.put_object(s, inst, "concluded", str(course_id), course_id)
@@ -211,6 +214,29 @@ def _learn(known: KnownIds, result: OpResult) -> KnownIds:
     return known
 
 
+def _note_intent(engine: Engine, inst: str, op: Enroll) -> None:
+    """Commit that this enrollment is about to be made, so a crash before its result is recorded is not lost."""
+    with write_session(engine) as s:
+        ledger.add_intent(s, inst, op.student_uid, op.enrollment.section_sis_id, op.enrollment.kind,
+                          op.enrollment.role_id)
+
+
+def _settle_intents(engine: Engine, ctx: InstitutionContext, student_uid: str) -> None:
+    """Look up enrollments a stopped worker may have made without recording them, and put them in the ledger.
+
+    Without this a withdrawal arriving after such a crash would find nothing in the ledger to remove, and
+    the student would keep access to the course.
+    """
+    with Session(engine) as s:
+        pending = [(i.section_sis_id, i.kind, i.role_id) for i in ledger.intents(s, ctx.institution_id, student_uid)]
+    for section, kind, role_id in pending:
+        made = find_made(ctx.canvas, student_uid, section, kind, role_id)  # type: ignore[arg-type]
+        with write_session(engine) as s:
+            if made is not None:
+                ledger.put_enrollment(s, ctx.institution_id, student_uid, made)
+            ledger.drop_intent(s, ctx.institution_id, student_uid, section, kind)
+
+
 def _guard(engine: Engine, ctx: InstitutionContext, ops: list[Operation]) -> Filtered:
     """Pass the plan through delay delete and the safety filter (SPEC §5)."""
     courses = {op.current.canvas_course_id for op in ops if isinstance(op, Unenroll)}
@@ -243,11 +269,15 @@ def reconcile(engine: Engine, ctx: InstitutionContext, claim_: Claim, owner: str
     done: list[tuple[Operation, OpResult]] = []
     running: Operation | None = None
     try:
+        if key.kind == "student":
+            _settle_intents(engine, ctx, key.uid)
         _fill_catalogue(engine, ctx, key)
         ops, known, key_facts = _plan(engine, ctx, key)
         guarded = _guard(engine, ctx, ops)
         for op in guarded.run:
             running = op
+            if isinstance(op, Enroll):
+                _note_intent(engine, inst, op)
             result = execute(op, ctx.canvas, known)
             done.append((op, result))
             known = _learn(known, result)

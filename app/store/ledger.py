@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.core.plan import LedgerEnrollment
-from app.store.tables import ActionLogRow, CanvasObjectRow, LedgerEnrollmentRow
+from app.store.tables import ActionLogRow, CanvasObjectRow, EnrollIntentRow, LedgerEnrollmentRow
 
 
 def objects(session: Session, institution_id: str, kind: str, sis_ids: list[str] | None = None) -> dict[str, int]:
@@ -99,3 +99,25 @@ def log_action(
     """Keep what was done (or held, or failed) and why, for 'explain' and the status report."""
     session.add(ActionLogRow(institution_id=institution_id, student_uid=student_uid, offering_uid=offering_uid,
                              operation=operation, outcome=outcome, detail=detail))
+
+
+def add_intent(session: Session, institution_id: str, student_uid: str, section_sis_id: str, kind: str,
+               role_id: int | None) -> None:
+    """Note that an enrollment is about to be made; commit this before calling Canvas."""
+    if session.get(EnrollIntentRow, (institution_id, student_uid, section_sis_id, kind)) is None:
+        session.add(EnrollIntentRow(institution_id=institution_id, student_uid=student_uid,
+                                    section_sis_id=section_sis_id, kind=kind, role_id=role_id))
+
+
+def drop_intent(session: Session, institution_id: str, student_uid: str, section_sis_id: str, kind: str) -> None:
+    """The enrollment's outcome is in the ledger: the intent is settled."""
+    session.execute(delete(EnrollIntentRow).where(
+        EnrollIntentRow.institution_id == institution_id, EnrollIntentRow.student_uid == student_uid,
+        EnrollIntentRow.section_sis_id == section_sis_id, EnrollIntentRow.kind == kind,
+    ))
+
+
+def intents(session: Session, institution_id: str, student_uid: str) -> list[EnrollIntentRow]:
+    """Enrollments that were being made when a worker stopped, still unsettled."""
+    return list(session.scalars(select(EnrollIntentRow).where(
+        EnrollIntentRow.institution_id == institution_id, EnrollIntentRow.student_uid == student_uid)))

@@ -296,3 +296,16 @@ class HeldRemovalRow(Base):
     canvas_course_id: Mapped[int] = mapped_column(BigInteger)
     reason: Mapped[str] = mapped_column(Text)
     held_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class EnrollIntentRow(Base):
+    """An enrollment about to be made in Canvas, written before the call: after a crash it is looked up, not lost."""
+
+    __tablename__ = "enroll_intent"
+
+    institution_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    student_uid: Mapped[str] = mapped_column(UID, primary_key=True)
+    section_sis_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    role_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
