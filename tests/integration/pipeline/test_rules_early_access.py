@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 import pytest
 from sqlalchemy import Engine
@@ -162,3 +163,35 @@ def test_the_purge_timer_fires_when_the_pipelines_own_clock_says_the_purge_date(
     assert swedish_today(due) == DEFAULT_PURGE
     assert swedish_today(due - dt.timedelta(minutes=10)) == DEFAULT_PURGE - dt.timedelta(days=1)
     assert InstitutionContext("kth", world.settings, world.context().canvas).today is swedish_today
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_random_admissions_toggles_and_days_follow_the_early_access_rule(world: World, seed: int) -> None:
+    rng = random.Random(seed)
+    world.settings = with_roles(world)
+    roles = {"registered": world.settings.role_id_registered, "admitted": world.settings.role_id_admitted}
+    offering = add_offering(world).offering
+    world.sync()
+    students = [add_student(world, f"S{i}", f"19900101{i:04d}") for i in range(4)]
+    state = {s: {"registered": False, "admitted": False} for s in students}
+    early_access, purge, day = False, DEFAULT_PURGE, world.today
+    events = {"ForvantatDeltagandeSkapadEvent": ("admitted", True),
+              "ForvantatDeltagandeBorttagetEvent": ("admitted", False),
+              "RegistreringEvent": ("registered", True), "AvbrottEvent": ("registered", False)}
+    for _step in range(6):
+        for _ in range(4):
+            student, event = rng.choice(students), rng.choice(sorted(events))
+            world.ladok.add_participation(event, student, offering)
+            kind, value = events[event]
+            state[student][kind] = value
+        if rng.random() < 0.5:
+            early_access = not early_access
+            world.set_early_access(offering, early_access, purge)
+        world.sync()
+        day = day + dt.timedelta(days=rng.choice([0, 3, 7]))
+        world.advance(day)
+
+        admits = early_access and day < purge
+        expected = sorted((s, roles[kind], "active") for s, kinds in state.items() for kind, on in kinds.items()
+                          if on and (kind == "registered" or admits))
+        assert world.enrollments(offering) == expected, f"day {day}, early access {early_access}"
