@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 import pytest
 from sqlalchemy import Engine
@@ -187,3 +188,32 @@ def test_a_shortened_suspension_reactivates_on_its_new_end(world: World) -> None
     world.advance(new_end + dt.timedelta(days=1))
 
     assert _states(world, offering) == ["active"]
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_random_suspensions_and_days_follow_the_suspension_rule(world: World, seed: int) -> None:
+    rng = random.Random(seed)
+    running, concluded = add_offering(world).offering, add_offering(world, code="DD1311").offering
+    students = [add_student(world, f"S{i}", f"19900101{i:04d}") for i in range(3)]
+    for student in students:
+        world.ladok.add_registration(student, running)
+        world.ladok.add_registration(student, concluded)
+    world.sync()
+    world.canvas.conclude_course(world.canvas.course_by_sis_id(concluded).id)
+    periods: dict[str, list[tuple[dt.date, dt.date]]] = {s: [] for s in students}
+    day = TODAY
+    for _step in range(6):
+        student = rng.choice(students)
+        start = day + dt.timedelta(days=rng.randint(-3, 8))
+        end = start + dt.timedelta(days=rng.randint(0, 12))
+        world.ladok.add_suspension(student, start=start, end=end)
+        periods[student].append((start, end))
+        world.sync()
+        day = day + dt.timedelta(days=rng.choice([1, 4, 9]))
+        world.advance(day)
+
+        expected = sorted((s, "inactive" if any(a <= day <= b for a, b in periods[s]) else "active")
+                          for s in students)
+        assert [(s, st) for s, _r, st in world.enrollments(running, states=("active", "inactive"))] == expected
+        assert {st for _s, _r, st in world.enrollments(concluded, states=("active", "inactive", "completed"))} == {
+            "completed"}
