@@ -307,9 +307,6 @@ def test_one_feed_reader_at_a_time_and_a_waiting_one_stops_when_asked(engine: En
     assert sum(read_feed(engine, inst, fetch).recorded.values()) == events
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "known bug: reconcile records a key's Canvas results only when the key ends, and removals come from "
-    "the ledger alone, so an enrollment made just before a crash is never removed by a later withdrawal"))
 def test_a_withdrawal_after_a_kill_between_enrolling_and_recording_it_removes_the_enrollment(
     serve: Callable[..., Served], engine: Engine,
 ) -> None:
