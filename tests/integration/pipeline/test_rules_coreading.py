@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from sqlalchemy import Engine
 
@@ -218,3 +220,38 @@ def test_early_access_in_a_linked_course_alone_creates_the_account(world: World)
 
     assert _in_course(world, course) == [(student, f"{offering}:{course}", "active")]
     assert world.enrollments(offering) == []  # the own course has no early access
+
+
+@pytest.mark.parametrize("seed", [7, 8])
+def test_random_links_unlinks_and_registrations_keep_linked_courses_in_step(world: World, seed: int) -> None:
+    rng = random.Random(seed)
+    offerings = [add_offering(world, code=f"DD13{i}0").offering for i in range(2)]
+    courses = [_teachers_course(world) for _ in range(2)]
+    students = [add_student(world, f"S{i}", f"19900101{i:04d}") for i in range(4)]
+    registered: set[tuple[str, str]] = set()
+    linked: set[tuple[int, str]] = set()
+    for _step in range(6):
+        for _ in range(3):
+            student, offering = rng.choice(students), rng.choice(offerings)
+            if rng.random() < 0.6:
+                world.ladok.add_registration(student, offering)
+                registered.add((student, offering))
+            else:
+                world.ladok.add_participation("AvbrottEvent", student, offering)
+                registered.discard((student, offering))
+        world.sync()
+        course, offering = rng.choice(courses), rng.choice(offerings)
+        if (course, offering) in linked:
+            _unlink(world, course, offering)
+            linked.discard((course, offering))
+        else:
+            _link(world, course, offering)
+            linked.add((course, offering))
+        world.sync()
+
+        for course in courses:
+            expected = sorted((s, f"{o}:{course}", "active") for s, o in registered if (course, o) in linked)
+            assert _in_course(world, course) == expected
+        for offering in offerings:
+            assert sorted(s for s, _r, _st in world.enrollments(offering)) == sorted(
+                s for s, o in registered if o == offering)
