@@ -131,8 +131,10 @@ def status_command(institution_id: str | None) -> None:
 @click.option("--concurrency", default=4, show_default=True, help="Reconcilers in this process.")
 @click.option("--no-feed", is_flag=True, help="Do not read Ladok; work on what `ingest` recorded.")
 @click.option("--poll", default=10.0, show_default=True, help="Seconds between feed reads.")
+@click.option("--lease", type=float, default=None,
+              help="Seconds a dead worker's keys stay locked (default: KURSADMIN_WORKER_LEASE, else 60).")
 @with_appcontext
-def worker_command(until_idle: bool, concurrency: int, no_feed: bool, poll: float) -> None:
+def worker_command(until_idle: bool, concurrency: int, no_feed: bool, poll: float, lease: float | None) -> None:
     """Read Ladok's feeds and make Canvas match; several workers may share one PostgreSQL."""
     from app.pipeline.worker import context_for, drain, feed_fetcher, read_feed, run_forever
 
@@ -145,10 +147,11 @@ def worker_command(until_idle: bool, concurrency: int, no_feed: bool, poll: floa
             for inst in institutions:
                 result = read_feed(_engine(), inst, fetchers[inst.id])
                 _print_result(f"{inst.id} feed", result)
-        stats = drain(_engine(), contexts, concurrency)
+        stats = drain(_engine(), contexts, concurrency, lease=lease)
         click.echo(f"reconciled {stats.keys} keys with {stats.operations} Canvas operations")
         return
-    run_forever(_engine(), [] if no_feed else institutions, contexts, fetchers, concurrency, poll)
+    run_forever(_engine(), [] if no_feed else institutions, contexts, fetchers, concurrency, poll,
+                lease=lease, mail=_config().mail)
 
 
 @click.command("demo")

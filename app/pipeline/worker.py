@@ -8,6 +8,7 @@ the keys in hand.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import os
@@ -25,12 +26,14 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from app.canvas.client import CanvasClient
-from app.config import InstitutionConfig
+from app.config import InstitutionConfig, MailConfig
 from app.ladok.directory import LadokDirectory, RestLadokDirectory
 from app.ladok.feed import FeedFetcher, FeedPosition, FeedUrls, start_position, walk
 from app.ladok.http import make_client
 from app.pipeline.ingest import IngestResult, ingest_entries
 from app.pipeline.reconcile import InstitutionContext, reconcile
+from app.pipeline.report import build_report, send_report
+from app.store.control import take_report_turn
 from app.store.db import write_session
 from app.store.queue import Claim, claim, fail, fire_timers, renew
 from app.store.tables import FeedPosition as FeedPositionRow
@@ -275,8 +278,12 @@ def stop_on_signals(stop: threading.Event) -> Iterator[None]:
 
 def run_forever(engine: Engine, institutions: list[InstitutionConfig], contexts: Mapping[str, InstitutionContext],
                 fetchers: Mapping[str, Callable[[str], bytes]], concurrency: int, poll: float = 5.0,
-                stop: threading.Event | None = None, lease: float | None = None) -> None:
-    """Read feeds every `poll` seconds and reconcile continuously until `stop` is set (or SIGTERM/SIGINT)."""
+                stop: threading.Event | None = None, lease: float | None = None,
+                mail: MailConfig | None = None) -> None:
+    """Read feeds every `poll` seconds and reconcile continuously until `stop` is set (or SIGTERM/SIGINT).
+
+    With `mail`, one of the workers sends each institution's status report every `mail.every_minutes`.
+    """
     stop = stop or threading.Event()
     lease = lease if lease is not None else lease_seconds()  # a bad setting stops start-up, not one thread
     with stop_on_signals(stop):
@@ -291,8 +298,25 @@ def run_forever(engine: Engine, institutions: list[InstitutionConfig], contexts:
                     log.exception("reading the feed of %s failed", inst.id)
                 if stop.is_set():
                     break
+            if mail is not None:
+                send_due_reports(engine, list(contexts), mail)
             stop.wait(poll)
         reconcilers.join()
+
+
+def send_due_reports(engine: Engine, institution_ids: list[str], mail: MailConfig) -> int:
+    """Send the status report of each institution whose period is over (once, whichever worker gets there)."""
+    sent = 0
+    for institution_id in institution_ids:
+        try:
+            with write_session(engine) as s:
+                since = take_report_turn(s, institution_id, dt.timedelta(minutes=mail.every_minutes))
+            if since is not None:
+                send_report(build_report(engine, institution_id, since), mail)
+                sent += 1
+        except Exception:  # a mail server down must not stop the adapter; the next period tries again
+            log.exception("sending the status report of %s failed", institution_id)
+    return sent
 
 
 def feed_fetcher(inst: InstitutionConfig, transport: httpx.BaseTransport | None = None) -> FeedFetcher:

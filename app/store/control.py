@@ -82,6 +82,25 @@ def set_safety_filter(session: Session, institution_id: str, *, on: bool | None 
         row.max_course_fraction = max_course_fraction
 
 
+def take_report_turn(session: Session, institution_id: str, every: dt.timedelta,
+                     now: dt.datetime | None = None) -> dt.datetime | None:
+    """Whether this worker sends the next status report: returns the period's start, or None.
+
+    One atomic update decides, so of several workers exactly one sends each report.
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    row = _row(session, institution_id)
+    session.flush()
+    previous = _aware(row.last_report_at)
+    taken = session.execute(update(InstitutionControlRow).where(
+        InstitutionControlRow.institution_id == institution_id,
+        (InstitutionControlRow.last_report_at.is_(None)) | (InstitutionControlRow.last_report_at <= now - every),
+    ).values(last_report_at=now)).rowcount
+    if not taken:
+        return None
+    return previous or now - every
+
+
 def requeue_deferred(session: Session, institution_id: str) -> int:
     """Queue the students whose removals a delay-delete window deferred (when the window is cleared early)."""
     students = set(session.scalars(select(ActionLogRow.student_uid).where(

@@ -6,6 +6,8 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from app.core.plan import LedgerEnrollment
@@ -33,31 +35,18 @@ def put_object(
     session: Session, institution_id: str, kind: str, sis_id: str, canvas_id: int,
     parent_canvas_id: int | None = None, state: dict[str, Any] | None = None,
 ) -> None:
-    """Remember a Canvas object (create or refresh)."""
-    row = session.get(CanvasObjectRow, (institution_id, kind, sis_id))
-    if row is None:
-        row = CanvasObjectRow(institution_id=institution_id, kind=kind, sis_id=sis_id, canvas_id=canvas_id)
-        session.add(row)
-    row.canvas_id = canvas_id
+    """Remember a Canvas object (create or refresh) in one statement, so two workers recording it never collide."""
+    values: dict[str, Any] = {"institution_id": institution_id, "kind": kind, "sis_id": sis_id,
+                              "canvas_id": canvas_id, "updated_at": dt.datetime.now(dt.UTC)}
+    changes = {"canvas_id": canvas_id, "updated_at": values["updated_at"]}
     if parent_canvas_id is not None:
-        row.parent_canvas_id = parent_canvas_id
+        values["parent_canvas_id"] = changes["parent_canvas_id"] = parent_canvas_id
     if state is not None:
-        row.state = state
-    row.updated_at = dt.datetime.now(dt.UTC)
-
-
-def drop_objects(
-    session: Session, institution_id: str, kind: str, *, sis_id: str | None = None, canvas_id: int | None = None
-) -> None:
-    """Forget objects of a kind, by sis id and/or Canvas id, that proved to be gone from Canvas."""
-    query = delete(CanvasObjectRow).where(
-        CanvasObjectRow.institution_id == institution_id, CanvasObjectRow.kind == kind
-    )
-    if sis_id is not None:
-        query = query.where(CanvasObjectRow.sis_id == sis_id)
-    if canvas_id is not None:
-        query = query.where(CanvasObjectRow.canvas_id == canvas_id)
-    session.execute(query)
+        values["state"] = changes["state"] = state
+    values.setdefault("state", {})
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(insert(CanvasObjectRow).values(values).on_conflict_do_update(
+        index_elements=["institution_id", "kind", "sis_id"], set_=changes))
 
 
 def enrollments(session: Session, institution_id: str, student_uid: str) -> tuple[LedgerEnrollment, ...]:

@@ -8,12 +8,13 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from app.store import lti_tables, throttle_gate  # noqa: F401  (their tables join Base.metadata)
 from app.store.tables import Base
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+MIGRATION_LOCK = 0x6B75_7273  # "kurs": the advisory lock that serialises schema upgrades
 
 
 def alembic_config() -> Config:
@@ -27,6 +28,9 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to `revision` (default: the newest)."""
     cfg = alembic_config()
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Several workers starting at once on a new database: one migrates, the others wait, then see head.
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 

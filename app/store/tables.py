@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, BigInteger, Date, DateTime, Index, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import JSON, BigInteger, Date, DateTime, Index, Integer, String, Text, UniqueConstraint, func, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 UID = String(64)  # Ladok UIDs are UUID text; leave room for co-reading section ids
@@ -195,7 +195,12 @@ class JobRow(Base):
     """One reconcile key's place in the queue: pending while dirty_seq > done_seq; leased while worked on."""
 
     __tablename__ = "job"
-    __table_args__ = (Index("ix_job_pending", "dead", "not_before"),)
+    __table_args__ = (
+        Index("ix_job_pending", "dead", "not_before"),
+        # Claims look only at pending keys; a partial index keeps that cheap however many keys are done.
+        Index("ix_job_due", "dirtied_at", postgresql_where=text("dirty_seq > done_seq AND NOT dead"),
+              sqlite_where=text("dirty_seq > done_seq AND NOT dead")),
+    )
 
     institution_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     kind: Mapped[str] = mapped_column(String(16), primary_key=True)
@@ -282,6 +287,7 @@ class InstitutionControlRow(Base):
     max_removals_per_hour: Mapped[int] = mapped_column(Integer, default=200)
     max_course_fraction: Mapped[float] = mapped_column(default=0.3)
     released_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_report_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class HeldRemovalRow(Base):

@@ -78,3 +78,15 @@ def test_report_counts_the_period_and_flags_held_removals(engine: Engine, smtp_s
                                          recipients=("ops@example.se",)))
     assert "ACTION NEEDED" in msg["Subject"]
     assert "Held by the safety filter (waiting for an operator): 2" in received[0]
+
+
+def test_of_several_workers_exactly_one_sends_each_report(engine: Engine, smtp_sink: tuple[int, list[str]]) -> None:
+    from app.pipeline.worker import send_due_reports
+
+    port, received = smtp_sink
+    mail = MailConfig(smtp_host="127.0.0.1", smtp_port=port, sender="ka@example.se", recipients=("ops@example.se",),
+                      every_minutes=60)
+
+    sent = [send_due_reports(engine, ["kth"], mail) for _ in range(3)]  # three workers' rounds
+
+    assert sent == [1, 0, 0] and len(received) == 1
