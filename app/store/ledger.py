@@ -49,6 +49,20 @@ def put_object(
         index_elements=["institution_id", "kind", "sis_id"], set_=changes))
 
 
+def drop_objects(
+    session: Session, institution_id: str, kind: str, *, sis_id: str | None = None, canvas_id: int | None = None
+) -> None:
+    """Forget objects of a kind, by sis id and/or Canvas id, that proved to be gone from Canvas."""
+    query = delete(CanvasObjectRow).where(
+        CanvasObjectRow.institution_id == institution_id, CanvasObjectRow.kind == kind
+    )
+    if sis_id is not None:
+        query = query.where(CanvasObjectRow.sis_id == sis_id)
+    if canvas_id is not None:
+        query = query.where(CanvasObjectRow.canvas_id == canvas_id)
+    session.execute(query)
+
+
 def enrollments(session: Session, institution_id: str, student_uid: str) -> tuple[LedgerEnrollment, ...]:
     """The student's enrollments the adapter made."""
     rows = session.scalars(select(LedgerEnrollmentRow).where(
