@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
 from app.core import events as ev
@@ -16,7 +16,7 @@ from app.ladok.atom import FeedError, FeedPage, parse_page
 from app.ladok.entry import FeedEntry
 from app.store.db import write_session
 from app.store.jsonable import to_json
-from app.store.projection import DirtyKey, record
+from app.store.projection import DirtyKey, PageRows, record
 from app.store.queue import mark_dirty
 from app.store.tables import FeedPosition, InboxEvent, RejectedEntry
 
@@ -76,44 +76,53 @@ def _record_entries(
         select(InboxEvent.handelse_uid).where(InboxEvent.institution_id == institution_id,
                                               InboxEvent.handelse_uid.in_(uids))
     )) if uids else set()
-    for entry, uid in zip(entries, uids, strict=True):
-        if entry.rejected is not None:
-            _reject(session, institution_id, page_url, entry, entry.rejected)
-            result.rejected.append(f"{entry.entry_id}: {entry.rejected}")
-            continue
-        if uid in seen:
-            result.duplicates += 1
-            continue
-        seen.add(uid)
-        if entry.event is None:
-            outcome = "unknown"
-            result.unknown[entry.event_type] += 1
-        elif entry.larosate_id is not None and entry.larosate_id != larosate_id:
-            outcome = "other_institution"
-            result.other_institution += 1
-        else:
-            outcome = "recorded"
-        student, offering = _subject(entry.event)
-        session.add(InboxEvent(
-            institution_id=institution_id, handelse_uid=uid, entry_id=entry.entry_id, event_type=entry.event_type,
-            outcome=outcome, student_uid=student, offering_uid=offering, page_url=page_url,
-            entry_updated=entry.updated, payload=to_json(entry.event) if entry.event else None,
-        ))
-        if outcome != "recorded" or entry.event is None:
-            continue
-        if guard_each:
-            try:
-                with session.begin_nested():
-                    keys = record(session, institution_id, entry.event)
-            except Exception as exc:  # a bug in a rule must not stop the feed: set the event aside
-                log.exception("recording %s %s failed", entry.event_type, uid)
-                _reject(session, institution_id, page_url, entry, f"{entry.event_type}: could not be recorded: {exc}")
-                result.rejected.append(f"{entry.entry_id}: {exc}")
+    events = [e.event for e in entries if e.event is not None]
+    rows = PageRows(session, institution_id, events, preload=not guard_each)
+    inbox: list[dict[str, object]] = []
+    with session.no_autoflush:
+        for entry, uid in zip(entries, uids, strict=True):
+            if entry.rejected is not None:
+                _reject(session, institution_id, page_url, entry, entry.rejected)
+                result.rejected.append(f"{entry.entry_id}: {entry.rejected}")
                 continue
-        else:
-            keys = record(session, institution_id, entry.event)
-        result.recorded[entry.event_type] += 1
-        result.dirty |= keys
+            if uid in seen:
+                result.duplicates += 1
+                continue
+            seen.add(uid)
+            if entry.event is None:
+                outcome = "unknown"
+                result.unknown[entry.event_type] += 1
+            elif entry.larosate_id is not None and entry.larosate_id != larosate_id:
+                outcome = "other_institution"
+                result.other_institution += 1
+            else:
+                outcome = "recorded"
+            student, offering = _subject(entry.event)
+            inbox.append({
+                "institution_id": institution_id, "handelse_uid": uid, "entry_id": entry.entry_id,
+                "event_type": entry.event_type, "outcome": outcome, "student_uid": student, "offering_uid": offering,
+                "page_url": page_url, "entry_updated": entry.updated,
+                "payload": to_json(entry.event) if entry.event else None,
+            })
+            if outcome != "recorded" or entry.event is None:
+                continue
+            if guard_each:
+                try:
+                    with session.begin_nested():
+                        keys = record(rows, entry.event)
+                        session.flush()
+                except Exception as exc:  # a bug in a rule must not stop the feed: set the event aside
+                    log.exception("recording %s %s failed", entry.event_type, uid)
+                    _reject(session, institution_id, page_url, entry,
+                            f"{entry.event_type}: could not be recorded: {exc}")
+                    result.rejected.append(f"{entry.entry_id}: {exc}")
+                    continue
+            else:
+                keys = record(rows, entry.event)
+            result.recorded[entry.event_type] += 1
+            result.dirty |= keys
+    if inbox:
+        session.execute(insert(InboxEvent), inbox)
     return result
 
 

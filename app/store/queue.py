@@ -52,18 +52,21 @@ def mark_dirty(session: Session, institution_id: str, keys: Iterable[DirtyKey], 
     ]
     if not rows:
         return
-    stmt = _insert(session)(JobRow).values(rows)
-    stmt = stmt.on_conflict_do_update(
+    session.execute(_MARK[session.get_bind().dialect.name], rows)
+
+
+def _mark_statement(insert):
+    ins = insert(JobRow)
+    return ins.on_conflict_do_update(
         index_elements=["institution_id", "kind", "uid"],
-        set_={
-            "dirty_seq": JobRow.dirty_seq + 1,
-            "not_before": now,
-            "dirtied_at": now,
-            "attempts": 0,
-            "dead": False,
-        },
+        set_={"dirty_seq": JobRow.dirty_seq + 1, "not_before": ins.excluded.not_before,
+              "dirtied_at": ins.excluded.dirtied_at, "attempts": 0, "dead": False},
     )
-    session.execute(stmt)
+
+
+# One statement per dialect, built once: executed with a list of rows (executemany), it is compiled once
+# and cached, where a multi-row VALUES built per page was compiled anew every time.
+_MARK = {"postgresql": _mark_statement(pg_insert), "sqlite": _mark_statement(sqlite_insert)}
 
 
 def claim(session: Session, owner: str, limit: int = 1, lease: float = 300.0,
