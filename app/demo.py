@@ -17,6 +17,7 @@ from werkzeug.serving import make_server
 from app import create_app
 from app.config import AppConfig, InstitutionConfig, LtiRegistration
 from app.core.settings import InstitutionSettings
+from app.core.swedish_time import swedish_today
 from app.pipeline.worker import context_for, drain, feed_fetcher, read_feed, run_forever
 from app.sandbox.canvas import DEFAULT_TOKEN, CanvasSandbox
 from app.sandbox.ladok.sandbox import SandboxLadok
@@ -78,7 +79,7 @@ def _serve_wsgi(host: str, get_app: Callable[[], Any]) -> Iterator[str]:
 
 def run_demo(database: Path, once: bool, today: dt.date | None = None) -> dict[str, Any]:
     """Start everything, apply a seeded Ladok term to Canvas, print where to look; serve until Ctrl-C."""
-    today = today or dt.date.today()
+    today = today or swedish_today()
     canvas = CanvasSandbox(tokens=[DEFAULT_TOKEN])
     registered, admitted = canvas.create_role("Registrerad"), canvas.create_role("Antagen")
     ladok = SandboxLadok()

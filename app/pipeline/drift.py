@@ -19,6 +19,7 @@ from app.canvas.sis import in_path
 from app.core.decide_enrollments import desired_enrollments
 from app.core.plan import LedgerEnrollment
 from app.core.settings import InstitutionSettings
+from app.core.swedish_time import swedish_today
 from app.store import facts, ledger
 from app.store.db import write_session
 from app.store.projection import DirtyKey
@@ -73,7 +74,7 @@ def _canvas_section(client: CanvasClient, section_sis_id: str, settings: Institu
 def check_drift(engine: Engine, institution_id: str, settings: InstitutionSettings, client: CanvasClient,
                 fix: bool = False, today: dt.date | None = None) -> DriftReport:
     """Compare every adapter section in Canvas with the desired state; with `fix`, adopt and queue."""
-    today = today or dt.date.today()
+    today = today or swedish_today()
     report = DriftReport()
     with Session(engine) as s:
         offerings = sorted(set(s.scalars(select(ParticipationRow.offering_uid).where(

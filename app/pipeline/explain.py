@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.core.decide_enrollments import desired_enrollments
 from app.core.decide_student import plan_student
 from app.core.settings import InstitutionSettings
+from app.core.swedish_time import swedish_today
 from app.store import facts
 from app.store.tables import ActionLogRow, InboxEvent, JobRow
 
@@ -32,7 +33,7 @@ def _when(value: dt.datetime | None) -> str:
 def explain(engine: Engine, institution_id: str, settings: InstitutionSettings, student_uid: str,
             offering_uid: str | None = None, today: dt.date | None = None) -> Explanation:
     """Explain one student, optionally narrowed to one offering (its sections in any course)."""
-    today = today or dt.date.today()
+    today = today or swedish_today()
     with Session(engine) as s:
         query = select(InboxEvent).where(InboxEvent.institution_id == institution_id,
                                          InboxEvent.student_uid == student_uid).order_by(InboxEvent.id)

@@ -8,7 +8,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -35,6 +34,7 @@ from app.core.early_access import default_purge_date
 from app.core.plan import Enroll, EnsureCourse, EnsureUser, Operation, Unenroll
 from app.core.safeguards import Filtered, filter_removals
 from app.core.settings import InstitutionSettings
+from app.core.swedish_time import swedish_today, wake_at
 from app.ladok.directory import LadokDirectory
 from app.store import control, facts, ledger
 from app.store.course_settings import set_early_access
@@ -45,22 +45,6 @@ from app.store.queue import Claim, complete, fail, set_timer
 from app.store.tables import CourseRow, OfferingRow, OrganisationRow, StudentRow, TermRow
 
 log = logging.getLogger(__name__)
-SWEDEN = ZoneInfo("Europe/Stockholm")
-
-
-def swedish_today(now: dt.datetime | None = None) -> dt.date:
-    """The date in Sweden at `now` (default: now), the decide step's clock: Ladok's dates are Swedish days."""
-    return (now or dt.datetime.now(dt.UTC)).astimezone(SWEDEN).date()
-
-
-def wake_at(day: dt.date) -> dt.datetime:
-    """When a timer for `day` fires: five past midnight Swedish time (summer or winter), in UTC.
-
-    At that instant `swedish_today` says `day`, whatever the server's own time zone.
-    """
-    return dt.datetime.combine(day, dt.time(0, 5), SWEDEN).astimezone(dt.UTC)
-
-
 @dataclass(frozen=True)
 class InstitutionContext:
     """What reconciling one institution's keys needs: its settings, Canvas, and Ladok's directory."""
@@ -267,7 +251,7 @@ def reconcile(engine: Engine, ctx: InstitutionContext, claim_: Claim, owner: str
             control.postpone(s, claim_, owner)
             return 0
     done: list[tuple[Operation, OpResult]] = []
-    running: Operation | None = None
+    failed: list[tuple[Operation | None, Exception]] = []
     try:
         if key.kind == "student":
             _settle_intents(engine, ctx, key.uid)
@@ -275,23 +259,34 @@ def reconcile(engine: Engine, ctx: InstitutionContext, claim_: Claim, owner: str
         ops, known, key_facts = _plan(engine, ctx, key)
         guarded = _guard(engine, ctx, ops)
         for op in guarded.run:
-            running = op
-            if isinstance(op, Enroll):
-                _note_intent(engine, inst, op)
-            result = execute(op, ctx.canvas, known)
+            try:
+                if isinstance(op, Enroll):
+                    _note_intent(engine, inst, op)
+                result = execute(op, ctx.canvas, known)
+            except Exception as exc:
+                # One refused step (e.g. a linked course deleted by hand) must not hold back the student's
+                # other steps, removals above all; only without an account is there nothing else to do.
+                failed.append((op, exc))
+                if isinstance(op, EnsureUser):
+                    break
+                continue
             done.append((op, result))
             known = _learn(known, result)
     except Exception as exc:
-        reason = f"{type(exc).__name__}: {exc}" if not isinstance(exc, CanvasError) else str(exc)
+        failed.append((None, exc))
+    if failed:
+        _, first = failed[0]
+        reason = f"{type(first).__name__}: {first}" if not isinstance(first, CanvasError) else str(first)
         log.warning("reconciling %s %s failed: %s", key.kind, key.uid, reason)
         with write_session(engine) as s:
             for op, result in done:
                 _remember(s, inst, op, result, ctx.settings.early_access_on_create_course)
-            if isinstance(exc, CanvasNotFound) and isinstance(running, Enroll):
-                _forget_section(s, inst, running.enrollment.section_sis_id)
+            for op, exc in failed:
+                if isinstance(exc, CanvasNotFound) and isinstance(op, Enroll):
+                    _forget_section(s, inst, op.enrollment.section_sis_id)
             dead = fail(s, claim_, owner, reason)
             ledger.log_action(s, inst, "reconcile", "dead" if dead else "failed",
-                              {"key": f"{key.kind}:{key.uid}", "error": reason},
+                              {"key": f"{key.kind}:{key.uid}", "error": reason, "failed_steps": len(failed)},
                               student_uid=key.uid if key.kind == "student" else None)
         return len(done)
     with write_session(engine) as s:
