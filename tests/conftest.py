@@ -23,23 +23,33 @@ LADOK = SHARED / "ladok"
 POSTGRES_URL = os.environ.get("KURSADMIN_TEST_POSTGRES_URL")
 
 
+def _admin() -> Engine:
+    return create_engine(make_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
+
+
 def _postgres_database(worker: str) -> str:
-    base = make_url(POSTGRES_URL)
-    name = f"kursadmin_test_{worker}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    # The process id too: two test sessions on one server must not drop each other's databases.
+    name = f"kursadmin_test_{worker}_{os.getpid()}"
+    admin = _admin()
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
-    return base.set(database=name).render_as_string(hide_password=False)
+    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture
-def database_url(tmp_path: Path, worker_id: str) -> str:
-    """URL of an empty database for this test."""
-    if POSTGRES_URL:
-        return _postgres_database(worker_id)
-    return f"sqlite:///{tmp_path / 'kursadmin.db'}"
+def database_url(tmp_path: Path, worker_id: str) -> Iterator[str]:
+    """URL of an empty database for this test (dropped afterwards on PostgreSQL)."""
+    if not POSTGRES_URL:
+        yield f"sqlite:///{tmp_path / 'kursadmin.db'}"
+        return
+    url = _postgres_database(worker_id)
+    yield url
+    admin = _admin()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture
