@@ -45,7 +45,7 @@ def plan_student(facts: StudentFacts, settings: InstitutionSettings, today: dt.d
     ]
 
     operations: list[Operation] = []
-    if user and (to_enroll or _account_due(facts, settings, user, bool(wanted))):
+    if user and _account_due(facts, settings, user, bool(wanted)):
         operations.append(ensure_user(user, settings))
     operations.extend(_ensure_sections(to_enroll, facts, settings))
     operations.extend(Enroll(uid, w.enrollment) for w in to_enroll)

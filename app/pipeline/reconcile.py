@@ -283,7 +283,10 @@ def reconcile(engine: Engine, ctx: InstitutionContext, claim_: Claim, owner: str
                 _remember(s, inst, op, result, ctx.settings.early_access_on_create_course)
             for op, exc in failed:
                 if isinstance(exc, CanvasNotFound) and isinstance(op, Enroll):
+                    # The section or the account is gone (deleted by hand): forget both, so the retry makes
+                    # sure of them instead of trusting the ledger's ids.
                     _forget_section(s, inst, op.enrollment.section_sis_id)
+                    ledger.drop_objects(s, inst, "user", sis_id=op.student_uid)
             dead = fail(s, claim_, owner, reason)
             ledger.log_action(s, inst, "reconcile", "dead" if dead else "failed",
                               {"key": f"{key.kind}:{key.uid}", "error": reason, "failed_steps": len(failed)},

@@ -195,7 +195,7 @@ def test_own_course_not_made_yet_uses_early_access_on_create_course_and_default_
     settings = dataclasses.replace(ADMITTED, early_access_on_create_course=True)
     state = facts(participation(admitted=True), own_course_ids={}, made_sections=frozenset())
     plan = plan_student(state, settings, TODAY)
-    assert [type(op) for op in plan] == [EnsureUser, EnsureCourse, Enroll]
+    assert [type(op) for op in plan] == [EnsureCourse, Enroll]  # the account exists and is up to date
     default_purge = OFFERING.start + dt.timedelta(days=14)
     assert plan_student(state, settings, default_purge) == []
 
@@ -369,7 +369,15 @@ def test_ensures_come_before_enrolls_and_removals_last() -> None:
         ledger=(dropped,),
     )
     plan = plan_student(state, PLAIN, TODAY)
-    assert [type(op) for op in plan] == [EnsureUser, EnsureCourse, Enroll, Unenroll]
+    assert [type(op) for op in plan] == [EnsureCourse, Enroll, Unenroll]
+    assert [type(op) for op in plan_student(dataclasses.replace(state, account=None), PLAIN, TODAY)] == [
+        EnsureUser, EnsureCourse, Enroll, Unenroll]
+
+
+def test_steady_state_enroll_needs_no_account_step() -> None:
+    """A known account whose data the ledger says is current: enrolling is the only step (one request)."""
+    plan = plan_student(facts(participation(registered=True)), PLAIN, TODAY)
+    assert [type(op) for op in plan] == [Enroll]
 
 
 def test_plan_is_empty_once_ledger_matches() -> None:
