@@ -32,7 +32,7 @@ from app.core.decide_student import plan_student
 from app.core.decide_timers import next_change
 from app.core.early_access import default_purge_date
 from app.core.plan import Enroll, EnsureCourse, EnsureUser, Operation, Unenroll
-from app.core.safeguards import Filtered, filter_removals
+from app.core.safeguards import Filtered, RemovalBudget, filter_removals, is_removal
 from app.core.settings import InstitutionSettings
 from app.core.swedish_time import swedish_today, wake_at
 from app.ladok.directory import LadokDirectory
@@ -112,15 +112,22 @@ def _offering_incomplete(s: Session, inst: str, uid: str) -> bool:
     return s.get(TermRow, (inst, row.start_period_id)) is None
 
 
-def _known(s: Session, inst: str) -> KnownIds:
-    """Canvas ids the ledger has, so the steady state needs no look-ups."""
+def _known(s: Session, inst: str, key: DirtyKey, key_facts: Any) -> KnownIds:
+    """Canvas ids the ledger has for what this key touches, so the steady state needs no look-ups.
+
+    Only this key's user, courses and sections are read (the whole ledger per key would make a burst of
+    n students cost n² rows); terms and sub-accounts are few and read whole.
+    """
+    offerings = [key.uid] if key.kind == "offering" else sorted(getattr(key_facts, "offerings", {}) or {})
+    links = getattr(key_facts, "links", ()) or ()
+    sections = offerings + [link.section_sis_id for link in links]
     children = {
         (int(sis.split(":")[0]), sis.split(":")[1]): cid for sis, cid in ledger.objects(s, inst, "child").items()
     }
     return KnownIds(
-        users=ledger.objects(s, inst, "user"), courses=ledger.objects(s, inst, "course"),
-        sections=ledger.objects(s, inst, "section"), terms=ledger.objects(s, inst, "term"),
-        accounts=ledger.objects(s, inst, "account"), child_accounts=children,
+        users=ledger.objects(s, inst, "user", [key.uid] if key.kind == "student" else []),
+        courses=ledger.objects(s, inst, "course", offerings), sections=ledger.objects(s, inst, "section", sections),
+        terms=ledger.objects(s, inst, "term"), accounts=ledger.objects(s, inst, "account"), child_accounts=children,
     )
 
 
@@ -132,7 +139,7 @@ def _plan(engine: Engine, ctx: InstitutionContext, key: DirtyKey) -> tuple[list[
         else:
             f = facts.offering_facts(s, ctx.institution_id, key.uid)
             ops = plan_offering(f, ctx.settings) if f is not None else []
-        return ops, _known(s, ctx.institution_id), f
+        return ops, _known(s, ctx.institution_id, key, f), f
 
 
 def _remember(s: Session, inst: str, op: Operation, result: OpResult, early_access_on_create: bool) -> None:
@@ -225,8 +232,10 @@ def _guard(engine: Engine, ctx: InstitutionContext, ops: list[Operation]) -> Fil
     """Pass the plan through delay delete and the safety filter (SPEC §5)."""
     courses = {op.current.canvas_course_id for op in ops if isinstance(op, Unenroll)}
     with Session(engine) as s:
-        return filter_removals(ops, control.controls(s, ctx.institution_id),
-                               control.removal_budget(s, ctx.institution_id, courses), ctx.today())
+        controls = control.controls(s, ctx.institution_id)
+        # Most plans remove nothing: only then is the hour's removal count worth reading.
+        budget = control.removal_budget(s, ctx.institution_id, courses) if any(map(is_removal, ops)) else None
+        return filter_removals(ops, controls, budget or RemovalBudget(), ctx.today())
 
 
 def _forget_section(s: Session, inst: str, section_sis_id: str) -> None:

@@ -261,7 +261,10 @@ class ActionLogRow(Base):
     """What the adapter did in Canvas and why: the record behind 'explain' and the status report."""
 
     __tablename__ = "action_log"
-    __table_args__ = (Index("ix_action_student", "institution_id", "student_uid"),)
+    __table_args__ = (
+        Index("ix_action_student", "institution_id", "student_uid"),
+        Index("ix_action_recent", "institution_id", "operation", "at"),  # the safety filter's hourly count
+    )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     institution_id: Mapped[str] = mapped_column(String(32))
