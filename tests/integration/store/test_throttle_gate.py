@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import Engine, event
 
 from app.canvas.throttle import InMemoryThrottleGate
+from app.store.db import make_engine
 from app.store.tables import Base
 from app.store.throttle_gate import DbThrottleGate, canvas_throttle_key
 
@@ -34,7 +37,7 @@ def time_() -> FakeTime:
 
 @pytest.fixture
 def gate_engine(engine: Engine) -> Engine:
-    Base.metadata.create_all(engine)  # the lead's migration adds canvas_throttle; until then create it here
+    Base.metadata.create_all(engine)  # a no-op once migrated: migration 0003 creates canvas_throttle
     return engine
 
 
@@ -114,8 +117,9 @@ def test_the_shared_row_is_read_at_most_once_a_second(gate_engine: Engine, time_
     assert len(selects) == 2
 
 
-def test_a_database_failure_still_holds_this_process_back(engine: Engine, time_: FakeTime) -> None:
-    gate = _process_gate(engine, time_)  # no canvas_throttle table: every read and write of the row fails
+def test_a_database_failure_still_holds_this_process_back(tmp_path: Path, time_: FakeTime) -> None:
+    unreachable = make_engine(f"sqlite:///{tmp_path / 'no-such-folder' / 'kursadmin.db'}")
+    gate = _process_gate(unreachable, time_)  # every read and write of the shared row fails
 
     gate.penalize(12.0)
     gate.wait()
