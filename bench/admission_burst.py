@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from app.core.settings import InstitutionSettings
@@ -36,7 +36,7 @@ from app.sandbox.canvas import DEFAULT_TOKEN, CanvasSandbox, FaultConfig, Thrott
 from app.sandbox.ladok.sandbox import SandboxLadok
 from app.store.db import make_engine
 from app.store.schema import upgrade
-from app.store.tables import InboxEvent, LedgerEnrollmentRow
+from app.store.tables import InboxEvent, JobRow, LedgerEnrollmentRow
 from bench._common import Wiring, add_students, percentile, scratch_database, seed_catalogue
 
 START = dt.date.today() + dt.timedelta(days=30)  # early access: admitted students are wanted until start + 14 days
@@ -87,9 +87,26 @@ def run_phase(wiring: Wiring, name: str, event_type: str, append: Callable[[], i
     bucket_before = _bucket(canvas)
     wiring.drain(concurrency)
     drained = time.perf_counter()
+    pending = _pending_keys(wiring.engine)
+    if pending:
+        # drain() stops early on SIGTERM/SIGINT (the worker's graceful stop): the figures would be partial.
+        raise SystemExit(f"{name}: interrupted with {pending} keys still pending")
     return Phase(name, events, recorded - started, drained - recorded,
                  sum(canvas.request_counts().values()) - requests_before, canvas.throttled_count - throttled_before,
                  event_to_canvas_seconds(wiring.engine, event_type), _bucket(canvas) - bucket_before)
+
+
+def _pending_keys(engine: Engine) -> int:
+    """Keys still waiting in the queue (dead letters not counted)."""
+    with Session(engine) as s:
+        return s.scalar(select(func.count()).select_from(JobRow).where(
+            JobRow.dirty_seq > JobRow.done_seq, JobRow.dead.is_(False))) or 0
+
+
+def _dead_keys(engine: Engine) -> int:
+    """Keys set aside after failing every attempt."""
+    with Session(engine) as s:
+        return s.scalar(select(func.count()).select_from(JobRow).where(JobRow.dead.is_(True))) or 0
 
 
 def _bucket(canvas: CanvasSandbox) -> float:
@@ -169,7 +186,8 @@ def main() -> None:
         _print(phases, ceiling, throttle.cost("POST", "", args.latency))
         users = len([u for u in canvas.users() if u.id != canvas.admin_user_id])
         print(f"\nCanvas now: {users} users, {len(canvas.enrollments())} enrollments "
-              f"(expected {len(students)} users, {2 * len(students) * len(offerings)} enrollments)")
+              f"(expected {len(students)} users, {2 * len(students) * len(offerings)} enrollments); "
+              f"dead letters: {_dead_keys(engine)}")
         engine.dispose()
 
 
