@@ -136,11 +136,12 @@ def status_command(institution_id: str | None) -> None:
 @with_appcontext
 def worker_command(until_idle: bool, concurrency: int, no_feed: bool, poll: float, lease: float | None) -> None:
     """Read Ladok's feeds and make Canvas match; several workers may share one PostgreSQL."""
-    from app.pipeline.worker import context_for, drain, feed_fetcher, read_feed, run_forever
+    from app.pipeline.worker import context_for, drain, feed_fetcher, read_feed, run_forever, shared_gates
 
     upgrade(_engine())
     institutions = list(_config().institutions)
-    contexts = {inst.id: context_for(inst) for inst in institutions}
+    gate_for = shared_gates(_engine())
+    contexts = {inst.id: context_for(inst, gate=gate_for(inst)) for inst in institutions}
     fetchers = {inst.id: feed_fetcher(inst) for inst in institutions}
     if until_idle:
         if not no_feed:

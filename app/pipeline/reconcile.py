@@ -31,7 +31,7 @@ from app.core.decide_course import plan_offering
 from app.core.decide_student import plan_student
 from app.core.decide_timers import next_change
 from app.core.early_access import default_purge_date
-from app.core.plan import Enroll, EnsureCourse, EnsureUser, Operation, Unenroll
+from app.core.plan import Enroll, EnsureCourse, EnsureUser, Operation, SetEnrollmentState, Unenroll
 from app.core.safeguards import Filtered, RemovalBudget, filter_removals, is_removal
 from app.core.settings import InstitutionSettings
 from app.core.swedish_time import swedish_today, wake_at
@@ -175,6 +175,7 @@ def _remember(s: Session, inst: str, op: Operation, result: OpResult, early_acce
                 ledger.put_object(s, inst, "concluded", str(course_id), course_id)
         case RemovedResult():
             ledger.drop_enrollment(s, inst, result.student_uid, result.section_sis_id, result.kind)
+            ledger.drop_intent(s, inst, result.student_uid, result.section_sis_id, result.kind)
         case MessageResult():
             course_id = result.course.canvas_course_id
             if course_id is not None:
@@ -205,19 +206,32 @@ def _learn(known: KnownIds, result: OpResult) -> KnownIds:
     return known
 
 
-def _note_intent(engine: Engine, inst: str, op: Enroll) -> None:
-    """Commit that this enrollment is about to be made, so a crash before its result is recorded is not lost."""
+def _note_intent(engine: Engine, ctx: InstitutionContext, op: Enroll | Unenroll | SetEnrollmentState) -> None:
+    """Commit that this enrollment is about to change in Canvas, before the call.
+
+    A worker killed between Canvas's answer and the ledger's commit leaves the intent behind, and the next
+    run looks the enrollment up instead of trusting a ledger that may be wrong either way: an enrollment
+    made but not recorded (a later withdrawal would miss it), or removed or deactivated but still recorded
+    as active (a later re-admission would find nothing to do).
+    """
+    if isinstance(op, Enroll):
+        section, kind, role_id = op.enrollment.section_sis_id, op.enrollment.kind, op.enrollment.role_id
+    else:
+        section, kind = op.current.section_sis_id, op.current.kind
+        role_id = role_for(kind, ctx.settings)
     with write_session(engine) as s:
-        ledger.add_intent(s, inst, op.student_uid, op.enrollment.section_sis_id, op.enrollment.kind,
-                          op.enrollment.role_id)
+        ledger.add_intent(s, ctx.institution_id, op.student_uid, section, kind, role_id)
+
+
+def role_for(kind: str, settings: InstitutionSettings) -> int | None:
+    """The Canvas role an adapter enrollment of this kind has (None: the default student role)."""
+    if kind == "admitted":
+        return settings.role_id_admitted
+    return settings.role_id_registered if settings.use_admitted else None
 
 
 def _settle_intents(engine: Engine, ctx: InstitutionContext, student_uid: str) -> None:
-    """Look up enrollments a stopped worker may have made without recording them, and put them in the ledger.
-
-    Without this a withdrawal arriving after such a crash would find nothing in the ledger to remove, and
-    the student would keep access to the course.
-    """
+    """Make the ledger say what Canvas holds for every enrollment a stopped worker was changing."""
     with Session(engine) as s:
         pending = [(i.section_sis_id, i.kind, i.role_id) for i in ledger.intents(s, ctx.institution_id, student_uid)]
     for section, kind, role_id in pending:
@@ -225,6 +239,8 @@ def _settle_intents(engine: Engine, ctx: InstitutionContext, student_uid: str) -
         with write_session(engine) as s:
             if made is not None:
                 ledger.put_enrollment(s, ctx.institution_id, student_uid, made)
+            else:
+                ledger.drop_enrollment(s, ctx.institution_id, student_uid, section, kind)
             ledger.drop_intent(s, ctx.institution_id, student_uid, section, kind)
 
 
@@ -269,8 +285,8 @@ def reconcile(engine: Engine, ctx: InstitutionContext, claim_: Claim, owner: str
         guarded = _guard(engine, ctx, ops)
         for op in guarded.run:
             try:
-                if isinstance(op, Enroll):
-                    _note_intent(engine, inst, op)
+                if isinstance(op, Enroll | Unenroll | SetEnrollmentState):
+                    _note_intent(engine, ctx, op)
                 result = execute(op, ctx.canvas, known)
             except Exception as exc:
                 # One refused step (e.g. a linked course deleted by hand) must not hold back the student's

@@ -26,6 +26,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from app.canvas.client import CanvasClient
+from app.canvas.throttle import InMemoryThrottleGate, ThrottleGate
 from app.config import InstitutionConfig, MailConfig
 from app.ladok.directory import LadokDirectory, RestLadokDirectory
 from app.ladok.feed import FeedFetcher, FeedPosition, FeedUrls, start_position, walk
@@ -37,6 +38,7 @@ from app.store.control import take_report_turn
 from app.store.db import write_session
 from app.store.queue import Claim, claim, fail, fire_timers, renew
 from app.store.tables import FeedPosition as FeedPositionRow
+from app.store.throttle_gate import DbThrottleGate, canvas_throttle_key
 
 log = logging.getLogger(__name__)
 
@@ -140,10 +142,11 @@ class WorkerStats:
 def context_for(
     inst: InstitutionConfig, *, canvas_transport: httpx.BaseTransport | None = None,
     directory: LadokDirectory | None = None, ladok_transport: httpx.BaseTransport | None = None,
+    gate: ThrottleGate | None = None,
 ) -> InstitutionContext:
-    """The reconcile context of an institution from its configuration."""
+    """The reconcile context of an institution from its configuration (`gate`: a throttle shared wider)."""
     canvas = CanvasClient(inst.canvas_url, inst.canvas_token, root_account=inst.canvas_root_account_id,
-                          transport=canvas_transport)
+                          transport=canvas_transport, gate=gate)
     if directory is None:
         client = make_client(inst.ladok_cert, inst.ladok_cert_password, transport=ladok_transport)
         directory = RestLadokDirectory(client, inst.ladok_url)
@@ -317,6 +320,17 @@ def send_due_reports(engine: Engine, institution_ids: list[str], mail: MailConfi
         except Exception:  # a mail server down must not stop the adapter; the next period tries again
             log.exception("sending the status report of %s failed", institution_id)
     return sent
+
+
+def shared_gates(engine: Engine) -> Callable[[InstitutionConfig], ThrottleGate]:
+    """One throttle gate per Canvas token for this process, whose back-off every worker process shares."""
+    gates: dict[str, DbThrottleGate] = {}
+
+    def gate_for(inst: InstitutionConfig) -> ThrottleGate:
+        key = canvas_throttle_key(inst.canvas_url, inst.canvas_token)
+        return gates.setdefault(key, DbThrottleGate(engine, key, local=InMemoryThrottleGate()))
+
+    return gate_for
 
 
 def feed_fetcher(inst: InstitutionConfig, transport: httpx.BaseTransport | None = None) -> FeedFetcher:

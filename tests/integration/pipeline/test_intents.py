@@ -48,3 +48,22 @@ def test_a_still_wanted_enrollment_is_adopted_not_made_twice(engine: Engine) -> 
     with Session(engine) as s:
         (row,) = s.scalars(select(LedgerEnrollmentRow)).all()
         assert row.student_uid == student and row.state == "active"
+
+
+def test_a_removal_made_but_not_recorded_is_noticed_when_the_student_is_wanted_again(engine: Engine) -> None:
+    world = World(engine, InstitutionSettings())
+    offering = _catalogue(world)
+    student = _student(world)
+    world.ladok.add_registration(student, offering)
+    world.sync()
+    # A worker deleted the enrollment in Canvas for a withdrawal and was killed before recording it; the
+    # ledger still says "enrolled". Then the withdrawal is taken back (re-registration).
+    (made,) = world.canvas.enrollments(course_id=world.canvas.course_by_sis_id(offering).id)
+    world.canvas.set_enrollment_state(made.id, "deleted")
+    with write_session(world.engine) as s:
+        ledger.add_intent(s, "kth", student, offering, "registered", None)
+    world.ladok.add_registration(student, offering)
+
+    world.sync()
+
+    assert [e[0] for e in world.enrollments(offering)] == [student]
