@@ -16,7 +16,7 @@ from sqlalchemy import Engine, delete, update
 from sqlalchemy.orm import Session
 
 from app.lti.upsert import insert_for
-from app.store.db import write_session
+from app.store.db import as_utc, write_session
 from app.store.lti_tables import LtiCacheRow, LtiLaunchRow, LtiNonceRow
 
 NONCE_LIFETIME = dt.timedelta(minutes=10)
@@ -25,11 +25,6 @@ NONCE_LIFETIME = dt.timedelta(minutes=10)
 def utcnow() -> dt.datetime:
     """The current time in UTC (aware)."""
     return dt.datetime.now(dt.UTC)
-
-
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    # SQLite hands back naive datetimes for timezone-aware columns; they were stored as UTC.
-    return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
 
 
 class DbLaunchDataStorage(LaunchDataStorage[Any]):
@@ -53,7 +48,7 @@ class DbLaunchDataStorage(LaunchDataStorage[Any]):
             row = session.get(LtiCacheRow, self._prepare_key(key))
             if row is None:
                 return None
-            expires = _aware(row.expires_at)
+            expires = as_utc(row.expires_at)
             return None if expires is not None and expires <= utcnow() else row.value
 
     def set_value(self, key: str, value: Any, exp: int | None = None) -> None:

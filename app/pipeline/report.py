@@ -12,6 +12,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from app.config import MailConfig
+from app.store.db import as_utc
 from app.store.tables import ActionLogRow, FeedPosition, HeldRemovalRow, InboxEvent, InstitutionControlRow, JobRow
 
 
@@ -57,10 +58,6 @@ class StatusReport:
         return "\n".join(lines) + "\n"
 
 
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
-
-
 def build_report(engine: Engine, institution_id: str, since: dt.datetime, until: dt.datetime | None = None
                  ) -> StatusReport:
     """Summarise the action log, queue and inbox of one institution for [since, until)."""
@@ -86,7 +83,7 @@ def build_report(engine: Engine, institution_id: str, since: dt.datetime, until:
             deferred=outcomes["deferred"], failed=outcomes["failed"] + outcomes["dead"],
             dead_letters=s.scalar(select(func.count()).where(JobRow.institution_id == institution_id,
                                                              JobRow.dead.is_(True))) or 0,
-            pending=pending or 0, oldest_pending=_aware(oldest),
+            pending=pending or 0, oldest_pending=as_utc(oldest),
             events_recorded=s.scalar(select(func.count()).where(
                 InboxEvent.institution_id == institution_id, InboxEvent.recorded_at >= since,
                 InboxEvent.recorded_at < until)) or 0,

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.core.plan import Operation, SweepOtherSections, Unenroll
 from app.core.safeguards import Controls, RemovalBudget
+from app.store.db import as_utc
 from app.store.projection import DirtyKey
 from app.store.queue import Claim, mark_dirty
 from app.store.tables import ActionLogRow, HeldRemovalRow, InstitutionControlRow, JobRow, LedgerEnrollmentRow
@@ -27,11 +28,6 @@ def _row(session: Session, institution_id: str) -> InstitutionControlRow:
     return row
 
 
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    # SQLite hands back naive datetimes for timezone-aware columns; they were stored as UTC.
-    return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
-
-
 def is_paused(session: Session, institution_id: str) -> bool:
     """Whether the institution is paused (events are still read and recorded, nothing is applied)."""
     row = session.get(InstitutionControlRow, institution_id)
@@ -45,7 +41,7 @@ def controls(session: Session, institution_id: str, now: dt.datetime | None = No
     if row is None:
         return Controls()
     window = (row.delay_delete_start, row.delay_delete_end) if row.delay_delete_start and row.delay_delete_end else None
-    released = row.released_until is not None and _aware(row.released_until) > now
+    released = row.released_until is not None and as_utc(row.released_until) > now
     return Controls(window, row.safety_filter, row.max_removals_per_hour, row.max_course_fraction, released)
 
 
@@ -91,7 +87,7 @@ def take_report_turn(session: Session, institution_id: str, every: dt.timedelta,
     now = now or dt.datetime.now(dt.UTC)
     row = _row(session, institution_id)
     session.flush()
-    previous = _aware(row.last_report_at)
+    previous = as_utc(row.last_report_at)
     taken = session.execute(update(InstitutionControlRow).where(
         InstitutionControlRow.institution_id == institution_id,
         (InstitutionControlRow.last_report_at.is_(None)) | (InstitutionControlRow.last_report_at <= now - every),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -54,3 +55,8 @@ def write_session(engine: Engine) -> Iterator[Session]:
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     """Session factory bound to the engine; objects stay readable after commit."""
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def as_utc(value: dt.datetime | None) -> dt.datetime | None:
+    """A stored time as an aware UTC datetime: SQLite hands timezone-aware columns back naive (they hold UTC)."""
+    return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value

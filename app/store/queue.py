@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from app.store.db import as_utc
 from app.store.projection import DirtyKey
 from app.store.tables import JobRow, TimerRow
 
@@ -145,7 +146,7 @@ def set_timer(session: Session, institution_id: str, key: DirtyKey, due_at: dt.d
     row = session.get(TimerRow, (institution_id, key.kind, key.uid))
     if row is None:
         session.add(TimerRow(institution_id=institution_id, kind=key.kind, uid=key.uid, due_at=due_at))
-    elif _aware(row.due_at) > due_at or _aware(row.due_at) <= utcnow():
+    elif as_utc(row.due_at) > due_at or as_utc(row.due_at) <= utcnow():
         row.due_at = due_at
 
 
@@ -167,6 +168,3 @@ def _key(claim_: Claim):
                 JobRow.uid == claim_.key.uid)
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
-    # SQLite hands back naive datetimes for timezone-aware columns; they were stored as UTC.
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
