@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from app.canvas.client import CanvasClient
@@ -42,7 +42,7 @@ from app.store.db import write_session
 from app.store.jsonable import to_json
 from app.store.projection import DirtyKey
 from app.store.queue import Claim, complete, fail, set_timer
-from app.store.tables import CourseRow, OfferingRow, OrganisationRow, StudentRow, TermRow
+from app.store.tables import CourseRow, OfferingRow, OrganisationRow, ParticipationRow, StudentRow, TermRow
 
 log = logging.getLogger(__name__)
 @dataclass(frozen=True)
@@ -64,7 +64,9 @@ def _fill_catalogue(engine: Engine, ctx: InstitutionContext, key: DirtyKey) -> N
     with Session(engine) as s:
         if key.kind == "student":
             need_student = s.get(StudentRow, (inst, key.uid)) is None
-            offering_uids = [p.offering_uid for p in facts.student_facts(s, inst, key.uid).participations]
+            # Only the offering uids: the full facts are read once, by the plan.
+            offering_uids = list(s.scalars(select(ParticipationRow.offering_uid).where(
+                ParticipationRow.institution_id == inst, ParticipationRow.student_uid == key.uid)))
         else:
             need_student, offering_uids = False, [key.uid]
         missing = [u for u in offering_uids if _offering_incomplete(s, inst, u)]
