@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+
+from app.store.db import insert_for as dialect_insert
 
 
 def insert_for(session: Session) -> Any:
     """The `insert` construct of the session's dialect, which knows `on_conflict_do_*`."""
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    return dialect_insert(session.get_bind().dialect.name)

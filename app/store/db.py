@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -60,3 +62,8 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 def as_utc(value: dt.datetime | None) -> dt.datetime | None:
     """A stored time as an aware UTC datetime: SQLite hands timezone-aware columns back naive (they hold UTC)."""
     return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
+
+
+def insert_for(dialect_name: str) -> Any:
+    """The dialect's `insert` construct, which knows `on_conflict_do_*` (PostgreSQL, else SQLite)."""
+    return pg_insert if dialect_name == "postgresql" else sqlite_insert

@@ -6,11 +6,10 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from app.core.plan import LedgerEnrollment
+from app.store.db import insert_for
 from app.store.tables import ActionLogRow, CanvasObjectRow, EnrollIntentRow, LedgerEnrollmentRow
 
 
@@ -44,7 +43,7 @@ def put_object(
     if state is not None:
         values["state"] = changes["state"] = state
     values.setdefault("state", {})
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = insert_for(session.get_bind().dialect.name)
     session.execute(insert(CanvasObjectRow).values(values).on_conflict_do_update(
         index_elements=["institution_id", "kind", "sis_id"], set_=changes))
 

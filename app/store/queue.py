@@ -39,10 +39,6 @@ class Claim:
     attempts: int
 
 
-def _insert(session: Session):
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-
-
 def mark_dirty(session: Session, institution_id: str, keys: Iterable[DirtyKey], now: dt.datetime | None = None) -> None:
     """Queue the keys for reconciling (once each, however often they are marked)."""
     now = now or utcnow()

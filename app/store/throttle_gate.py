@@ -19,11 +19,10 @@ from collections.abc import Callable
 from typing import Protocol
 
 from sqlalchemy import DateTime, Engine, Float, String, case, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from app.store.db import insert_for
 from app.store.tables import Base
 
 log = logging.getLogger(__name__)
@@ -102,7 +101,7 @@ class DbThrottleGate:
             self._shared_resume_at = max(self._shared_resume_at, until)
         try:
             with self._engine.begin() as conn:
-                insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+                insert = insert_for(conn.dialect.name)
                 stmt = insert(CanvasThrottleRow).values(canvas_key=self._key, resume_at=until)
                 later = case((CanvasThrottleRow.resume_at < stmt.excluded.resume_at, stmt.excluded.resume_at),
                              else_=CanvasThrottleRow.resume_at)
