@@ -21,6 +21,9 @@ def find_made(client: CanvasClient, student_uid: str, section_sis_id: str, kind:
     except CanvasNotFound:  # the section (or the user) was never made: neither was the enrollment
         return None
     for row in rows:
+        # Canvas filters by user_id here; a row naming another student must still never be taken as ours.
+        if row.get("sis_user_id", student_uid) != student_uid:
+            continue
         if role_id is None or row.get("role_id") == role_id:
             return LedgerEnrollment(section_sis_id, kind, int(row["id"]), int(row["course_id"]), ledger_state(row))
     return None

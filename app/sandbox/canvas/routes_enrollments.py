@@ -124,23 +124,29 @@ def _live(state: CanvasState) -> list[Enrollment]:
     return [e for e in state.enrollments.values() if state.courses[e.course_id].workflow_state != "deleted"]
 
 
-def _course_index(request: ApiRequest) -> ApiResponse:
-    state = request.state
-    course = find_course(state, request.arg("course_id"))
-    enrollments = [e for e in _live(state) if e.course_id == course.id]
+def _context_index(request: ApiRequest, enrollments: list[Enrollment]) -> ApiResponse:
+    """A course's or section's enrollments; with `user_id`, only that user's.
+
+    course_index_enrollments hands a `user_id` to user_index_enrollments(course:), which api_finds the
+    user (404 when there is none) and keeps the section condition of enrollment_index_conditions, so the
+    section route filters by user exactly as the course route does.
+    """
     user_scope = own = False
     if request.params.get("user_id") is not None:
-        user = find_user(state, request.params["user_id"], request.current_user_id)
+        user = find_user(request.state, request.params["user_id"], request.current_user_id)
         enrollments = [e for e in enrollments if e.user_id == user.id]
         user_scope, own = True, user.id == request.current_user_id
     return _respond(request, _filter(request, enrollments, user_scope, own))
 
 
+def _course_index(request: ApiRequest) -> ApiResponse:
+    course = find_course(request.state, request.arg("course_id"))
+    return _context_index(request, [e for e in _live(request.state) if e.course_id == course.id])
+
+
 def _section_index(request: ApiRequest) -> ApiResponse:
-    state = request.state
-    target = find_section(state, request.arg("section_id"))
-    enrollments = [e for e in _live(state) if e.course_section_id == target.id]
-    return _respond(request, _filter(request, enrollments, False))
+    target = find_section(request.state, request.arg("section_id"))
+    return _context_index(request, [e for e in _live(request.state) if e.course_section_id == target.id])
 
 
 def _user_index(request: ApiRequest) -> ApiResponse:

@@ -67,3 +67,19 @@ def test_a_removal_made_but_not_recorded_is_noticed_when_the_student_is_wanted_a
     world.sync()
 
     assert [e[0] for e in world.enrollments(offering)] == [student]
+
+
+def test_an_intent_is_settled_from_the_students_own_enrollment_not_a_classmates(engine: Engine) -> None:
+    world = World(engine, InstitutionSettings())
+    offering = _catalogue(world)
+    classmate, student = _student(world), _student(world, "Bo", "199002021234")
+    world.ladok.add_registration(classmate, offering)
+    world.sync()
+    # A worker was about to enroll the student when it was killed: the intent is there, Canvas has nothing.
+    with write_session(world.engine) as s:
+        ledger.add_intent(s, "kth", student, offering, "registered", None)
+    world.ladok.add_registration(student, offering)
+
+    world.sync()
+
+    assert sorted(e[0] for e in world.enrollments(offering)) == sorted([classmate, student])

@@ -166,3 +166,18 @@ def test_section_endpoint_enrolls_into_that_section(api: httpx.Client) -> None:
     body = api.post("/api/v1/sections/sis_section_id:SEC/enrollments",
                     data={"enrollment[user_id]": "sis_user_id:S1"}).json()
     assert (body["course_section_id"], body["sis_section_id"]) == (section["id"], "SEC")
+
+
+def test_section_endpoint_filters_by_user_and_refuses_an_unknown_one(api: httpx.Client) -> None:
+    # course_index_enrollments passes user_id to user_index_enrollments, keeping the section condition.
+    create_course(api, "C1")
+    section = api.post("/api/v1/courses/sis_course_id:C1/sections",
+                       data={"course_section[name]": "S", "course_section[sis_section_id]": "SEC"}).json()
+    first, second = create_user(api, "a@x.se", "S1"), create_user(api, "b@x.se", "S2")
+    for user in (first, second):
+        api.post(f"/api/v1/sections/{section['id']}/enrollments", data={"enrollment[user_id]": str(user["id"])})
+    url = "/api/v1/sections/sis_section_id:SEC/enrollments"
+
+    assert [e["user_id"] for e in api.get(url, params={"user_id": "sis_user_id:S2"}).json()] == [second["id"]]
+    assert [e["user_id"] for e in api.get(url, params={"user_id": str(first["id"])}).json()] == [first["id"]]
+    assert api.get(url, params={"user_id": "sis_user_id:NOBODY"}).status_code == 404
