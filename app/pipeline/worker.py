@@ -179,6 +179,8 @@ class _HeldLeases:
                 held = list(self._held.items())
             if not held:
                 continue
+            # Rows are locked in the order the record step marks keys dirty in, so the two never deadlock.
+            held.sort(key=lambda item: (item[1].institution_id, item[1].key))
             try:
                 with write_session(self.engine) as s:
                     for owner, claim_ in held:
