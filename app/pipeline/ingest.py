@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.core import events as ev
 from app.ladok.atom import FeedError, FeedPage, parse_page
 from app.ladok.entry import FeedEntry
-from app.store.db import write_session
+from app.store.db import retry_conflicts, write_session
 from app.store.jsonable import to_json
 from app.store.projection import DirtyKey, PageRows, record
 from app.store.queue import mark_dirty
@@ -149,7 +149,8 @@ def ingest_entries(
             return result
 
     try:
-        return run(guard_each=False)
+        # A deadlock with a reconciler marking keys dirty is no fault of the page: the batch runs again.
+        return retry_conflicts(lambda: run(guard_each=False))
     except Exception:
         # Something in the page broke the batch: redo it entry by entry so only the culprit is set aside.
         log.warning("page %s failed as a batch; recording entry by entry", page_url, exc_info=True)

@@ -38,7 +38,7 @@ from app.core.swedish_time import swedish_today, wake_at
 from app.ladok.directory import LadokDirectory
 from app.store import control, facts, ledger
 from app.store.course_settings import set_early_access
-from app.store.db import write_session
+from app.store.db import retry_conflicts, write_session
 from app.store.jsonable import to_json
 from app.store.projection import DirtyKey
 from app.store.queue import Claim, complete, fail, set_timer
@@ -305,20 +305,36 @@ def reconcile(engine: Engine, ctx: InstitutionContext, claim_: Claim, owner: str
         _, first = failed[0]
         reason = f"{type(first).__name__}: {first}" if not isinstance(first, CanvasError) else str(first)
         log.warning("reconciling %s %s failed: %s", key.kind, key.uid, reason)
-        with write_session(engine) as s:
-            for op, result in done:
-                _remember(s, inst, op, result, ctx.settings.early_access_on_create_course)
-            for op, exc in failed:
-                if isinstance(exc, CanvasNotFound) and isinstance(op, Enroll):
-                    # The section or the account is gone (deleted by hand): forget both, so the retry makes
-                    # sure of them instead of trusting the ledger's ids.
-                    _forget_section(s, inst, op.enrollment.section_sis_id)
-                    ledger.drop_objects(s, inst, "user", sis_id=op.student_uid)
-            dead = fail(s, claim_, owner, reason)
-            ledger.log_action(s, inst, "reconcile", "dead" if dead else "failed",
-                              {"key": f"{key.kind}:{key.uid}", "error": reason, "failed_steps": len(failed)},
-                              student_uid=key.uid if key.kind == "student" else None)
-        return len(done)
+        retry_conflicts(lambda: _record_failure(engine, ctx, claim_, owner, done, failed, reason))
+    else:
+        retry_conflicts(lambda: _record_success(engine, ctx, claim_, owner, done, guarded, key_facts))
+    return len(done)
+
+
+def _record_failure(engine: Engine, ctx: InstitutionContext, claim_: Claim, owner: str,
+                    done: list[tuple[Operation, OpResult]], failed: list[tuple[Operation | None, Exception]],
+                    reason: str) -> None:
+    """Keep what was done, forget what Canvas says is gone, and give the key back with a back-off."""
+    inst, key = ctx.institution_id, claim_.key
+    with write_session(engine) as s:
+        for op, result in done:
+            _remember(s, inst, op, result, ctx.settings.early_access_on_create_course)
+        for op, exc in failed:
+            if isinstance(exc, CanvasNotFound) and isinstance(op, Enroll):
+                # The section or the account is gone (deleted by hand): forget both, so the retry makes
+                # sure of them instead of trusting the ledger's ids.
+                _forget_section(s, inst, op.enrollment.section_sis_id)
+                ledger.drop_objects(s, inst, "user", sis_id=op.student_uid)
+        dead = fail(s, claim_, owner, reason)
+        ledger.log_action(s, inst, "reconcile", "dead" if dead else "failed",
+                          {"key": f"{key.kind}:{key.uid}", "error": reason, "failed_steps": len(failed)},
+                          student_uid=key.uid if key.kind == "student" else None)
+
+
+def _record_success(engine: Engine, ctx: InstitutionContext, claim_: Claim, owner: str,
+                    done: list[tuple[Operation, OpResult]], guarded: Filtered, key_facts: Any) -> None:
+    """Keep what was done and what the safeguards held back, set the key's next wake-up, and complete it."""
+    inst, key = ctx.institution_id, claim_.key
     with write_session(engine) as s:
         for op, result in done:
             _remember(s, inst, op, result, ctx.settings.early_access_on_create_course)
@@ -335,4 +351,3 @@ def reconcile(engine: Engine, ctx: InstitutionContext, claim_: Claim, owner: str
         if wake is not None and wake_at(wake) > dt.datetime.now(dt.UTC):  # a past wake-up would spin the key
             set_timer(s, inst, key, wake_at(wake))
         complete(s, claim_, owner)
-    return len(done)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -52,6 +55,25 @@ def write_session(engine: Engine) -> Iterator[Session]:
                 yield session
         finally:
             conn.info.pop("sqlite_begin", None)
+
+
+T = TypeVar("T")
+
+# PostgreSQL's "deadlock detected" and "could not serialize access": the transaction was chosen to give
+# way and did nothing, so running it again is safe and is what the server asks of its clients.
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
+
+
+def retry_conflicts(transaction: Callable[[], T], attempts: int = 4) -> T:
+    """Run a write transaction again (after a short random pause) when PostgreSQL aborted it as a deadlock victim."""
+    for attempt in range(1, attempts):
+        try:
+            return transaction()
+        except OperationalError as exc:
+            if getattr(exc.orig, "sqlstate", None) not in RETRYABLE_SQLSTATES:
+                raise
+            time.sleep(random.uniform(0.01, 0.05) * attempt)
+    return transaction()
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
