@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from app.canvas.client import CanvasClient
 from app.canvas.errors import CanvasUnavailable
+
+# How far Canvas's clock may be behind ours when a message's time is compared with when we noted it.
+CLOCK_SKEW = dt.timedelta(minutes=5)
 
 
 def teacher_ids(client: CanvasClient, course_ref: str) -> list[int]:
@@ -15,15 +20,40 @@ def teacher_ids(client: CanvasClient, course_ref: str) -> list[int]:
     return sorted({int(enrollment["user_id"]) for enrollment in teachers})
 
 
-def _already_sent(client: CanvasClient, recipient_ids: list[int], subject: str) -> list[dict]:
+def already_sent(client: CanvasClient, recipient_ids: list[int], subject: str,
+                 since: dt.datetime | None = None) -> list[dict]:
+    """Recent conversations in our sent box with this subject to any of the recipients (since a time, if given)."""
     recent = client.get("/api/v1/conversations", {"scope": "sent", "per_page": 50})
     wanted = set(recipient_ids)
+    earliest = since - CLOCK_SKEW if since is not None else None
     return [
         conversation
         for conversation in recent
         if conversation.get("subject") == subject
-        and wanted & {int(p["id"]) for p in conversation.get("participants", []) if "id" in p}
+        and wanted & _participants(conversation)
+        and (earliest is None or _sent_at(conversation) >= earliest)
     ]
+
+
+def _participants(conversation: dict) -> set[int]:
+    return {int(p["id"]) for p in conversation.get("participants", []) if "id" in p}
+
+
+def _sent_at(conversation: dict) -> dt.datetime:
+    stamp = conversation.get("last_authored_message_at") or conversation.get("last_message_at")
+    try:
+        return dt.datetime.fromisoformat(str(stamp))
+    except ValueError:
+        return dt.datetime.max.replace(tzinfo=dt.UTC)  # unreadable: count it as sent rather than send twice
+
+
+def send_once(client: CanvasClient, recipient_ids: list[int], subject: str, body: str,
+              since: dt.datetime) -> list[dict]:
+    """Send to the recipients who have not had this message since `since` (an attempt that may have landed)."""
+    sent = already_sent(client, recipient_ids, subject, since)
+    have = set().union(*map(_participants, sent)) if sent else set()
+    missing = [r for r in recipient_ids if r not in have]
+    return sent + (send(client, missing, subject, body) if missing else [])
 
 
 def send(client: CanvasClient, recipient_ids: list[int], subject: str, body: str) -> list[dict]:
@@ -44,7 +74,7 @@ def send(client: CanvasClient, recipient_ids: list[int], subject: str, body: str
     except CanvasUnavailable as exc:
         if not exc.maybe_applied:
             raise
-        sent = _already_sent(client, recipient_ids, subject)
+        sent = already_sent(client, recipient_ids, subject)
         if sent:
             return sent
         return client.post("/api/v1/conversations", form, repeatable=False)

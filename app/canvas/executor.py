@@ -479,7 +479,10 @@ def message_teachers(op: MessageTeachers, client: CanvasClient, known: KnownIds)
     recipients = conversations.teacher_ids(client, _course_ref(op.course, known))
     if not recipients:
         return MessageResult(op.course, op.suspension_uid, op.student_uid, (), ())
-    sent = conversations.send(client, recipients, op.subject, op.body)
+    if op.sent_check_since is not None:
+        sent = conversations.send_once(client, recipients, op.subject, op.body, op.sent_check_since)
+    else:
+        sent = conversations.send(client, recipients, op.subject, op.body)
     return MessageResult(
         op.course, op.suspension_uid, op.student_uid, tuple(recipients), tuple(int(c["id"]) for c in sent)
     )

@@ -163,6 +163,9 @@ class MessageTeachers:
     student_uid: str
     subject: str
     body: str
+    # Set when an earlier attempt may have sent it (a worker stopped after noting it): Canvas's sent box
+    # since this time is read first, and only teachers without the message get it.
+    sent_check_since: dt.datetime | None = None
 
 
 Operation = (

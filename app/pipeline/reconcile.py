@@ -31,7 +31,15 @@ from app.core.decide_course import plan_offering
 from app.core.decide_student import plan_student
 from app.core.decide_timers import next_change
 from app.core.early_access import default_purge_date
-from app.core.plan import Enroll, EnsureCourse, EnsureUser, Operation, SetEnrollmentState, Unenroll
+from app.core.plan import (
+    Enroll,
+    EnsureCourse,
+    EnsureUser,
+    MessageTeachers,
+    Operation,
+    SetEnrollmentState,
+    Unenroll,
+)
 from app.core.safeguards import Filtered, RemovalBudget, filter_removals, is_removal
 from app.core.settings import InstitutionSettings
 from app.core.swedish_time import swedish_today, wake_at
@@ -182,6 +190,7 @@ def _remember(s: Session, inst: str, op: Operation, result: OpResult, early_acce
             course_id = result.course.canvas_course_id
             if course_id is not None:
                 ledger.put_object(s, inst, "message", f"{result.suspension_uid}:{course_id}", course_id)
+            ledger.drop_message_note(s, inst, result.suspension_uid, result.course)
         case SweepResult():
             pass
     student = getattr(op, "student_uid", None)
@@ -223,6 +232,17 @@ def _note_intent(engine: Engine, ctx: InstitutionContext, op: Enroll | Unenroll 
         role_id = role_for(kind, ctx.settings)
     with write_session(engine) as s:
         ledger.add_intent(s, ctx.institution_id, op.student_uid, section, kind, role_id)
+
+
+def _note_message(engine: Engine, ctx: InstitutionContext, op: MessageTeachers) -> MessageTeachers:
+    """Commit that this message is about to be sent; after an earlier unsettled attempt, read the sent box first.
+
+    A conversation is never idempotent in Canvas: without the note, a worker killed after sending and
+    before recording would have the teachers told twice.
+    """
+    with write_session(engine) as s:
+        earlier = ledger.note_message(s, ctx.institution_id, op.suspension_uid, op.course, op.student_uid)
+    return op if earlier is None else dataclasses.replace(op, sent_check_since=earlier)
 
 
 def role_for(kind: str, settings: InstitutionSettings) -> int | None:
@@ -289,6 +309,8 @@ def reconcile(engine: Engine, ctx: InstitutionContext, claim_: Claim, owner: str
             try:
                 if isinstance(op, Enroll | Unenroll | SetEnrollmentState):
                     _note_intent(engine, ctx, op)
+                elif isinstance(op, MessageTeachers):
+                    op = _note_message(engine, ctx, op)
                 result = execute(op, ctx.canvas, known)
             except Exception as exc:
                 # One refused step (e.g. a linked course deleted by hand) must not hold back the student's

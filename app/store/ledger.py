@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from app.core.plan import LedgerEnrollment
-from app.store.db import insert_for
-from app.store.tables import ActionLogRow, CanvasObjectRow, EnrollIntentRow, LedgerEnrollmentRow
+from app.core.plan import CourseRef, LedgerEnrollment
+from app.store.db import as_utc, insert_for
+from app.store.tables import ActionLogRow, CanvasObjectRow, EnrollIntentRow, LedgerEnrollmentRow, MessageIntentRow
 
 
 def objects(session: Session, institution_id: str, kind: str, sis_ids: list[str] | None = None) -> dict[str, int]:
@@ -123,3 +123,28 @@ def intents(session: Session, institution_id: str, student_uid: str) -> list[Enr
     """Enrollments that were being made when a worker stopped, still unsettled."""
     return list(session.scalars(select(EnrollIntentRow).where(
         EnrollIntentRow.institution_id == institution_id, EnrollIntentRow.student_uid == student_uid)))
+
+
+def message_key(course: CourseRef) -> str:
+    """The course of a suspension message as the intent names it: Canvas id, else sis id."""
+    return str(course.canvas_course_id) if course.canvas_course_id is not None else f"sis:{course.sis_course_id}"
+
+
+def note_message(session: Session, institution_id: str, suspension_uid: str, course: CourseRef,
+                 student_uid: str) -> dt.datetime | None:
+    """Note that a suspension message is about to be sent; the time of an earlier unsettled note, if any."""
+    key = (institution_id, suspension_uid, message_key(course))
+    earlier = session.get(MessageIntentRow, key)
+    if earlier is not None:
+        return as_utc(earlier.noted_at)
+    session.add(MessageIntentRow(institution_id=institution_id, suspension_uid=suspension_uid,
+                                 course_key=key[2], student_uid=student_uid, noted_at=dt.datetime.now(dt.UTC)))
+    return None
+
+
+def drop_message_note(session: Session, institution_id: str, suspension_uid: str, course: CourseRef) -> None:
+    """The message is sent and recorded: its note is settled."""
+    session.execute(delete(MessageIntentRow).where(
+        MessageIntentRow.institution_id == institution_id, MessageIntentRow.suspension_uid == suspension_uid,
+        MessageIntentRow.course_key == message_key(course),
+    ))

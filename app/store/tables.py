@@ -318,3 +318,16 @@ class EnrollIntentRow(Base):
     kind: Mapped[str] = mapped_column(String(16), primary_key=True)
     role_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class MessageIntentRow(Base):
+    """A suspension message about to be sent, written before the call: after a crash the sent box is read first."""
+
+    __tablename__ = "message_intent"
+
+    institution_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    suspension_uid: Mapped[str] = mapped_column(UID, primary_key=True)
+    course_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    student_uid: Mapped[str] = mapped_column(UID)
+    # Set by the worker (not the server) in UTC: it is compared with the times Canvas gives its messages.
+    noted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

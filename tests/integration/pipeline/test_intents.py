@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
+from app.core.plan import CourseRef
 from app.core.settings import InstitutionSettings
 from app.store import ledger
 from app.store.db import write_session
-from app.store.tables import EnrollIntentRow, LedgerEnrollmentRow
+from app.store.tables import CanvasObjectRow, EnrollIntentRow, LedgerEnrollmentRow, MessageIntentRow, SuspensionRow
 from tests.integration.pipeline.test_rules_end_to_end import _catalogue, _student
-from tests.integration.pipeline.world import World
+from tests.integration.pipeline.test_rules_suspension import _messages_to, _registered, _teacher
+from tests.integration.pipeline.world import TODAY, World, add_offering
 
 
 def _crash_after_enrolling(world: World) -> tuple[str, str]:
@@ -83,3 +87,58 @@ def test_an_intent_is_settled_from_the_students_own_enrollment_not_a_classmates(
     world.sync()
 
     assert sorted(e[0] for e in world.enrollments(offering)) == sorted([classmate, student])
+
+
+def _suspended_with_teachers(engine: Engine, teachers: int) -> tuple[World, str, list[int], CourseRef, str]:
+    """A registered student whose suspension the teachers were told about; the world, ids, course and suspension."""
+    world = World(engine, InstitutionSettings(use_restrictions=True, restrictions_send_message_to_teachers=True))
+    offering = add_offering(world).offering
+    student = _registered(world, offering)
+    taught = [_teacher(world, offering, f"Lärare {n}") for n in range(teachers)]
+    world.ladok.add_suspension(student, start=TODAY, end=TODAY + dt.timedelta(days=20))
+    world.sync()
+    with Session(engine) as s:
+        suspension = s.scalars(select(SuspensionRow.uid)).one()
+    return world, student, taught, CourseRef(canvas_course_id=world.canvas.course_by_sis_id(offering).id), suspension
+
+
+def _killed_around_sending(world: World, student: str, course: CourseRef, suspension: str, sent: bool) -> None:
+    """What a kill leaves: the message noted, and (if `sent`) in Canvas, but not recorded as sent."""
+    with write_session(world.engine) as s:
+        s.execute(delete(CanvasObjectRow).where(CanvasObjectRow.kind == "message"))
+        ledger.note_message(s, "kth", suspension, course, student)
+    if not sent:
+        world.canvas.state.conversations.clear()
+    world.mark_dirty(student)
+
+
+def test_a_message_sent_just_before_a_kill_is_not_sent_again(engine: Engine) -> None:
+    world, student, (teacher,), course, suspension = _suspended_with_teachers(engine, 1)
+    _killed_around_sending(world, student, course, suspension, sent=True)
+
+    world.sync()
+
+    assert _messages_to(world, teacher) == ["Avstängning: Ada Lovelace"]
+    with Session(engine) as s:
+        assert s.scalars(select(MessageIntentRow)).all() == []
+
+
+def test_a_message_noted_but_never_sent_is_sent(engine: Engine) -> None:
+    world, student, (teacher,), course, suspension = _suspended_with_teachers(engine, 1)
+    _killed_around_sending(world, student, course, suspension, sent=False)
+
+    world.sync()
+
+    assert _messages_to(world, teacher) == ["Avstängning: Ada Lovelace"]
+
+
+def test_a_teacher_who_missed_the_message_gets_it_and_the_others_not_again(engine: Engine) -> None:
+    world, student, (told, missed), course, suspension = _suspended_with_teachers(engine, 2)
+    _killed_around_sending(world, student, course, suspension, sent=True)
+    for conversation_id, conversation in list(world.canvas.state.conversations.items()):
+        if missed in conversation.participant_ids:
+            del world.canvas.state.conversations[conversation_id]
+
+    world.sync()
+
+    assert _messages_to(world, told) == _messages_to(world, missed) == ["Avstängning: Ada Lovelace"]
