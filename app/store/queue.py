@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, case, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -54,10 +54,14 @@ def mark_dirty(session: Session, institution_id: str, keys: Iterable[DirtyKey], 
 
 def _mark_statement(insert):
     ins = insert(JobRow)
+    # A key already waiting keeps its place in the queue: moving it to the back at every new event would
+    # let a busy student wait behind everyone marked since, however long ago its first event came.
+    waiting = and_(JobRow.dirty_seq > JobRow.done_seq, JobRow.dead.is_(False))
     return ins.on_conflict_do_update(
         index_elements=["institution_id", "kind", "uid"],
         set_={"dirty_seq": JobRow.dirty_seq + 1, "not_before": ins.excluded.not_before,
-              "dirtied_at": ins.excluded.dirtied_at, "attempts": 0, "dead": False},
+              "dirtied_at": case((waiting, JobRow.dirtied_at), else_=ins.excluded.dirtied_at),
+              "attempts": 0, "dead": False},
     )
 
 

@@ -109,3 +109,14 @@ def test_concurrent_workers_never_hold_the_same_key(engine: Engine) -> None:
     for t in threads:
         t.join()
     assert sorted(taken) == sorted(keys)
+
+
+def test_a_waiting_key_marked_again_keeps_its_place_in_the_queue(engine: Engine) -> None:
+    start = utcnow()
+    for offset, key in ((0, A), (1, B), (2, A)):  # A, then B, then another event for A
+        with write_session(engine) as s:
+            mark_dirty(s, "kth", [key], now=start + dt.timedelta(seconds=offset))
+
+    claims = [_claim(engine, limit=1, now=start + dt.timedelta(seconds=3)) for _ in range(2)]
+
+    assert [c.key for (c,) in claims] == [A, B]
