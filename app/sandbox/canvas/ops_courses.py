@@ -45,9 +45,9 @@ def create_course(state: CanvasState, account_id: int, new: NewCourse) -> Course
         for course in state.courses.values():
             if (course.root_account_id == root_id and course.sis_course_id == new.sis_course_id
                     and course.workflow_state == "deleted"):
-                # Only the state and account change; the revived course keeps its old name and dates.
+                # Only the state changes: the revived course keeps its old name, dates and account. #create
+                # moves it only to @sub_account, which comes from course[account_id], never from the URL.
                 course.workflow_state = "claimed"
-                course.account_id = account_id
                 return course
     if new.sis_course_id and _sis_course_taken(state, root_id, new.sis_course_id):
         raise sis_id_taken("sis_source_id", new.sis_course_id)

@@ -34,7 +34,7 @@ def _create(request: ApiRequest, course: Course, fixed_section: Section | None) 
     fields = section(request.params, "enrollment")
     if not fields:
         raise bad_request_message(MISSING_PARAMETERS)
-    role = find_role_or_bad(state, fields.get("role_id"))
+    role = find_role_or_bad(state, fields.get("role_id"), course)
     type_name, role = resolve_role(state, text(fields.get("type")) or None, role)
     if not text(fields.get("user_id")):
         raise bad_request_message(MISSING_USER_ID)
@@ -51,14 +51,22 @@ def _create(request: ApiRequest, course: Course, fixed_section: Section | None) 
     return ok(enrollment_json(state, enrollment))
 
 
-def find_role_or_bad(state: CanvasState, raw: Any) -> Role | None:
-    """enrollment[role_id] resolved to a role; an unknown id is "Invalid role" (400), not 404."""
+def find_role_or_bad(state: CanvasState, raw: Any, course: Course) -> Role | None:
+    """enrollment[role_id] resolved to a role the course may use; any other id is "Invalid role" (400), not 404.
+
+    EnrollmentsApiController#create asks @context.account.get_role_by_id, and Account#valid_role? (account.rb)
+    only admits a built-in role or one defined in the course's account or an account above it.
+    """
     if raw is None or text(raw) == "":
         return None
     try:
-        return find_role(state, raw)
+        role = find_role(state, raw)
     except ApiError:
         raise bad_request_message("Invalid role") from None
+    # Built-in roles belong to the root account, which every course's chain reaches.
+    if role.account_id not in state.account_chain(course.account_id):
+        raise bad_request_message("Invalid role")
+    return role
 
 
 def _create_in_course(request: ApiRequest) -> ApiResponse:

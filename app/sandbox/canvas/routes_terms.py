@@ -46,12 +46,19 @@ def _in_listing_order(terms: list[Term]) -> list[Term]:
     return ordered
 
 
+def _named_like(term: Term, needle: str | None) -> bool:
+    """TermsController#index: `term_name` keeps terms whose name contains it (`name ILIKE '%term_name%'`)."""
+    return not needle or needle.casefold() in term.name.casefold()
+
+
 def _index(request: ApiRequest) -> ApiResponse:
     root_id = _root_id(request)
     states = [s for s in as_list(request.params.get("workflow_state")) if s in ("all", "active", "deleted")]
     states = states or ["active"]
+    needle = text(request.params.get("term_name"))
     terms = [t for t in request.state.terms.values()
-             if t.root_account_id == root_id and ("all" in states or t.workflow_state in states)]
+             if t.root_account_id == root_id and ("all" in states or t.workflow_state in states)
+             and _named_like(t, needle)]
     page, headers = paginate(request, _in_listing_order(terms))
     return ApiResponse(200, {"enrollment_terms": [term_json(t) for t in page]}, headers)
 

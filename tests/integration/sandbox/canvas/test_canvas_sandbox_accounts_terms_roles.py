@@ -55,6 +55,14 @@ def test_terms_are_wrapped_and_found_by_sis_id(api: httpx.Client) -> None:
     assert duplicate.json()["errors"]["sis_source_id"][0]["message"] == 'SIS ID "HT2024" is already in use'
 
 
+def test_term_name_filters_the_term_list(api: httpx.Client) -> None:
+    # terms_controller.rb #index: `term_name` keeps only terms whose name contains it, case-insensitively.
+    for name in ("HT2024", "VT2025", "ht2024-extra"):
+        api.post("/api/v1/accounts/1/terms", data={"enrollment_term[name]": name})
+    listing = api.get("/api/v1/accounts/1/terms", params={"term_name": "HT2024"}).json()
+    assert sorted(t["name"] for t in listing["enrollment_terms"]) == ["HT2024", "ht2024-extra"]
+
+
 def test_built_in_roles_and_custom_roles(api: httpx.Client) -> None:
     roles = {r["role"]: r for r in api.get("/api/v1/accounts/1/roles", params={"per_page": "50"}).json()}
     assert roles["StudentEnrollment"]["label"] == "Student"

@@ -69,6 +69,17 @@ def test_deleted_course_keeps_its_sis_id_until_reactivated(api: httpx.Client, sa
     assert sandbox.course_by_sis_id("KURS-1").workflow_state == "claimed"
 
 
+def test_revived_course_stays_in_its_account(api: httpx.Client) -> None:
+    # courses_controller.rb #create moves a revived course only to course[account_id], not to the URL's account.
+    department = api.post("/api/v1/accounts/1/sub_accounts", data={"account[name]": "Dept"}).json()
+    course = create_course(api, "KURS-1")
+    api.delete(f"/api/v1/courses/{course['id']}", params={"event": "delete"})
+    revived = api.post(f"/api/v1/accounts/{department['id']}/courses",
+                       data={"course[name]": "X", "course[sis_course_id]": "KURS-1",
+                             "enable_sis_reactivation": "true"}).json()
+    assert (revived["id"], revived["account_id"]) == (course["id"], 1)
+
+
 def test_deleting_a_course_deletes_its_enrollments(api: httpx.Client, sandbox: CanvasSandbox) -> None:
     course = create_course(api, "KURS-1")
     user = create_user(api, "a@x.se", "S1")

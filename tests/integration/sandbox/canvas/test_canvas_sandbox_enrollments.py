@@ -52,6 +52,19 @@ def test_different_role_is_a_separate_enrollment(api: httpx.Client) -> None:
     assert (custom["role"], custom["role_id"], custom["type"]) == ("Antagen", role_id, "StudentEnrollment")
 
 
+def test_role_of_an_unrelated_sub_account_is_invalid(api: httpx.Client) -> None:
+    # Account#valid_role?: a course may use built-in roles and those of its account or the accounts above.
+    _setup(api)
+    elsewhere = api.post("/api/v1/accounts/1/sub_accounts", data={"account[name]": "Other"}).json()
+    foreign = api.post(f"/api/v1/accounts/{elsewhere['id']}/roles",
+                       data={"label": "Gäst", "base_role_type": "StudentEnrollment"}).json()
+    response = enroll(api, "sis_course_id:C1", "sis_user_id:S1", **{"enrollment[role_id]": str(foreign["id"])})
+    assert (response.status_code, response.json()) == (400, {"message": "Invalid role"})
+    placed = api.post(f"/api/v1/accounts/{elsewhere['id']}/courses", data={"course[name]": "C2"}).json()
+    inside = enroll(api, str(placed["id"]), "sis_user_id:S1", **{"enrollment[role_id]": str(foreign["id"])})
+    assert (inside.status_code, inside.json()["role_id"]) == (200, foreign["id"])
+
+
 def test_default_state_depends_on_publication_and_type(api: httpx.Client) -> None:
     draft = api.post("/api/v1/accounts/1/courses", data={"course[name]": "Draft"}).json()
     user = create_user(api, "a@x.se", "S1")
