@@ -289,8 +289,17 @@ def _forget_section(s: Session, inst: str, section_sis_id: str) -> None:
     ledger.drop_objects(s, inst, "section", sis_id=section_sis_id)
 
 
-def reconcile(engine: Engine, ctx: InstitutionContext, claim_: Claim, owner: str) -> int:
-    """Bring one key's Canvas state up to date; returns how many operations were performed."""
+class LeaseRunningOut(Exception):
+    """The worker's lease on the key may run out before the next Canvas step ends: stop, and retry later."""
+
+
+def reconcile(engine: Engine, ctx: InstitutionContext, claim_: Claim, owner: str,
+              holding: Callable[[], bool] = lambda: True) -> int:
+    """Bring one key's Canvas state up to date; returns how many operations were performed.
+
+    `holding` says whether the lease surely outlasts another step; when it no longer does, the steps
+    left are not started (another worker may be taking the key over) and the key is retried.
+    """
     key = claim_.key
     inst = ctx.institution_id
     with write_session(engine) as s:
@@ -306,6 +315,9 @@ def reconcile(engine: Engine, ctx: InstitutionContext, claim_: Claim, owner: str
         ops, known, key_facts = _plan(engine, ctx, key)
         guarded = _guard(engine, ctx, ops)
         for op in guarded.run:
+            if not holding():
+                failed.append((op, LeaseRunningOut(f"the lease on {key.kind} {key.uid} was not renewed in time")))
+                break
             try:
                 if isinstance(op, Enroll | Unenroll | SetEnrollmentState):
                     _note_intent(engine, ctx, op)

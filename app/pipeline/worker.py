@@ -153,40 +153,69 @@ def context_for(
     return InstitutionContext(inst.id, inst.settings, canvas, directory)
 
 
-class _HeldLeases:
-    """The keys this process's reconcilers hold; one heartbeat renews them every third of a lease."""
+class HeldLeases:
+    """The keys this process's reconcilers hold: one heartbeat renews them every third of a lease.
 
-    def __init__(self, engine: Engine, lease: float) -> None:
+    Each holder also knows, by its own clock, until when its lease is surely valid, so it can stop before
+    starting a Canvas step that might outlive it (another worker may take the key once it runs out).
+    """
+
+    def __init__(self, engine: Engine, lease: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.engine = engine
         self.lease = lease
+        self._clock = clock
         self._held: dict[str, Claim] = {}
+        self._valid_until: dict[str, float] = {}
         self._lock = threading.Lock()
 
-    def hold(self, owner: str, claim_: Claim) -> None:
-        """`owner` is working on `claim_`."""
+    def hold(self, owner: str, claim_: Claim, claimed_at: float) -> None:
+        """`owner` is working on `claim_`, leased for a full lease from `claimed_at` (this clock's time)."""
         with self._lock:
             self._held[owner] = claim_
+            self._valid_until[owner] = claimed_at + self.lease
 
     def release(self, owner: str) -> None:
         """`owner` has finished (the reconcile step released the lease in the database)."""
         with self._lock:
             self._held.pop(owner, None)
+            self._valid_until.pop(owner, None)
+
+    def holding(self, owner: str) -> bool:
+        """Whether `owner` may start another step: more than a third of its lease surely remains.
+
+        With a renewal every third of a lease this is always so while the database answers; once renewals
+        have failed for two thirds of a lease (or found the key taken over), the reconciler stops rather
+        than act on a key that may be another's.
+        """
+        with self._lock:
+            until = self._valid_until.get(owner)
+        return until is not None and self._clock() < until - self.lease / 3
+
+    def beat(self) -> None:
+        """Renew every held lease once; a failed renewal is retried at the next beat."""
+        with self._lock:
+            held = list(self._held.items())
+        if not held:
+            return
+        # Rows are locked in the order the record step marks keys dirty in, so the two never deadlock.
+        held.sort(key=lambda item: (item[1].institution_id, item[1].key))
+        started = self._clock()
+        try:
+            with write_session(self.engine) as s:
+                renewed = [owner for owner, claim_ in held if renew(s, claim_, owner, self.lease)]
+        except Exception:  # the database is briefly away: the lease still has two thirds to run
+            log.exception("renewing %d leases failed", len(held))
+            return
+        claims = dict(held)
+        with self._lock:
+            for owner in renewed:
+                if self._held.get(owner) is claims[owner]:  # still the claim renewed, not a newer one
+                    self._valid_until[owner] = started + self.lease
 
     def heartbeat(self, finished: threading.Event) -> None:
-        """Renew the held leases until `finished`; a failed renewal is retried at the next beat."""
+        """Renew the held leases every third of a lease until `finished`."""
         while not finished.wait(self.lease / 3):
-            with self._lock:
-                held = list(self._held.items())
-            if not held:
-                continue
-            # Rows are locked in the order the record step marks keys dirty in, so the two never deadlock.
-            held.sort(key=lambda item: (item[1].institution_id, item[1].key))
-            try:
-                with write_session(self.engine) as s:
-                    for owner, claim_ in held:
-                        renew(s, [claim_], owner, self.lease)
-            except Exception:  # the database is briefly away: the lease still has two thirds to run
-                log.exception("renewing %d leases failed", len(held))
+            self.beat()
 
 
 def _release_after_error(engine: Engine, claim_: Claim, owner: str, error: Exception) -> None:
@@ -208,11 +237,12 @@ def run_queue(engine: Engine, contexts: Mapping[str, InstitutionContext], concur
     """
     stop = stop or threading.Event()
     stats = WorkerStats()
-    leases = _HeldLeases(engine, lease if lease is not None else lease_seconds())
+    leases = HeldLeases(engine, lease if lease is not None else lease_seconds())
     busy = [0]
     cond = threading.Condition()
 
     def next_claim(owner: str) -> Claim | None:
+        started = time.monotonic()  # the lease runs from no earlier than this
         try:
             with write_session(engine) as s:
                 fire_timers(s)
@@ -221,7 +251,7 @@ def run_queue(engine: Engine, contexts: Mapping[str, InstitutionContext], concur
             log.exception("claiming a key failed")
             return None
         if claims:
-            leases.hold(owner, claims[0])
+            leases.hold(owner, claims[0], started)
             return claims[0]
         return None
 
@@ -240,7 +270,8 @@ def run_queue(engine: Engine, contexts: Mapping[str, InstitutionContext], concur
                     cond.wait(timeout=poll if not until_idle else 0.05)
                 continue
             try:
-                stats.add(1, reconcile(engine, contexts[claim_.institution_id], claim_, owner))
+                stats.add(1, reconcile(engine, contexts[claim_.institution_id], claim_, owner,
+                                       holding=lambda: leases.holding(owner)))
             except Exception as exc:  # an unexpected error must not end this reconciler for good
                 _release_after_error(engine, claim_, owner, exc)
             finally:

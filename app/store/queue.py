@@ -100,12 +100,14 @@ def claim(session: Session, owner: str, limit: int = 1, lease: float = 300.0,
     return claims
 
 
-def renew(session: Session, claims: Iterable[Claim], owner: str, lease: float,
-          now: dt.datetime | None = None) -> None:
-    """Extend the leases `owner` still holds, so a key slower than one lease is not taken over while alive."""
+def renew(session: Session, claim_: Claim, owner: str, lease: float, now: dt.datetime | None = None) -> bool:
+    """Extend the lease if `owner` still holds it, so a key slower than one lease is not taken over while alive.
+
+    False: another worker has the key now (this one's lease had run out).
+    """
     until = (now or utcnow()) + dt.timedelta(seconds=lease)
-    for claim_ in claims:
-        session.execute(update(JobRow).where(_key(claim_), JobRow.lease_owner == owner).values(lease_until=until))
+    result = session.execute(update(JobRow).where(_key(claim_), JobRow.lease_owner == owner).values(lease_until=until))
+    return bool(result.rowcount)
 
 
 def complete(session: Session, claim_: Claim, owner: str) -> None:
