@@ -55,6 +55,11 @@ def update_course(client: CanvasClient, course_id: int, spec: CourseSpec) -> dic
     return client.put(f"/api/v1/courses/{course_id}", _course_fields(spec))
 
 
+def move_course(client: CanvasClient, course_id: int, account_id: int) -> dict:
+    """Move the course to another account of the same root account (course[account_id] on update)."""
+    return client.put(f"/api/v1/courses/{course_id}", {"course[account_id]": str(account_id)})
+
+
 def rename_course(client: CanvasClient, course_id: int, name: str) -> dict:
     """Change only the course's name."""
     return client.put(f"/api/v1/courses/{course_id}", {"course[name]": name})

@@ -158,6 +158,11 @@ def ensure_course(op: EnsureCourse, client: CanvasClient, known: KnownIds) -> Co
             # Canvas keeps no dates on create (see courses.create_course); a revived course keeps its old
             # name. Setting them now is part of creating, so it happens even without overwrite.
             course = courses.update_course(client, int(course["id"]), spec)
+        wanted_account = placed[1] or placed[0] or spec.account.parent_account_id
+        if _int_or_none(course.get("account_id")) != wanted_account:
+            # A revived course stays in the account it was deleted from (courses_controller.rb #create
+            # moves it only to a course[account_id] sub-account); the rules place it like a new one.
+            course = courses.move_course(client, int(course["id"]), wanted_account)
     section = _ensure_section(client, op.section, int(course["id"]), known)
     return CourseResult(
         sis_course_id=spec.sis_course_id,

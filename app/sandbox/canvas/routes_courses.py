@@ -49,6 +49,11 @@ def _update(request: ApiRequest) -> ApiResponse:
     # Update and destroy find deleted courses too (api_find(Course, ...)), so course[event]=undelete works.
     course = find_course(state, request.arg("id"), include_deleted=True)
     fields = section(request.params, "course")
+    account_ref = text(fields.get("account_id"))
+    if account_ref:
+        # #update: account_id = params[:course].delete :account_id; account = api_find(Account, account_id)
+        # (404 when there is none), and the course moves when it is another account (admin token: allowed).
+        course.account_id = find_account(state, account_ref).id
     if "sis_course_id" in fields:
         set_course_sis_id(state, course, text(fields["sis_course_id"]))
     term_ref = text(fields.get("term_id")) or text(fields.get("enrollment_term_id"))

@@ -321,6 +321,23 @@ def test_course_deleted_by_hand_is_revived_by_the_next_enrollment(world: World) 
     assert [(s, st) for s, _r, st in world.enrollments(made.offering)] == [(bo, "active")]
 
 
+def test_a_revived_course_returns_to_the_account_the_rules_give_it(world: World) -> None:
+    made = add_offering(world)
+    ada = add_student(world)
+    world.ladok.add_registration(ada, made.offering)
+    world.sync()
+    course = _course(world, made.offering)
+    placed = course.account_id
+    archive = world.canvas.create_sub_account("Arkiv")
+    world.canvas.client().put(f"/api/v1/courses/{course.id}", data={"course[account_id]": str(archive)})
+    world.canvas.delete_course(course.id)  # moved to an archive by hand, then deleted
+    world.ladok.add_registration(add_student(world, "Bo", "199102021234"), made.offering)
+
+    world.sync_until_settled()
+
+    assert _course(world, made.offering).account_id == placed != archive
+
+
 def test_section_deleted_by_hand_is_revived_by_the_next_enrollment(world: World) -> None:
     made = add_offering(world)
     ada = add_student(world)

@@ -131,3 +131,16 @@ def test_account_course_list_includes_sub_accounts_and_filters(api: httpx.Client
     assert [c["id"] for c in api.get("/api/v1/accounts/1/courses", params={"search_term": "bio"}).json()] == [at_root]
     with_deleted = api.get("/api/v1/accounts/1/courses", params={"state[]": "all"}).json()
     assert deleted in [c["id"] for c in with_deleted]
+
+
+def test_update_moves_a_course_to_another_account_and_refuses_an_unknown_one(api: httpx.Client,
+                                                                             sandbox: CanvasSandbox) -> None:
+    course = create_course(api, "C1")
+    archive = sandbox.create_sub_account("Arkiv")
+
+    moved = api.put(f"/api/v1/courses/{course['id']}", data={"course[account_id]": str(archive)})
+    unknown = api.put(f"/api/v1/courses/{course['id']}", data={"course[account_id]": "999999"})
+
+    assert moved.json()["account_id"] == archive
+    assert unknown.status_code == 404
+    assert api.get(f"/api/v1/courses/{course['id']}").json()["account_id"] == archive
