@@ -25,11 +25,12 @@ class Scenario:
 
 
 def feed_scenario(ladok: SandboxLadok, total: int, seed: int, today: dt.date) -> Scenario:
-    """Append exactly `total` events: catalogue, then per student data, admissions, registrations, withdrawals.
+    """Append exactly `total` events: catalogue, then per student data, admissions, registrations, withdrawals,
+    places turned down (Aterbud) and suspensions in effect.
 
     Every student is admitted somewhere before anything else of theirs happens, so with UseAdmitted and
-    early access on create each one gets an account whatever order the workers see the feed in; a
-    withdrawal only takes back a registration, so the account stays.
+    early access on create each one gets an account whatever order the workers see the feed in; only a
+    second or third place is ever turned down, so the first admission always stands.
     """
     rng = random.Random(seed)
     start, end = today + dt.timedelta(days=20), today + dt.timedelta(days=150)
@@ -45,7 +46,7 @@ def feed_scenario(ladok: SandboxLadok, total: int, seed: int, today: dt.date) ->
     used = 1 + 8 + len(offerings)
     students: list[str] = []
     while used < total:
-        steps = _student_steps(ladok, rng, offerings, len(students))[: total - used]
+        steps = _student_steps(ladok, rng, offerings, len(students), today)[: total - used]
         uid = steps[0]()
         for step in steps[1:]:
             step()
@@ -55,7 +56,8 @@ def feed_scenario(ladok: SandboxLadok, total: int, seed: int, today: dt.date) ->
     return Scenario(tuple(offerings), tuple(students), used)
 
 
-def _student_steps(ladok: SandboxLadok, rng: random.Random, offerings: list[str], n: int) -> list[Callable[[], str]]:
+def _student_steps(ladok: SandboxLadok, rng: random.Random, offerings: list[str], n: int,
+                   today: dt.date) -> list[Callable[[], str]]:
     first, last = f"Student{n}", rng.choice(["Lind", "Ek", "Berg", "Holm", "Sund", "Nasser"])
     personnummer = f"19{rng.randint(70, 99)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{n:04d}"
     uid = f"s-{n:05d}-{rng.randrange(16**8):08x}"
@@ -72,6 +74,11 @@ def _student_steps(ladok: SandboxLadok, rng: random.Random, offerings: list[str]
             steps.append(lambda o=offering: ladok.add_registration(uid, o))
             if rng.random() < 0.12:
                 steps.append(lambda o=offering: ladok.add_participation("AterkalladregistreringEvent", uid, o))
+        elif index and rng.random() < 0.4:  # another place turned down: that admission (early access) goes
+            steps.append(lambda o=offering: ladok.add_participation("AterbudEvent", uid, o))
+    if rng.random() < 0.05:  # suspended from yesterday: every enrollment inactive, new ones made inactive
+        steps.append(lambda: ladok.add_suspension(uid, start=today - dt.timedelta(days=1),
+                                                  end=today + dt.timedelta(days=30)))
     return steps
 
 

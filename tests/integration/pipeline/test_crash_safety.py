@@ -62,9 +62,10 @@ class Served:
 
 
 def _settings(canvas: CanvasSandbox) -> InstitutionSettings:
-    """UseAdmitted with the Canvas's two new roles, and early access on every course created."""
+    """UseAdmitted with the Canvas's two new roles, early access on every course created, suspensions applied."""
     return InstitutionSettings(use_admitted=True, role_id_registered=canvas.create_role(REGISTERED_ROLE),
-                               role_id_admitted=canvas.create_role(ADMITTED_ROLE), early_access_on_create_course=True)
+                               role_id_admitted=canvas.create_role(ADMITTED_ROLE), early_access_on_create_course=True,
+                               use_restrictions=True)
 
 
 @pytest.fixture
@@ -82,6 +83,7 @@ def serve(tmp_path: Path, database_url: str) -> Iterator[Callable[..., Served]]:
                                       "RoleIdRegistered": settings.role_id_registered,
                                       "RoleIdAdmitted": settings.role_id_admitted,
                                       "EarlyAccessOnCreateCourse": settings.early_access_on_create_course,
+                                      "UseRestrictions": settings.use_restrictions,
                                   })
             logs = tmp_path / "logs"
             logs.mkdir()
@@ -177,6 +179,7 @@ def test_workers_killed_at_random_leave_canvas_as_a_fault_free_run(
     _assert_no_duplicates(crashed)
     reference = _reference(ladok, tmp_path)
     assert len(reference.users) == len(scenario.student_uids)
+    assert {state for *_, state in reference.enrollments} == {"active", "inactive"}  # suspensions are in it
     assert crashed.users == reference.users
     assert crashed.courses == reference.courses
     assert crashed.sections == reference.sections
