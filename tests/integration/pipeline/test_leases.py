@@ -35,12 +35,18 @@ def _claimed(engine: Engine, owner: str = "w1") -> Claim:
     return claim_
 
 
-def test_renewals_keep_a_lease_sure_and_without_them_the_holder_stops(engine: Engine) -> None:
+def _holding_one_key(engine: Engine, clock: Clock) -> HeldLeases:
+    """Worker w1's leases, holding a freshly claimed key since now."""
     with write_session(engine) as s:
         mark_dirty(s, "kth", [DirtyKey("student", "a")])
-    clock = Clock()
     leases = HeldLeases(engine, LEASE, clock=clock)
     leases.hold("w1", _claimed(engine), claimed_at=clock())
+    return leases
+
+
+def test_renewals_keep_a_lease_sure_and_without_them_the_holder_stops(engine: Engine) -> None:
+    clock = Clock()
+    leases = _holding_one_key(engine, clock)
 
     for _ in range(6):  # a heartbeat every third of the lease, for two leases' time
         clock.now += LEASE / 3
@@ -54,11 +60,8 @@ def test_renewals_keep_a_lease_sure_and_without_them_the_holder_stops(engine: En
 
 
 def test_a_key_another_worker_took_over_is_not_renewed(engine: Engine) -> None:
-    with write_session(engine) as s:
-        mark_dirty(s, "kth", [DirtyKey("student", "a")])
     clock = Clock()
-    leases = HeldLeases(engine, LEASE, clock=clock)
-    leases.hold("w1", _claimed(engine), claimed_at=clock())
+    leases = _holding_one_key(engine, clock)
     with write_session(engine) as s:  # w1 was stalled past its lease and w2 claimed the key
         s.execute(update(JobRow).values(lease_owner="w2"))
 

@@ -9,12 +9,20 @@ from sqlalchemy import Engine
 
 from app.core.settings import InstitutionSettings
 from app.sandbox.canvas import DEFAULT_TOKEN, CanvasSandbox, FaultConfig
-from tests.integration.pipeline.world import START, World, add_offering, add_student
+from tests.integration.pipeline.world import START, Catalogued, World, add_offering, add_student
 
 
 @pytest.fixture
 def world(engine: Engine) -> World:
     return World(engine, InstitutionSettings())
+
+
+def _offering_with_a_student(world: World) -> Catalogued:
+    """An offering whose course the pipeline made for one registered student."""
+    made = add_offering(world)
+    world.ladok.add_registration(add_student(world), made.offering)
+    world.sync()
+    return made
 
 
 def _course(world: World, sis_course_id: str):
@@ -305,10 +313,7 @@ def test_cancellation_prefixes_the_teachers_name_without_update_course_from_lado
 
 
 def test_course_deleted_by_hand_is_revived_by_the_next_enrollment(world: World) -> None:
-    made = add_offering(world)
-    ada = add_student(world)
-    world.ladok.add_registration(ada, made.offering)
-    world.sync()
+    made = _offering_with_a_student(world)
     deleted = _course(world, made.offering).id
     world.canvas.delete_course(deleted)
     bo = add_student(world, "Bo", "199102021234")
@@ -322,10 +327,7 @@ def test_course_deleted_by_hand_is_revived_by_the_next_enrollment(world: World) 
 
 
 def test_a_revived_course_returns_to_the_account_the_rules_give_it(world: World) -> None:
-    made = add_offering(world)
-    ada = add_student(world)
-    world.ladok.add_registration(ada, made.offering)
-    world.sync()
+    made = _offering_with_a_student(world)
     course = _course(world, made.offering)
     placed = course.account_id
     archive = world.canvas.create_sub_account("Arkiv")
@@ -339,10 +341,7 @@ def test_a_revived_course_returns_to_the_account_the_rules_give_it(world: World)
 
 
 def test_section_deleted_by_hand_is_revived_by_the_next_enrollment(world: World) -> None:
-    made = add_offering(world)
-    ada = add_student(world)
-    world.ladok.add_registration(ada, made.offering)
-    world.sync()
+    made = _offering_with_a_student(world)
     course = _course(world, made.offering)
     (section,) = [s for s in world.canvas.sections(course.id) if s.sis_section_id == made.offering]
     world.canvas.delete_section(section.id, with_enrollments=True)
