@@ -80,6 +80,8 @@ def _fill_catalogue(engine: Engine, ctx: InstitutionContext, key: DirtyKey) -> N
         missing = [u for u in offering_uids if _offering_incomplete(s, inst, u)]
     student = ctx.directory.student(key.uid) if need_student else None
     found = [(u, ctx.directory.offering(u)) for u in missing]
+    if student is None and not any(info for _, info in found):
+        return  # the usual case: nothing to keep, so no write transaction
     with write_session(engine) as s:
         if student is not None and s.get(StudentRow, (inst, key.uid)) is None:
             s.add(StudentRow(institution_id=inst, uid=key.uid, first_name=student.first_name,
@@ -302,10 +304,12 @@ def reconcile(engine: Engine, ctx: InstitutionContext, claim_: Claim, owner: str
     """
     key = claim_.key
     inst = ctx.institution_id
-    with write_session(engine) as s:
-        if control.is_paused(s, inst):
+    with Session(engine) as s:  # a read: on SQLite a write transaction per key would queue behind the others
+        paused = control.is_paused(s, inst)
+    if paused:
+        with write_session(engine) as s:
             control.postpone(s, claim_, owner)
-            return 0
+        return 0
     done: list[tuple[Operation, OpResult]] = []
     failed: list[tuple[Operation | None, Exception]] = []
     try:
