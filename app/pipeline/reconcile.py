@@ -388,4 +388,8 @@ def _record_success(engine: Engine, ctx: InstitutionContext, claim_: Claim, owne
             wake = min(wake, after_window) if wake else after_window
         if wake is not None and wake_at(wake) > dt.datetime.now(dt.UTC):  # a past wake-up would spin the key
             set_timer(s, inst, key, wake_at(wake))
+        if key.kind == "student":
+            # Every message the plan wanted was sent (a failed one takes the failure path), so a note left
+            # is one no plan wants any more, e.g. a suspension removed while its message kept failing.
+            ledger.drop_message_notes(s, inst, key.uid)
         complete(s, claim_, owner)

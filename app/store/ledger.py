@@ -142,6 +142,12 @@ def note_message(session: Session, institution_id: str, suspension_uid: str, cou
     return None
 
 
+def drop_message_notes(session: Session, institution_id: str, student_uid: str) -> None:
+    """Every message of the student's that was wanted is sent: notes left by plans since changed are stale."""
+    session.execute(delete(MessageIntentRow).where(
+        MessageIntentRow.institution_id == institution_id, MessageIntentRow.student_uid == student_uid))
+
+
 def drop_message_note(session: Session, institution_id: str, suspension_uid: str, course: CourseRef) -> None:
     """The message is sent and recorded: its note is settled."""
     session.execute(delete(MessageIntentRow).where(

@@ -142,3 +142,16 @@ def test_a_teacher_who_missed_the_message_gets_it_and_the_others_not_again(engin
     world.sync()
 
     assert _messages_to(world, told) == _messages_to(world, missed) == ["Avstängning: Ada Lovelace"]
+
+
+def test_a_note_for_a_message_no_longer_wanted_is_dropped(engine: Engine) -> None:
+    world, student, (teacher,), course, _ = _suspended_with_teachers(engine, 1)
+    with write_session(world.engine) as s:  # a suspension since removed, whose message never got through
+        ledger.note_message(s, "kth", "removed-suspension", course, student)
+    world.mark_dirty(student)
+
+    world.sync()
+
+    with Session(engine) as s:
+        assert s.scalars(select(MessageIntentRow)).all() == []
+    assert _messages_to(world, teacher) == ["Avstängning: Ada Lovelace"]
