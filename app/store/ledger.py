@@ -125,15 +125,24 @@ def intents(session: Session, institution_id: str, student_uid: str) -> list[Enr
         EnrollIntentRow.institution_id == institution_id, EnrollIntentRow.student_uid == student_uid)))
 
 
-def message_key(course: CourseRef) -> str:
-    """The course of a suspension message as the intent names it: Canvas id, else sis id."""
-    return str(course.canvas_course_id) if course.canvas_course_id is not None else f"sis:{course.sis_course_id}"
+def message_key(session: Session, institution_id: str, course: CourseRef) -> str:
+    """The course of a suspension message as its note names it, the same before and after the ledger knows it.
+
+    A plan names a course the ledger has not seen made by sis id and later by Canvas id, so an adapter-made
+    course is keyed by its sis id either way; a teacher's course (co-reading) only has its Canvas id.
+    """
+    if course.canvas_course_id is None:
+        return f"sis:{course.sis_course_id}"
+    sis = session.scalar(select(CanvasObjectRow.sis_id).where(
+        CanvasObjectRow.institution_id == institution_id, CanvasObjectRow.kind == "course",
+        CanvasObjectRow.canvas_id == course.canvas_course_id))
+    return f"sis:{sis}" if sis else str(course.canvas_course_id)
 
 
 def note_message(session: Session, institution_id: str, suspension_uid: str, course: CourseRef,
                  student_uid: str) -> dt.datetime | None:
     """Note that a suspension message is about to be sent; the time of an earlier unsettled note, if any."""
-    key = (institution_id, suspension_uid, message_key(course))
+    key = (institution_id, suspension_uid, message_key(session, institution_id, course))
     earlier = session.get(MessageIntentRow, key)
     if earlier is not None:
         return as_utc(earlier.noted_at)
@@ -152,5 +161,5 @@ def drop_message_note(session: Session, institution_id: str, suspension_uid: str
     """The message is sent and recorded: its note is settled."""
     session.execute(delete(MessageIntentRow).where(
         MessageIntentRow.institution_id == institution_id, MessageIntentRow.suspension_uid == suspension_uid,
-        MessageIntentRow.course_key == message_key(course),
+        MessageIntentRow.course_key == message_key(session, institution_id, course),
     ))

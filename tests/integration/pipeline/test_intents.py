@@ -155,3 +155,14 @@ def test_a_note_for_a_message_no_longer_wanted_is_dropped(engine: Engine) -> Non
     with Session(engine) as s:
         assert s.scalars(select(MessageIntentRow)).all() == []
     assert _messages_to(world, teacher) == ["Avstängning: Ada Lovelace"]
+
+
+def test_a_message_noted_before_the_ledger_knew_its_course_is_not_sent_again(engine: Engine) -> None:
+    world, student, (teacher,), course, suspension = _suspended_with_teachers(engine, 1)
+    # The killed attempt named the course by sis id (then unknown to the ledger); the retry knows its id.
+    by_sis = CourseRef(sis_course_id=world.canvas.state.courses[course.canvas_course_id].sis_course_id)
+    _killed_around_sending(world, student, by_sis, suspension, sent=True)
+
+    world.sync()
+
+    assert _messages_to(world, teacher) == ["Avstängning: Ada Lovelace"]
