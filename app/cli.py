@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import Flask, current_app
@@ -14,6 +16,9 @@ from app import create_app
 from app.config import AppConfig, ConfigError
 from app.pipeline.ingest import IngestResult, ingest_page_bytes
 from app.store.schema import current_revision, upgrade
+
+if TYPE_CHECKING:
+    from app.pipeline.reconcile import InstitutionContext
 from app.store.tables import (
     FeedPosition,
     HeldRemovalRow,
@@ -142,6 +147,7 @@ def worker_command(until_idle: bool, concurrency: int, no_feed: bool, poll: floa
     institutions = list(_config().institutions)
     gate_for = shared_gates(_engine())
     contexts = {inst.id: context_for(inst, gate=gate_for(inst)) for inst in institutions}
+    _refuse_unusable_roles(contexts)
     fetchers = {inst.id: feed_fetcher(inst) for inst in institutions}
     if until_idle:
         if not no_feed:
@@ -153,6 +159,21 @@ def worker_command(until_idle: bool, concurrency: int, no_feed: bool, poll: floa
         return
     run_forever(_engine(), [] if no_feed else institutions, contexts, fetchers, concurrency, poll,
                 lease=lease, mail=_config().mail)
+
+
+def _refuse_unusable_roles(contexts: Mapping[str, InstitutionContext]) -> None:
+    """Stop before enrolling anyone when Canvas would refuse a configured role (each named, with why)."""
+    from app.canvas.errors import CanvasError
+    from app.canvas.roles import role_problems
+
+    problems = []
+    for inst_id, ctx in contexts.items():
+        try:
+            problems += [f"institution[{inst_id}].settings.{p}" for p in role_problems(ctx.canvas, ctx.settings)]
+        except CanvasError as exc:  # Canvas is away: the keys will wait and retry, as they would anyway
+            click.echo(f"{inst_id}: could not check the enrollment roles in Canvas: {exc}", err=True)
+    if problems:
+        raise click.ClickException("Canvas would refuse these enrollment roles:\n  " + "\n  ".join(problems))
 
 
 @click.command("demo")

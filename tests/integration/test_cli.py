@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from app.cli import main
+from app.sandbox.canvas import CanvasSandbox
 
 
 @pytest.fixture
@@ -55,3 +56,32 @@ def test_an_invalid_configuration_stops_start_up_naming_each_key(config: Path) -
     assert result.exit_code == 2
     assert "settings.CourseNameFormat: Input should be less than or equal to 4" in result.output
     assert "settings.RoleIdRegistered: is required when UseAdmitted = true" in result.output
+
+
+def test_a_worker_refuses_to_start_with_a_role_canvas_would_refuse(tmp_path: Path, database_url: str,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    canvas = CanvasSandbox(tokens=["t"])
+    registered = canvas.create_role("Registrerad")
+    with canvas.serve() as running:
+        path = tmp_path / "kursadmin.toml"
+        path.write_text(f'''database_url = "{database_url}"
+[[institution]]
+id = "kth"
+ladok_larosate_id = 29
+ladok_url = "http://127.0.0.1:9"
+canvas_url = "{running.url}"
+canvas_token = "t"
+
+[institution.settings]
+UseAdmitted = true
+RoleIdRegistered = {registered}
+RoleIdAdmitted = 999
+''')
+        monkeypatch.setenv("KURSADMIN_CONFIG", str(path))
+        monkeypatch.delenv("KURSADMIN_DATABASE_URL", raising=False)
+
+        result = CliRunner().invoke(main, ["worker", "--until-idle", "--no-feed"])
+
+    assert result.exit_code != 0
+    assert "institution[kth].settings.RoleIdAdmitted = 999: Canvas has no such role in account 1" in result.output
+    assert "RoleIdRegistered" not in result.output
