@@ -58,27 +58,13 @@ def test_an_invalid_configuration_stops_start_up_naming_each_key(config: Path) -
     assert "settings.RoleIdRegistered: is required when UseAdmitted = true" in result.output
 
 
-def test_a_worker_refuses_to_start_with_a_role_canvas_would_refuse(tmp_path: Path, database_url: str,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_worker_refuses_to_start_with_a_role_canvas_would_refuse(config: Path) -> None:
     canvas = CanvasSandbox(tokens=["t"])
     registered = canvas.create_role("Registrerad")
     with canvas.serve() as running:
-        path = tmp_path / "kursadmin.toml"
-        path.write_text(f'''database_url = "{database_url}"
-[[institution]]
-id = "kth"
-ladok_larosate_id = 29
-ladok_url = "http://127.0.0.1:9"
-canvas_url = "{running.url}"
-canvas_token = "t"
-
-[institution.settings]
-UseAdmitted = true
-RoleIdRegistered = {registered}
-RoleIdAdmitted = 999
-''')
-        monkeypatch.setenv("KURSADMIN_CONFIG", str(path))
-        monkeypatch.delenv("KURSADMIN_DATABASE_URL", raising=False)
+        served = config.read_text().replace('canvas_url = "http://127.0.0.1:9"', f'canvas_url = "{running.url}"')
+        config.write_text(served + f"[institution.settings]\nUseAdmitted = true\nRoleIdRegistered = {registered}\n"
+                          "RoleIdAdmitted = 999\n")
 
         result = CliRunner().invoke(main, ["worker", "--until-idle", "--no-feed"])
 
