@@ -75,7 +75,8 @@ def test_later_events_fill_the_linked_section_like_the_own_one(world: World) -> 
     assert world.enrollments(offering) == []
 
 
-def test_unlinking_removes_what_the_adapter_put_there_only(world: World) -> None:
+def _linked_with_a_teacher(world: World) -> tuple[str, str, int, int]:
+    """A registered student's offering linked into a teacher's course: offering, student, course, teacher."""
     offering = add_offering(world).offering
     student = add_student(world)
     world.ladok.add_registration(student, offering)
@@ -85,6 +86,11 @@ def test_unlinking_removes_what_the_adapter_put_there_only(world: World) -> None
     world.sync()
     _link(world, course, offering)
     world.sync()
+    return offering, student, course, teacher
+
+
+def test_unlinking_removes_what_the_adapter_put_there_only(world: World) -> None:
+    offering, student, course, _ = _linked_with_a_teacher(world)
 
     _unlink(world, course, offering)
     world.sync()
@@ -141,15 +147,7 @@ def test_a_section_cross_listed_by_hand_keeps_being_filled(world: World) -> None
 
 def test_teachers_of_a_linked_course_hear_of_a_suspension_once(world: World) -> None:
     world.settings = InstitutionSettings(use_restrictions=True, restrictions_send_message_to_teachers=True)
-    offering = add_offering(world).offering
-    student = add_student(world)
-    world.ladok.add_registration(student, offering)
-    course = _teachers_course(world)
-    teacher = world.canvas.create_user("Lärare", login_id="larare")
-    world.canvas.enroll(teacher, course, "TeacherEnrollment")
-    world.sync()
-    _link(world, course, offering)
-    world.sync()
+    offering, student, course, teacher = _linked_with_a_teacher(world)
 
     world.ladok.add_suspension(student, start=world.today, end=None)
     world.sync()
