@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,15 +20,11 @@ from app.sandbox.lti.platform import SandboxPlatform
 from app.store.db import write_session
 from app.store.tables import CoReadingLinkRow, CourseSettingsRow, HeldRemovalRow, JobRow
 from tests.e2e.axe import axe_source, serious_violations
+from tests.e2e.chromium import BROWSER_TESTS
 from tests.e2e.servers import free_port, threaded_tool
 from tests.integration.lti.harness import make_config, make_tool, seed_course
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="headless Chromium not installed at /usr/bin/chromium"),
-]
+pytestmark = BROWSER_TESTS
 
 
 @pytest.fixture
@@ -43,17 +38,6 @@ def sites(engine: Engine, database_url: str) -> Iterator[tuple[SandboxPlatform, 
         with threaded_tool(tool, "127.0.0.1", port):
             yield platform, tool
 
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    """Headless Chromium."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM),
-                                      args=["--no-sandbox", "--disable-background-networking"])
-        yield chromium
-        chromium.close()
 
 
 def _tool_frame(page: Any) -> Any:

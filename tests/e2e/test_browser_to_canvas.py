@@ -7,42 +7,24 @@ offering; after the worker runs, Canvas holds the admitted student and the linke
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from app.core.settings import InstitutionSettings
 from app.sandbox.lti.platform import SandboxPlatform
 from app.store.tables import CoReadingLinkRow, CourseSettingsRow
+from tests.e2e.chromium import BROWSER_TESTS
 from tests.e2e.servers import free_port, threaded_tool
 from tests.integration.lti.harness import make_config, make_tool
 from tests.integration.pipeline.world import World, add_offering, add_student, with_roles
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="headless Chromium not installed at /usr/bin/chromium"),
-]
+pytestmark = BROWSER_TESTS
 
 
-@pytest.fixture
-def chromium() -> Iterator[Any]:
-    """Headless Chromium."""
-    from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM),
-                                     args=["--no-sandbox", "--disable-background-networking"])
-        yield browser
-        browser.close()
-
-
-def test_teachers_changes_reach_canvas_after_the_worker(engine: Engine, database_url: str, chromium: Any) -> None:
+def test_teachers_changes_reach_canvas_after_the_worker(engine: Engine, database_url: str, browser: Any) -> None:
     world = World(engine, InstitutionSettings())
     world.settings = with_roles(world)
     own = add_offering(world, code="DD1310", offering_code="50123", name="Programmeringsteknik").offering
@@ -60,7 +42,7 @@ def test_teachers_changes_reach_canvas_after_the_worker(engine: Engine, database
     with platform.serve():
         tool = make_tool(make_config(platform, database_url, frame_ancestors=(platform.base_url,)))
         with threaded_tool(tool, "127.0.0.1", port):
-            page = chromium.new_page()
+            page = browser.new_page()
             page.goto(platform.base_url + platform.frame_page_path("teacher", course.id))
             page.wait_for_function("() => document.querySelector('iframe') !== null")
             frame = page.frame_locator("iframe[title='Kursadministration']")
