@@ -17,12 +17,18 @@ from tests.integration.pipeline.test_rules_suspension import _messages_to, _regi
 from tests.integration.pipeline.world import TODAY, World, add_offering
 
 
-def _crash_after_enrolling(world: World) -> tuple[str, str]:
-    """The state a kill leaves between Canvas's answer and the ledger's commit: an intent, no ledger row."""
+def _offering_and_registered_student(world: World) -> tuple[str, str]:
+    """An offering and a student registered on it, applied to Canvas."""
     offering = _catalogue(world)
     student = _student(world)
     world.ladok.add_registration(student, offering)
     world.sync()
+    return offering, student
+
+
+def _crash_after_enrolling(world: World) -> tuple[str, str]:
+    """The state a kill leaves between Canvas's answer and the ledger's commit: an intent, no ledger row."""
+    offering, student = _offering_and_registered_student(world)
     with write_session(world.engine) as s:
         s.execute(delete(LedgerEnrollmentRow))
         ledger.add_intent(s, "kth", student, offering, "registered", None)
@@ -56,10 +62,7 @@ def test_a_still_wanted_enrollment_is_adopted_not_made_twice(engine: Engine) -> 
 
 def test_a_removal_made_but_not_recorded_is_noticed_when_the_student_is_wanted_again(engine: Engine) -> None:
     world = World(engine, InstitutionSettings())
-    offering = _catalogue(world)
-    student = _student(world)
-    world.ladok.add_registration(student, offering)
-    world.sync()
+    offering, student = _offering_and_registered_student(world)
     # A worker deleted the enrollment in Canvas for a withdrawal and was killed before recording it; the
     # ledger still says "enrolled". Then the withdrawal is taken back (re-registration).
     (made,) = world.canvas.enrollments(course_id=world.canvas.course_by_sis_id(offering).id)
