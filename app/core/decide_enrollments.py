@@ -98,10 +98,9 @@ def _wanted_in(
     state = _state(target, participation, facts, settings, today)
     found: list[Wanted] = []
     if participation.registered:
-        role = settings.role_id_registered if settings.use_admitted else None
-        found.append(Wanted(target, _desired(target, "registered", role, state)))
+        found.append(Wanted(target, _desired(target, "registered", settings.role_id_for("registered"), state)))
     if participation.admitted and _admits(target, facts, settings, today):
-        found.append(Wanted(target, _desired(target, "admitted", settings.role_id_admitted, state)))
+        found.append(Wanted(target, _desired(target, "admitted", settings.role_id_for("admitted"), state)))
     return found
 
 

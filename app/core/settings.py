@@ -32,6 +32,12 @@ class InstitutionSettings:
     use_concluded: bool = False
     enrollments_other_sections: bool = False
 
+    def role_id_for(self, kind: str) -> int | None:
+        """The Canvas role of an adapter enrollment of this kind ("registered"/"admitted"; None: the student role)."""
+        if kind == "admitted":
+            return self.role_id_admitted
+        return self.role_id_registered if self.use_admitted else None
+
     def problems(self) -> list[tuple[str, str]]:
         """The cross-rules this combination breaks, as (seed key, message) pairs."""
         found: list[tuple[str, str]] = []

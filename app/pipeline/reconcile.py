@@ -231,7 +231,7 @@ def _note_intent(engine: Engine, ctx: InstitutionContext, op: Enroll | Unenroll 
         section, kind, role_id = op.enrollment.section_sis_id, op.enrollment.kind, op.enrollment.role_id
     else:
         section, kind = op.current.section_sis_id, op.current.kind
-        role_id = role_for(kind, ctx.settings)
+        role_id = ctx.settings.role_id_for(kind)
     with write_session(engine) as s:
         ledger.add_intent(s, ctx.institution_id, op.student_uid, section, kind, role_id)
 
@@ -245,13 +245,6 @@ def _note_message(engine: Engine, ctx: InstitutionContext, op: MessageTeachers) 
     with write_session(engine) as s:
         earlier = ledger.note_message(s, ctx.institution_id, op.suspension_uid, op.course, op.student_uid)
     return op if earlier is None else dataclasses.replace(op, sent_check_since=earlier)
-
-
-def role_for(kind: str, settings: InstitutionSettings) -> int | None:
-    """The Canvas role an adapter enrollment of this kind has (None: the default student role)."""
-    if kind == "admitted":
-        return settings.role_id_admitted
-    return settings.role_id_registered if settings.use_admitted else None
 
 
 def _settle_intents(engine: Engine, ctx: InstitutionContext, student_uid: str) -> None:
