@@ -6,6 +6,7 @@ import datetime as dt
 
 from app.canvas.client import CanvasClient
 from app.canvas.errors import CanvasUnavailable
+from app.canvas.times import canvas_instant
 
 # How far Canvas's clock may be behind ours when a message's time is compared with when we noted it.
 CLOCK_SKEW = dt.timedelta(minutes=5)
@@ -40,11 +41,9 @@ def _participants(conversation: dict) -> set[int]:
 
 
 def _sent_at(conversation: dict) -> dt.datetime:
-    stamp = conversation.get("last_authored_message_at") or conversation.get("last_message_at")
-    try:
-        return dt.datetime.fromisoformat(str(stamp))
-    except ValueError:
-        return dt.datetime.max.replace(tzinfo=dt.UTC)  # unreadable: count it as sent rather than send twice
+    sent = canvas_instant(conversation.get("last_authored_message_at") or conversation.get("last_message_at"))
+    # Unreadable: count it as sent since, rather than risk telling the teachers twice.
+    return sent or dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
 def send_once(client: CanvasClient, recipient_ids: list[int], subject: str, body: str,

@@ -14,7 +14,6 @@ once.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -34,6 +33,7 @@ from app.canvas.results import (
     UserResult,
 )
 from app.canvas.sis import in_param, in_path, ref_in_path
+from app.canvas.times import canvas_instant
 from app.core.naming import CANCELLED_PREFIX, with_cancelled_prefix
 from app.core.plan import (
     AccountSpec,
@@ -215,18 +215,9 @@ def _course_differs(course: dict, spec: CourseSpec) -> bool:
     return (
         course.get("name") != spec.name
         or course.get("course_code") != spec.course_code
-        or (start is not None and _instant(course.get("start_at")) != _instant(start))
-        or (end is not None and _instant(course.get("end_at")) != _instant(end))
+        or (start is not None and canvas_instant(course.get("start_at")) != canvas_instant(start))
+        or (end is not None and canvas_instant(course.get("end_at")) != canvas_instant(end))
     )
-
-
-def _instant(value: Any) -> dt.datetime | None:
-    if not value:
-        return None
-    try:
-        return dt.datetime.fromisoformat(str(value))
-    except ValueError:
-        return None
 
 
 def _create_course(
