@@ -1,4 +1,4 @@
-"""The TOML configuration file (SPEC §6), validated into typed settings with one message per problem."""
+"""The TOML configuration file (docs/rules.md §6), validated into typed settings with one message per problem."""
 
 from __future__ import annotations
 

@@ -16,10 +16,7 @@ from sqlalchemy import Engine, create_engine, make_url, text
 from app.store.db import make_engine
 from app.store.schema import upgrade
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-if not SHARED.exists():  # a clone elsewhere: shared/ sits beside the project's root
-    SHARED = Path(os.environ.get("KURSADMIN_SHARED", "/work/shared"))
-LADOK = SHARED / "ladok"
+LADOK = Path(__file__).resolve().parent / "fixtures" / "ladok"  # Ladok's own files: see its README.md
 POSTGRES_URL = os.environ.get("KURSADMIN_TEST_POSTGRES_URL")
 
 
@@ -63,8 +60,7 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 @pytest.fixture
 def ladok_dir() -> Path:
-    """The folder of Ladok's official schemas and real feed pages."""
-    assert LADOK.exists(), f"Ladok material not found at {LADOK}"
+    """The folder of Ladok's official schemas and real feed pages (kept in the repository)."""
     return LADOK
 
 

@@ -1,4 +1,4 @@
-"""Sub-accounts: the organisation's by SIS id, and its "Kurs"/"Program" child by name (SPEC §4.4)."""
+"""Sub-accounts: the organisation's by SIS id, and its "Kurs"/"Program" child by name (docs/rules.md §4.4)."""
 
 from __future__ import annotations
 

@@ -99,7 +99,7 @@ def _existing_after_conflict(
         raise conflict
     owner = login.get("sis_user_id")
     if owner not in (None, "", sis_user_id):
-        # The login belongs to another student: never take it over (SPEC §4.3).
+        # The login belongs to another student: never take it over (docs/rules.md §4.3).
         raise CanvasConflict(conflict.status, conflict.body, method=conflict.method, url=conflict.url)
     if owner != sis_user_id:
         users.set_login(client, login, {"sis_user_id": sis_user_id})
@@ -361,7 +361,7 @@ def set_enrollment_state(op: SetEnrollmentState, client: CanvasClient, known: Kn
     """Deactivate, conclude or reactivate a ledger enrollment, following it if it moved course."""
     current = op.current
     if op.state == "inactive" and _concluded(client, current.canvas_course_id):
-        # A concluded course is read-only; the seed leaves a suspended student active there (SPEC §4.6).
+        # A concluded course is read-only; the seed leaves a suspended student active there (docs/rules.md §4.6).
         return EnrollmentResult(op.student_uid, current, course_concluded=True)
     user_ref = _user_ref(op.student_uid, known)
     result = _on_enrollment(

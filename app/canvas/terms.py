@@ -1,4 +1,4 @@
-"""Enrollment terms: find by SIS id or create one named after it (SPEC §4.4: name = sis id, no dates)."""
+"""Enrollment terms: find by SIS id or create one named after it (docs/rules.md §4.4: name = sis id, no dates)."""
 
 from __future__ import annotations
 

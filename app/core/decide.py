@@ -1,4 +1,4 @@
-"""The decide step (DESIGN.md): pure functions from projection, settings and today's date to a plan."""
+"""The decide step (docs/architecture.md): pure functions from projection, settings and today's date to a plan."""
 
 from app.core.decide_course import plan_offering
 from app.core.decide_facts import OfferingFacts, StudentFacts

@@ -1,4 +1,4 @@
-"""Decide an offering's Canvas course, its own section and its co-reading sections (SPEC §4.4, §4.7)."""
+"""Decide an offering's Canvas course, its own section and its co-reading sections (docs/rules.md §4.4, §4.7)."""
 
 from __future__ import annotations
 

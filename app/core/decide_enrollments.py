@@ -1,4 +1,4 @@
-"""The enrollments a student should have, in every section that carries an offering (SPEC §4.2, §4.6, §4.7)."""
+"""The enrollments a student should have, in every section that carries an offering (docs/rules.md §4.2, §4.6, §4.7)."""
 
 from __future__ import annotations
 

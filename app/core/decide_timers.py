@@ -1,4 +1,4 @@
-"""When a student's plan changes with no new event: the day a timer must wake the pipeline (SPEC §4.5, §4.6)."""
+"""When a student's plan changes with no event: the day a timer must wake the pipeline (docs/rules.md §4.5, §4.6)."""
 
 from __future__ import annotations
 

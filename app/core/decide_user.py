@@ -1,4 +1,4 @@
-"""A student's Canvas account as the settings want it, and when to create or update it (SPEC §4.3)."""
+"""A student's Canvas account as the settings want it, and when to create or update it (docs/rules.md §4.3)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Early access (tidig åtkomst, SPEC §4.5): whether a Canvas course takes admitted students today."""
+"""Early access (tidig åtkomst, docs/rules.md §4.5): whether a Canvas course takes admitted students today."""
 
 from __future__ import annotations
 

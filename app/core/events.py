@@ -1,6 +1,6 @@
 """Typed Ladok events: what the record step needs from each event the adapter acts on.
 
-Names follow Ladok's own spelling (SPEC §3): the `name` of an event is Ladok's element name, e.g.
+Names follow Ladok's own spelling (docs/rules.md §3): the `name` of an event is Ladok's element name, e.g.
 `AterkalladregistreringEvent` (lower-case r) next to `AterkalladOmregistreringEvent`.
 """
 

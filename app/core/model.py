@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-RUNNING_STATUSES = frozenset({2, 3})  # påbörjad, komplett; 1 is a draft (SPEC §4.4)
+RUNNING_STATUSES = frozenset({2, 3})  # påbörjad, komplett; 1 is a draft (docs/rules.md §4.4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +71,7 @@ class Student:
 
 @dataclass(frozen=True, slots=True)
 class Participation:
-    """What Ladok says about one student on one offering (SPEC §4.1)."""
+    """What Ladok says about one student on one offering (docs/rules.md §4.1)."""
 
     student_uid: str
     offering_uid: str
@@ -105,7 +105,7 @@ class CourseSettings:
 
 @dataclass(frozen=True, slots=True)
 class CoReadingLink:
-    """An offering linked into another Canvas course (samläsning, SPEC §4.7)."""
+    """An offering linked into another Canvas course (samläsning, docs/rules.md §4.7)."""
 
     offering_uid: str
     canvas_course_id: int

@@ -1,4 +1,4 @@
-"""Names and codes of the Canvas courses and sections the adapter makes (SPEC §4.4)."""
+"""Names and codes of the Canvas courses and sections the adapter makes (docs/rules.md §4.4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What each participation event does to a student's standing on an offering (SPEC §4.1)."""
+"""What each participation event does to a student's standing on an offering (docs/rules.md §4.1)."""
 
 from __future__ import annotations
 

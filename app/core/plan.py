@@ -51,7 +51,7 @@ class UserSpec:
 
 @dataclass(frozen=True, slots=True)
 class CourseSpec:
-    """An offering's Canvas course as the rules want it (SPEC §4.4)."""
+    """An offering's Canvas course as the rules want it (docs/rules.md §4.4)."""
 
     sis_course_id: str
     name: str

@@ -1,4 +1,4 @@
-"""Operator safeguards on a plan's removals (SPEC §5): delay-delete windows and the safety filter.
+"""Operator safeguards on a plan's removals (docs/rules.md §5): delay-delete windows and the safety filter.
 
 Additions always go on; only removals are deferred (delay delete) or held (safety filter) here. Pause
 stops a whole institution before any plan is made, so it is not a filter on operations.

@@ -1,4 +1,4 @@
-"""Per-institution adapter settings (SPEC §4.8): the seed's switches, their defaults and cross-rules."""
+"""Per-institution adapter settings (docs/rules.md §4.8): the seed's switches, their defaults and cross-rules."""
 
 from __future__ import annotations
 

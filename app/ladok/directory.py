@@ -1,6 +1,6 @@
 """Details the events lack (names, codes, dates, term codes, student data), looked up in Ladok's REST API.
 
-Only the integration paths of SPEC §3; `/internal/` paths belong to Ladok's web GUI and are never used.
+Only the integration paths of docs/rules.md §3; `/internal/` paths belong to Ladok's web GUI and are never used.
 Ids may come wrapped as {"value": N}; errors carry `Meddelande`; 429 means try again later.
 """
 

@@ -18,7 +18,7 @@ from app.ladok.atom import FeedEntry, FeedError, FeedPage, parse_page
 from app.ladok.http import error_from, get_with_retry
 
 DEFAULT_FEED_PATH = "/handelser/feed"
-"""Where the feed lives under `ladok_url`; older hosts serve it under /uppfoljning/feed (SPEC §3)."""
+"""Where the feed lives under `ladok_url`; older hosts serve it under /uppfoljning/feed (docs/rules.md §3)."""
 MAX_PAGES_BACK = 20
 """How far back the walk looks for a stored entry id that is not on the stored page."""
 ATOM_ACCEPT = "application/atom+xml"
@@ -147,7 +147,7 @@ def _look_back(fetch: Callable[[str], bytes], url: str, page: FeedPage, entry_id
 
 
 def start_position(urls: FeedUrls, start_page: int | None) -> FeedPosition:
-    """Where a new installation starts: `ladok_start_page` when set, else `recent` (SPEC §3)."""
+    """Where a new installation starts: `ladok_start_page` when set, else `recent` (docs/rules.md §3)."""
     return FeedPosition(urls.page(start_page) if start_page is not None else urls.recent, None)
 
 

@@ -318,7 +318,7 @@ def _student(header: EventHeader, fields: _Fields) -> StudentEvent:
 
 def _suspension(header: EventHeader, fields: _Fields) -> SuspensionEvent | None:
     if fields.text("Restriktionstyp") != "AVSTANGNING":
-        return None  # SPEC §3: only suspensions matter; AVSKILJANDE and others are ignored
+        return None  # docs/rules.md §3: only suspensions matter; AVSKILJANDE and others are ignored
     period = fields.nested("Giltighetsperiod")
     return SuspensionEvent(
         header=header,

@@ -65,7 +65,7 @@ class InstitutionContext:
 
 
 def _fill_catalogue(engine: Engine, ctx: InstitutionContext, key: DirtyKey) -> None:
-    """Ask Ladok's REST API for details the events have not brought (SPEC §3), and keep them."""
+    """Ask Ladok's REST API for details the events have not brought (docs/rules.md §3), and keep them."""
     if ctx.directory is None:
         return
     inst = ctx.institution_id
@@ -262,7 +262,7 @@ def _settle_intents(engine: Engine, ctx: InstitutionContext, student_uid: str) -
 
 
 def _guard(engine: Engine, ctx: InstitutionContext, ops: list[Operation]) -> Filtered:
-    """Pass the plan through delay delete and the safety filter (SPEC §5)."""
+    """Pass the plan through delay delete and the safety filter (docs/rules.md §5)."""
     courses = {op.current.canvas_course_id for op in ops if isinstance(op, Unenroll)}
     with Session(engine) as s:
         controls = control.controls(s, ctx.institution_id)
@@ -274,7 +274,7 @@ def _guard(engine: Engine, ctx: InstitutionContext, ops: list[Operation]) -> Fil
 def _forget_section(s: Session, inst: str, section_sis_id: str) -> None:
     """The section (or its course) is gone from Canvas, e.g. a course deleted by hand: drop both from the ledger.
 
-    The retry then plans the course and section again (SPEC §4.2: every enrollment first makes sure they
+    The retry then plans the course and section again (docs/rules.md §4.2: every enrollment first makes sure they
     exist), and creating a course with enable_sis_reactivation revives the deleted one.
     """
     row = ledger.object_row(s, inst, "section", section_sis_id)

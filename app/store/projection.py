@@ -1,4 +1,4 @@
-"""The record step's writes: each Ladok event updates the projection (SPEC §4.1), in feed order."""
+"""The record step's writes: each Ladok event updates the projection (docs/rules.md §4.1), in feed order."""
 
 from __future__ import annotations
 

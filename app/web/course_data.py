@@ -88,7 +88,7 @@ def course_offerings(db: Session, institution_id: str, canvas_course_id: int, la
 
 
 def _in_canvas(db: Session, institution_id: str, canvas_course_id: int, uids: list[str]) -> dict[str, int]:
-    # Own sections have the offering uid as sis id; co-reading sections "{uid}:{course}" (SPEC §4.7).
+    # Own sections have the offering uid as sis id; co-reading sections "{uid}:{course}" (docs/rules.md §4.7).
     section_of = {uid: uid for uid in uids} | {f"{uid}:{canvas_course_id}": uid for uid in uids}
     result: dict[str, int] = {}
     for section, students in db.execute(
@@ -104,7 +104,7 @@ def _in_canvas(db: Session, institution_id: str, canvas_course_id: int, uids: li
 
 
 def default_purge_date(lines: list[OfferingLine]) -> dt.date | None:
-    """The earliest start date of the course's offerings plus 14 days (SPEC §4.5)."""
+    """The earliest start date of the course's offerings plus 14 days (docs/rules.md §4.5)."""
     starts = [line.start_date for line in lines if line.start_date]
     return min(starts) + PURGE_AFTER_START if starts else None
 

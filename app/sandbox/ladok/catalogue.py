@@ -13,7 +13,7 @@ _TERM = re.compile(r"^(VT|HT)(\d{4})$")
 
 @dataclass
 class Catalogue:
-    """Seeded Ladok data, as the JSON bodies of the REST endpoints of SPEC §3, keyed by uid."""
+    """Seeded Ladok data, as the JSON bodies of the REST endpoints of docs/rules.md §3, keyed by uid."""
 
     offerings: dict[str, dict[str, Any]] = field(default_factory=dict)
     courses: dict[str, dict[str, Any]] = field(default_factory=dict)

@@ -1,4 +1,4 @@
-"""A sandbox Ladok: the event feed and the REST look-ups of SPEC §3 as one WSGI app, fed by test helpers.
+"""A sandbox Ladok: the event feed and the REST look-ups of docs/rules.md §3 as one WSGI app, fed by test helpers.
 
 Use it in-process with httpx.WSGITransport(app=sandbox), or on 127.0.0.1 with app.sandbox.ladok.server.
 """
@@ -59,7 +59,7 @@ class SandboxLadok:
         return self.feed.append_event(service, name, event_xml, entry_id)
 
     def add_participation(self, name: str, student_uid: str, offering_uid: str, **options: Any) -> str:
-        """Append any participation event of SPEC §4.1 (by Ladok's name); returns its HandelseUID."""
+        """Append any participation event of docs/rules.md §4.1 (by Ladok's name); returns its HandelseUID."""
         uid = w.new_uid()
         xml = w.participation_xml(name, student_uid, offering_uid, handelse_uid=uid, **self._h(), **options)
         service = "resultat" if name == "ResultatPaHelKursAttesteratEvent" else "studiedeltagande"

@@ -23,7 +23,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 def write_config(path: Path, *, ladok_url: str, canvas_url: str, canvas_token: str,
                  settings: dict[str, Any]) -> Path:
-    """A one-institution configuration file (SPEC §6) reading the feed from its first page."""
+    """A one-institution configuration file (docs/rules.md §6) reading the feed from its first page."""
     def value(v: Any) -> str:
         return ("true" if v else "false") if isinstance(v, bool) else repr(v) if isinstance(v, int) else f'"{v}"'
 

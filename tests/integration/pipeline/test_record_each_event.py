@@ -1,4 +1,4 @@
-"""One test per event type of SPEC §4.1 and §4.4 (and the student events): XSD-valid XML in, projection after."""
+"""One test per event type of docs/rules.md §4.1, §4.4 and the student events: XSD-valid XML in, projection after."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Co-reading end to end (SPEC §4.7, §4.4): linked offerings, backfill, unlinking, hand cross-listing."""
+"""Co-reading end to end (docs/rules.md §4.7, §4.4): linked offerings, backfill, unlinking, hand cross-listing."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Courses, sections, terms and sub-accounts end to end (SPEC §4.4)."""
+"""Courses, sections, terms and sub-accounts end to end (docs/rules.md §4.4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Early access end to end (SPEC §4.5): backfill, switching off, the purge date and EarlyAccessDisablePurge."""
+"""Early access end to end (docs/rules.md §4.5): backfill, switching off, the purge date and EarlyAccessDisablePurge."""
 
 from __future__ import annotations
 

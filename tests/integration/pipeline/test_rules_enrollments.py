@@ -1,4 +1,4 @@
-"""Enrollments end to end (SPEC §4.1, §4.2): every participation event, roles, concluding, other sections."""
+"""Enrollments end to end (docs/rules.md §4.1, §4.2): every participation event, roles, concluding, other sections."""
 
 from __future__ import annotations
 
@@ -241,7 +241,8 @@ def test_role_id_registered_may_be_the_built_in_student_role(world: World) -> No
     assert world.enrollments(offering) == [(student, student_role, "active")]
 
 
-TABLE: dict[str, tuple[bool | None, bool | None]] = {  # SPEC §4.1: event → (registered, admitted); None: unchanged
+# docs/rules.md §4.1: event → (registered, admitted); None: unchanged
+TABLE: dict[str, tuple[bool | None, bool | None]] = {
     **{event: (True, None) for event in ENROLLING},
     **{event: (False, None) for event in UNENROLLING},
     "AterbudEvent": (False, False),

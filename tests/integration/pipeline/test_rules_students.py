@@ -1,4 +1,4 @@
-"""Student accounts end to end (SPEC §4.3): when they are made, their login, e-mail, name and updates."""
+"""Student accounts end to end (docs/rules.md §4.3): when they are made, their login, e-mail, name and updates."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Suspension end to end (SPEC §4.6): inactive during the period, reactivated after, teachers told once."""
+"""Suspension end to end (docs/rules.md §4.6): inactive during the period, reactivated after, teachers told once."""
 
 from __future__ import annotations
 

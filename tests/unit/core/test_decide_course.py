@@ -1,4 +1,4 @@
-"""plan_offering: an offering's course, own section and co-reading sections (SPEC §4.4, §4.7)."""
+"""plan_offering: an offering's course, own section and co-reading sections (docs/rules.md §4.4, §4.7)."""
 
 import datetime as dt
 

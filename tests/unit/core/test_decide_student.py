@@ -1,4 +1,4 @@
-"""plan_student: enrollments, early access, accounts, co-reading and removals (SPEC §4.2–4.5, §4.7)."""
+"""plan_student: enrollments, early access, accounts, co-reading and removals (docs/rules.md §4.2–4.5, §4.7)."""
 
 import dataclasses
 import datetime as dt

@@ -1,4 +1,4 @@
-"""Suspension (SPEC §4.6) in plan_student, and next_change: the day a timer must wake the pipeline."""
+"""Suspension (docs/rules.md §4.6) in plan_student, and next_change: the day a timer must wake the pipeline."""
 
 import dataclasses
 import datetime as dt

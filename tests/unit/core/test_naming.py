@@ -1,4 +1,4 @@
-"""Course names, codes and section names by SPEC §4.4."""
+"""Course names, codes and section names by docs/rules.md §4.4."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""The participation rule table of SPEC §4.1."""
+"""The participation rule table of docs/rules.md §4.1."""
 
 from __future__ import annotations
 

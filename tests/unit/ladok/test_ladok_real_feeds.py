@@ -1,4 +1,4 @@
-"""The three real Ladok pages in shared/ladok/feeds are read: every entry known, unknown or rejected."""
+"""The three real Ladok pages in tests/fixtures/ladok/feeds are read: every entry known, unknown or rejected."""
 
 from __future__ import annotations
 

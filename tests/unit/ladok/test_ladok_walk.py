@@ -79,7 +79,7 @@ def test_page_read_while_recent_then_archived_with_more_entries_is_finished_befo
 
 
 def test_no_position_and_no_start_page_begins_with_what_recent_holds() -> None:
-    """SPEC §3: with no position and no ladok_start_page, reading starts at `recent` (older pages are history)."""
+    """docs/rules.md §3: no position and no ladok_start_page: reading starts at `recent` (older pages are history)."""
     ladok = FakeLadok(page_size=3)
     ladok.append(7)
     processed, position, _ = consume(ladok, start_position(URLS, None))
