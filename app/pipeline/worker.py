@@ -308,8 +308,9 @@ class _Reconcilers:
         self.stop = stop
         self.poll = poll
         self.cond = threading.Condition()
-        self.busy = 0  # reconcilers claiming or working on a key
-        self.rounds = 0  # claims and keys finished so far: a waiting thread wakes when it moves
+        self.working = 0  # reconcilers holding a key
+        self.finished_keys = 0  # a key finished may have made others due: idle reconcilers then try again
+        self.empty_claims = 0  # a claim that found nothing: the until-idle watcher looks at the queue then
         self._finished = False
 
     def finish(self) -> None:
@@ -319,32 +320,38 @@ class _Reconcilers:
             self.cond.notify_all()
 
     def wait_idle(self, seen: int, timeout: float) -> int | None:
-        """Wait until every reconciler is idle and a round has passed since round `seen`; None on time-out."""
+        """Wait until no reconciler holds a key, after an empty claim later than number `seen`; None on time-out.
+
+        Returns the number of empty claims so far, to pass as `seen` next time. A claim under way meanwhile
+        does no harm: the queue then shows its key as this process's, or as due, and the run goes on.
+        """
         with self.cond:
-            if not self.cond.wait_for(lambda: self.busy == 0 and self.rounds != seen, timeout):
+            if not self.cond.wait_for(lambda: self.working == 0 and self.empty_claims != seen, timeout):
                 return None
-            return self.rounds
+            return self.empty_claims
 
     def loop(self) -> None:
-        """One reconciler: claim, reconcile, give back; when nothing is due, wait a poll (or until woken)."""
+        """One reconciler: claim, reconcile, give back; when nothing is due, wait a poll (or for a finished key)."""
         owner = owner_id()
         while not self.stop.is_set():
             with self.cond:
                 if self._finished:
                     return
-                self.busy += 1
-                seen = self.rounds
+                finished_before = self.finished_keys
             claim_ = self._next_claim(owner)
             if claim_ is None:
                 with self.cond:
-                    self.busy -= 1
-                    self.rounds += 1
+                    self.empty_claims += 1
                     self.cond.notify_all()
                 self.reclaimer.maybe()
                 with self.cond:
-                    if self.rounds == seen + 1 and not self._finished:  # nothing finished meanwhile: wait a poll
+                    # Only a key finished since this claim began can have made another due; empty claims of
+                    # the other reconcilers cannot, and retrying on those would keep them all busy for good.
+                    if self.finished_keys == finished_before and not self._finished:
                         self.cond.wait(timeout=self.poll)
                 continue
+            with self.cond:
+                self.working += 1
             try:
                 self.stats.add(1, reconcile(self.engine, self.contexts[claim_.institution_id], claim_, owner,
                                             holding=lambda: self.leases.holding(owner)))
@@ -353,8 +360,8 @@ class _Reconcilers:
             finally:
                 self.leases.release(owner)
                 with self.cond:
-                    self.busy -= 1
-                    self.rounds += 1
+                    self.working -= 1
+                    self.finished_keys += 1
                     self.cond.notify_all()
 
     def _next_claim(self, owner: str) -> Claim | None:
