@@ -268,12 +268,16 @@ def run_queue(engine: Engine, contexts: Mapping[str, InstitutionContext], concur
         def heartbeat() -> None:
             while not finished.wait(leases.lease / 3):
                 leases.beat()
+
+        def reclaim() -> None:  # a thread of its own, so that a slow look never delays a renewal
+            while not finished.wait(leases.lease / 3):
                 reclaimer.maybe()
 
-        threads = [threading.Thread(target=heartbeat, name="lease-heartbeat", daemon=True)]
-        threads += [threading.Thread(target=reconcilers.loop, name=f"reconciler-{i}", daemon=True)
-                    for i in range(concurrency)]
-        for t in threads:
+        background = [threading.Thread(target=heartbeat, name="lease-heartbeat", daemon=True),
+                      threading.Thread(target=reclaim, name="reclaim", daemon=True)]
+        threads = [threading.Thread(target=reconcilers.loop, name=f"reconciler-{i}", daemon=True)
+                   for i in range(concurrency)]
+        for t in background + threads:
             t.start()
         try:
             if until_idle:
@@ -283,10 +287,11 @@ def run_queue(engine: Engine, contexts: Mapping[str, InstitutionContext], concur
                 stop.wait()
         finally:
             reconcilers.finish()
-            for t in threads[1:]:
+            for t in threads:
                 t.join()
             finished.set()
-            threads[0].join()
+            for t in background:
+                t.join()
         if until_idle and not stop.is_set():
             # Read once more with every reconciler gone: a key claimed while the queue was read counts.
             stats.remaining = left_over(engine, list(contexts), process)
