@@ -95,8 +95,12 @@ def ingest_command(institution_id: str, files: tuple[Path, ...]) -> None:
 @click.option("--institution", "institution_id", default=None, help="Only this institution.")
 @with_appcontext
 def status_command(institution_id: str | None) -> None:
-    """Feed position, events per type, rejected entries with reasons, and the queue."""
+    """Feed position, events per type, rejected entries with reasons, the queue, its leases and the workers."""
     from sqlalchemy.orm import Session
+
+    from app.pipeline.owners import describe
+    from app.pipeline.until_idle import utc_text
+    from app.store import queue, workers
 
     upgrade(_engine())
     ids = [institution_id] if institution_id else [i.id for i in _config().institutions]
@@ -117,6 +121,11 @@ def status_command(institution_id: str | None) -> None:
                 JobRow.institution_id == inst, JobRow.dirty_seq > JobRow.done_seq, JobRow.dead.is_(False)))
             dead = session.scalar(select(func.count()).where(JobRow.institution_id == inst, JobRow.dead.is_(True)))
             click.echo(f"  queue: {pending} pending, {dead} dead letters")
+            for held in queue.leases(session, inst):
+                click.echo(f"  leased {held.key.kind}:{held.key.uid} by {describe(held.owner)} "
+                           f"since {utc_text(held.leased_at)} until {utc_text(held.until)}")
+            for w in workers.running(session, inst):
+                click.echo(f"  worker {w.host} pid {w.pid} since {utc_text(w.started_at)}, beat {utc_text(w.beat_at)}")
             ctl = session.get(InstitutionControlRow, inst)
             if ctl is not None:
                 window = f"{ctl.delay_delete_start} – {ctl.delay_delete_end}" if ctl.delay_delete_start else "none"
@@ -138,9 +147,13 @@ def status_command(institution_id: str | None) -> None:
 @click.option("--poll", default=10.0, show_default=True, help="Seconds between feed reads.")
 @click.option("--lease", type=float, default=None,
               help="Seconds a dead worker's keys stay locked (default: KURSADMIN_WORKER_LEASE, else 60).")
+@click.option("--max-wait", type=click.FloatRange(min=0), default=600.0, show_default=True,
+              help="With --until-idle: seconds to wait for keys other workers hold or that back off.")
 @with_appcontext
-def worker_command(until_idle: bool, concurrency: int, no_feed: bool, poll: float, lease: float | None) -> None:
+def worker_command(until_idle: bool, concurrency: int, no_feed: bool, poll: float, lease: float | None,
+                   max_wait: float) -> None:
     """Read Ladok's feeds and make Canvas match; several workers may share one PostgreSQL."""
+    from app.pipeline.until_idle import unfinished_lines
     from app.pipeline.worker import context_for, drain, feed_fetcher, read_feed, run_forever, shared_gates
 
     upgrade(_engine())
@@ -154,8 +167,12 @@ def worker_command(until_idle: bool, concurrency: int, no_feed: bool, poll: floa
             for inst in institutions:
                 result = read_feed(_engine(), inst, fetchers[inst.id])
                 _print_result(f"{inst.id} feed", result)
-        stats = drain(_engine(), contexts, concurrency, lease=lease)
+        stats = drain(_engine(), contexts, concurrency, lease=lease, max_wait=max_wait,
+                      notify=lambda line: click.echo(line, err=True))
         click.echo(f"reconciled {stats.keys} keys with {stats.operations} Canvas operations")
+        if stats.remaining:
+            click.echo("\n".join(unfinished_lines(stats.remaining)), err=True)
+            sys.exit(1)
         return
     run_forever(_engine(), [] if no_feed else institutions, contexts, fetchers, concurrency, poll,
                 lease=lease, mail=_config().mail)

@@ -7,16 +7,17 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from app.canvas.client import CanvasClient
-from app.canvas.errors import CanvasError, CanvasNotFound
+from app.canvas.errors import CanvasError
 from app.canvas.executor import execute
 from app.canvas.intents import find_made
-from app.canvas.known import KnownIds
+from app.canvas.known import NOTHING_KNOWN, KnownIds
 from app.canvas.results import (
     CourseResult,
     EnrollmentResult,
@@ -31,6 +32,7 @@ from app.core.decide_course import plan_offering
 from app.core.decide_student import plan_student
 from app.core.decide_timers import next_change
 from app.core.early_access import default_purge_date
+from app.core.not_found import Forget, ForgetEnrollment, ForgetSection, ForgetUser, after_failure
 from app.core.plan import (
     Enroll,
     EnsureCourse,
@@ -274,8 +276,8 @@ def _guard(engine: Engine, ctx: InstitutionContext, ops: list[Operation]) -> Fil
 def _forget_section(s: Session, inst: str, section_sis_id: str) -> None:
     """The section (or its course) is gone from Canvas, e.g. a course deleted by hand: drop both from the ledger.
 
-    The retry then plans the course and section again (docs/rules.md §4.2: every enrollment first makes sure they
-    exist), and creating a course with enable_sis_reactivation revives the deleted one.
+    The next plan then makes sure of the course and section again (docs/rules.md §4.2: every enrollment first makes
+    sure they exist), and creating a course with enable_sis_reactivation revives the deleted one.
     """
     row = ledger.object_row(s, inst, "section", section_sis_id)
     if row is not None and row.parent_canvas_id is not None:
@@ -284,8 +286,32 @@ def _forget_section(s: Session, inst: str, section_sis_id: str) -> None:
     ledger.drop_objects(s, inst, "section", sis_id=section_sis_id)
 
 
+def _forget(s: Session, inst: str, gone: tuple[Forget, ...]) -> None:
+    """Drop from the ledger what Canvas's 404s proved gone (app/core/not_found.py decides what that is)."""
+    for item in gone:
+        match item:
+            case ForgetSection(section_sis_id=section):
+                _forget_section(s, inst, section)
+            case ForgetUser(student_uid=student):
+                ledger.drop_objects(s, inst, "user", sis_id=student)
+            case ForgetEnrollment(student_uid=student, section_sis_id=section, kind=kind):
+                ledger.drop_enrollment(s, inst, student, section, kind)
+                ledger.drop_intent(s, inst, student, section, kind)
+
+
 class LeaseRunningOut(Exception):
     """The worker's lease on the key may run out before the next Canvas step ends: stop, and retry later."""
+
+
+@dataclass
+class _Pass:
+    """One plan for a key and how carrying it out went."""
+
+    done: list[tuple[Operation, OpResult]] = dataclasses.field(default_factory=list)
+    failed: list[tuple[Operation | None, Exception]] = dataclasses.field(default_factory=list)
+    guarded: Filtered = dataclasses.field(default_factory=lambda: Filtered([], [], []))
+    key_facts: Any = None
+    known: KnownIds = NOTHING_KNOWN
 
 
 def reconcile(engine: Engine, ctx: InstitutionContext, claim_: Claim, owner: str,
@@ -293,7 +319,9 @@ def reconcile(engine: Engine, ctx: InstitutionContext, claim_: Claim, owner: str
     """Bring one key's Canvas state up to date; returns how many operations were performed.
 
     `holding` says whether the lease surely outlasts another step; when it no longer does, the steps
-    left are not started (another worker may be taking the key over) and the key is retried.
+    left are not started (another worker may be taking the key over) and the key is retried. When Canvas
+    answers 404 for what the ledger knows (deleted by hand), the ledger forgets it and the key is planned
+    again at once (app/core/not_found.py).
     """
     key = claim_.key
     inst = ctx.institution_id
@@ -303,17 +331,43 @@ def reconcile(engine: Engine, ctx: InstitutionContext, claim_: Claim, owner: str
         with write_session(engine) as s:
             control.postpone(s, claim_, owner)
         return 0
-    done: list[tuple[Operation, OpResult]] = []
-    failed: list[tuple[Operation | None, Exception]] = []
+    performed = replans = 0
+    while True:
+        attempt = _attempt(engine, ctx, key, holding, settle=replans == 0)
+        performed += len(attempt.done)
+        if not attempt.failed:
+            retry_conflicts(partial(_record_success, engine, ctx, claim_, owner, attempt.done, attempt.guarded,
+                                    attempt.key_facts))
+            return performed
+        _, first = attempt.failed[0]
+        reason = f"{type(first).__name__}: {first}" if not isinstance(first, CanvasError) else str(first)
+        statuses = [(op, exc.status if isinstance(exc, CanvasError) else None) for op, exc in attempt.failed]
+        after = after_failure(statuses, attempt.known.sections, attempt.known.users, replans)
+        if not after.replan:
+            log.warning("reconciling %s %s failed: %s", key.kind, key.uid, reason)
+            retry_conflicts(partial(_record_failure, engine, ctx, claim_, owner, attempt.done, after.forget, reason,
+                                    len(attempt.failed)))
+            return performed
+        log.info("%s %s: %s; the ledger forgets it and plans again", key.kind, key.uid, reason)
+        retry_conflicts(partial(_record_replan, engine, ctx, key, attempt.done, after.forget, reason))
+        replans += 1
+
+
+def _attempt(engine: Engine, ctx: InstitutionContext, key: DirtyKey, holding: Callable[[], bool],
+             settle: bool) -> _Pass:
+    """Plan the key against the ledger and carry the plan out in Canvas, step by step, while the lease lasts."""
+    attempt = _Pass()
     try:
-        if key.kind == "student":
+        if key.kind == "student" and settle:
             _settle_intents(engine, ctx, key.uid)
         _fill_catalogue(engine, ctx, key)
-        ops, known, key_facts = _plan(engine, ctx, key)
-        guarded = _guard(engine, ctx, ops)
-        for op in guarded.run:
+        ops, known, attempt.key_facts = _plan(engine, ctx, key)
+        attempt.known = known
+        attempt.guarded = _guard(engine, ctx, ops)
+        for op in attempt.guarded.run:
             if not holding():
-                failed.append((op, LeaseRunningOut(f"the lease on {key.kind} {key.uid} was not renewed in time")))
+                attempt.failed.append(
+                    (op, LeaseRunningOut(f"the lease on {key.kind} {key.uid} was not renewed in time")))
                 break
             try:
                 if isinstance(op, Enroll | Unenroll | SetEnrollmentState):
@@ -324,41 +378,44 @@ def reconcile(engine: Engine, ctx: InstitutionContext, claim_: Claim, owner: str
             except Exception as exc:
                 # One refused step (e.g. a linked course deleted by hand) must not hold back the student's
                 # other steps, removals above all; only without an account is there nothing else to do.
-                failed.append((op, exc))
+                attempt.failed.append((op, exc))
                 if isinstance(op, EnsureUser):
                     break
                 continue
-            done.append((op, result))
-            known = _learn(known, result)
+            attempt.done.append((op, result))
+            known = attempt.known = _learn(known, result)
     except Exception as exc:
-        failed.append((None, exc))
-    if failed:
-        _, first = failed[0]
-        reason = f"{type(first).__name__}: {first}" if not isinstance(first, CanvasError) else str(first)
-        log.warning("reconciling %s %s failed: %s", key.kind, key.uid, reason)
-        retry_conflicts(lambda: _record_failure(engine, ctx, claim_, owner, done, failed, reason))
-    else:
-        retry_conflicts(lambda: _record_success(engine, ctx, claim_, owner, done, guarded, key_facts))
-    return len(done)
+        attempt.failed.append((None, exc))
+    return attempt
+
+
+def _keep_done(s: Session, ctx: InstitutionContext, done: list[tuple[Operation, OpResult]],
+               gone: tuple[Forget, ...]) -> None:
+    """Write what was done into the ledger, then forget what Canvas said is gone."""
+    for op, result in done:
+        _remember(s, ctx.institution_id, op, result, ctx.settings.early_access_on_create_course)
+    _forget(s, ctx.institution_id, gone)
+
+
+def _record_replan(engine: Engine, ctx: InstitutionContext, key: DirtyKey, done: list[tuple[Operation, OpResult]],
+                   gone: tuple[Forget, ...], reason: str) -> None:
+    """Keep what was done and forget what is gone, keeping the lease: the key is planned again at once."""
+    with write_session(engine) as s:
+        _keep_done(s, ctx, done, gone)
+        ledger.log_action(s, ctx.institution_id, "reconcile", "replanned", {"key": f"{key.kind}:{key.uid}",
+                          "error": reason}, student_uid=key.uid if key.kind == "student" else None)
 
 
 def _record_failure(engine: Engine, ctx: InstitutionContext, claim_: Claim, owner: str,
-                    done: list[tuple[Operation, OpResult]], failed: list[tuple[Operation | None, Exception]],
-                    reason: str) -> None:
+                    done: list[tuple[Operation, OpResult]], gone: tuple[Forget, ...], reason: str,
+                    failed_steps: int) -> None:
     """Keep what was done, forget what Canvas says is gone, and give the key back with a back-off."""
     inst, key = ctx.institution_id, claim_.key
     with write_session(engine) as s:
-        for op, result in done:
-            _remember(s, inst, op, result, ctx.settings.early_access_on_create_course)
-        for op, exc in failed:
-            if isinstance(exc, CanvasNotFound) and isinstance(op, Enroll):
-                # The section or the account is gone (deleted by hand): forget both, so the retry makes
-                # sure of them instead of trusting the ledger's ids.
-                _forget_section(s, inst, op.enrollment.section_sis_id)
-                ledger.drop_objects(s, inst, "user", sis_id=op.student_uid)
+        _keep_done(s, ctx, done, gone)
         dead = fail(s, claim_, owner, reason)
         ledger.log_action(s, inst, "reconcile", "dead" if dead else "failed",
-                          {"key": f"{key.kind}:{key.uid}", "error": reason, "failed_steps": len(failed)},
+                          {"key": f"{key.kind}:{key.uid}", "error": reason, "failed_steps": failed_steps},
                           student_uid=key.uid if key.kind == "student" else None)
 
 

@@ -1,9 +1,10 @@
 """The worker: read each institution's feed, fire due timers, and run N reconcilers over the queue.
 
 A claimed key is leased for `lease_seconds()` (environment KURSADMIN_WORKER_LEASE, default 60) and the
-lease is renewed while the key is worked on, so a killed worker's keys are free again within one lease
-while a slow but living worker keeps its own. `run_forever` stops on SIGTERM or SIGINT after finishing
-the keys in hand.
+lease is renewed while the key is worked on, so a slow but living worker keeps its keys. A dead worker's
+keys are taken back as soon as its death is proved (`app/pipeline/reclaim.py`), else when its lease runs
+out. `run_forever` stops on SIGTERM or SIGINT after finishing the keys in hand; `drain` stops once
+nothing is left that time can settle (`app/core/idle.py`).
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import math
 import os
 import signal
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -28,24 +29,24 @@ from sqlalchemy.orm import Session
 from app.canvas.client import CanvasClient
 from app.canvas.throttle import InMemoryThrottleGate, ThrottleGate
 from app.config import InstitutionConfig, MailConfig
+from app.core.idle import Remaining
 from app.ladok.directory import LadokDirectory, RestLadokDirectory
 from app.ladok.feed import FeedFetcher, FeedPosition, FeedUrls, start_position, walk
 from app.ladok.http import make_client
 from app.pipeline.ingest import IngestResult, ingest_entries
+from app.pipeline.owners import owner_id, this_process
+from app.pipeline.reclaim import Reclaimer
 from app.pipeline.reconcile import InstitutionContext, reconcile
 from app.pipeline.report import build_report, send_report
+from app.pipeline.until_idle import left_over, watch
+from app.store import workers
 from app.store.control import take_report_turn
 from app.store.db import write_session
-from app.store.queue import Claim, claim, fail, fire_timers, renew
+from app.store.queue import Claim, claim, fail, fire_timers, renew, utcnow
 from app.store.tables import FeedPosition as FeedPositionRow
 from app.store.throttle_gate import DbThrottleGate, canvas_throttle_key
 
 log = logging.getLogger(__name__)
-
-
-def worker_name() -> str:
-    """A name that tells which process holds a lease."""
-    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
 
 
 DEFAULT_LEASE = 60.0
@@ -125,11 +126,12 @@ def read_feed(engine: Engine, inst: InstitutionConfig, fetch: Callable[[str], by
 
 @dataclass
 class WorkerStats:
-    """What a run did: keys reconciled, operations performed, feed entries recorded."""
+    """What a run did (keys reconciled, operations performed) and, after `drain`, what it left unfinished."""
 
     keys: int = 0
     operations: int = 0
     recorded: int = 0
+    remaining: tuple[Remaining, ...] = ()
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def add(self, keys: int, operations: int) -> None:
@@ -157,13 +159,18 @@ class HeldLeases:
     """The keys this process's reconcilers hold: one heartbeat renews them every third of a lease.
 
     Each holder also knows, by its own clock, until when its lease is surely valid, so it can stop before
-    starting a Canvas step that might outlive it (another worker may take the key once it runs out).
+    starting a Canvas step that might outlive it (another worker may take the key once it runs out). A
+    renewal that finds the key taken, or a lost lock on PostgreSQL (others may have taken this process
+    for dead and freed its keys), ends that certainty at once.
     """
 
-    def __init__(self, engine: Engine, lease: float, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, engine: Engine, lease: float, clock: Callable[[], float] = time.monotonic,
+                 presence: workers.Presence | None = None, on_beat: Callable[[Session], None] | None = None) -> None:
         self.engine = engine
         self.lease = lease
         self._clock = clock
+        self._presence = presence
+        self._on_beat = on_beat
         self._held: dict[str, Claim] = {}
         self._valid_until: dict[str, float] = {}
         self._lock = threading.Lock()
@@ -192,30 +199,31 @@ class HeldLeases:
         return until is not None and self._clock() < until - self.lease / 3
 
     def beat(self) -> None:
-        """Renew every held lease once; a failed renewal is retried at the next beat."""
+        """Renew every held lease once and report this process alive; a failed renewal is retried at the next beat."""
+        if self._presence is not None and not self._presence.check():
+            self._lose_all()
         with self._lock:
             held = list(self._held.items())
-        if not held:
-            return
         # Rows are locked in the order the record step marks keys dirty in, so the two never deadlock.
         held.sort(key=lambda item: (item[1].institution_id, item[1].key))
         started = self._clock()
         try:
             with write_session(self.engine) as s:
-                renewed = [owner for owner, claim_ in held if renew(s, claim_, owner, self.lease)]
+                renewed = {owner for owner, claim_ in held if renew(s, claim_, owner, self.lease)}
+                if self._on_beat is not None:
+                    self._on_beat(s)
         except Exception:  # the database is briefly away: the lease still has two thirds to run
             log.exception("renewing %d leases failed", len(held))
             return
-        claims = dict(held)
         with self._lock:
-            for owner in renewed:
-                if self._held.get(owner) is claims[owner]:  # still the claim renewed, not a newer one
-                    self._valid_until[owner] = started + self.lease
+            for owner, claim_ in held:
+                if self._held.get(owner) is claim_:  # still the claim renewed, not a newer one
+                    self._valid_until[owner] = started + self.lease if owner in renewed else -math.inf
 
-    def heartbeat(self, finished: threading.Event) -> None:
-        """Renew the held leases every third of a lease until `finished`."""
-        while not finished.wait(self.lease / 3):
-            self.beat()
+    def _lose_all(self) -> None:
+        with self._lock:
+            for owner in self._valid_until:
+                self._valid_until[owner] = -math.inf
 
 
 def _release_after_error(engine: Engine, claim_: Claim, owner: str, error: Exception) -> None:
@@ -230,67 +238,150 @@ def _release_after_error(engine: Engine, claim_: Claim, owner: str, error: Excep
 
 def run_queue(engine: Engine, contexts: Mapping[str, InstitutionContext], concurrency: int = 1,
               until_idle: bool = True, stop: threading.Event | None = None, poll: float = 1.0,
-              lease: float | None = None) -> WorkerStats:
-    """Run `concurrency` reconcilers; with `until_idle`, return once no key is pending or being worked on.
+              lease: float | None = None, max_wait: float = 0.0,
+              notify: Callable[[str], None] = log.info) -> WorkerStats:
+    """Run `concurrency` reconcilers; with `until_idle`, return once nothing is left that time settles.
 
-    Once `stop` is set each reconciler finishes the key in hand, releases it, and returns.
+    With `until_idle` the run waits up to `max_wait` seconds for keys leased by other workers or backing
+    off, saying so through `notify`; what it leaves is in the stats' `remaining` (app/core/idle.py). Once
+    `stop` is set each reconciler finishes the key in hand, releases it, and returns.
     """
     stop = stop or threading.Event()
     stats = WorkerStats()
-    leases = HeldLeases(engine, lease if lease is not None else lease_seconds())
-    busy = [0]
-    cond = threading.Condition()
+    process = this_process()
+    with workers.Presence(engine, str(process)) as presence:  # before the first claim: see app/store/workers.py
+        started_at = utcnow()
 
-    def next_claim(owner: str) -> Claim | None:
+        def report_alive(s: Session) -> None:
+            workers.beat(s, str(process), process.host, process.pid, contexts, started_at)
+
+        with write_session(engine) as s:
+            workers.forget_old(s)
+            report_alive(s)
+        leases = HeldLeases(engine, lease if lease is not None else lease_seconds(), presence=presence,
+                            on_beat=report_alive)
+        reclaimer = Reclaimer(engine)
+        reclaimer.run()  # a worker restarted after a kill takes its predecessor's keys back before anything else
+        reconcilers = _Reconcilers(engine, contexts, leases, reclaimer, stats, stop, poll)
+        finished = threading.Event()
+
+        def heartbeat() -> None:
+            while not finished.wait(leases.lease / 3):
+                leases.beat()
+
+        def reclaim() -> None:  # a thread of its own, so that a slow look never delays a renewal
+            while not finished.wait(leases.lease / 3):
+                reclaimer.maybe()
+
+        background = [threading.Thread(target=heartbeat, name="lease-heartbeat", daemon=True),
+                      threading.Thread(target=reclaim, name="reclaim", daemon=True)]
+        threads = [threading.Thread(target=reconcilers.loop, name=f"reconciler-{i}", daemon=True)
+                   for i in range(concurrency)]
+        for t in background + threads:
+            t.start()
+        try:
+            if until_idle:
+                watch(engine, list(contexts), reconcilers.wait_idle, reconcilers.stop, reclaimer, process, poll,
+                      max_wait, notify)
+            else:
+                stop.wait()
+        finally:
+            reconcilers.finish()
+            for t in threads:
+                t.join()
+            finished.set()
+            for t in background:
+                t.join()
+        if until_idle and not stop.is_set():
+            # Read once more with every reconciler gone: a key claimed while the queue was read counts.
+            stats.remaining = left_over(engine, list(contexts), process)
+        with write_session(engine) as s:
+            workers.stopped(s, [str(process)])
+    return stats
+
+
+class _Reconcilers:
+    """The reconciler threads of one run: each claims a key, reconciles it, and gives it back, until finished."""
+
+    def __init__(self, engine: Engine, contexts: Mapping[str, InstitutionContext], leases: HeldLeases,
+                 reclaimer: Reclaimer, stats: WorkerStats, stop: threading.Event, poll: float) -> None:
+        self.engine = engine
+        self.contexts = contexts
+        self.leases = leases
+        self.reclaimer = reclaimer
+        self.stats = stats
+        self.stop = stop
+        self.poll = poll
+        self.cond = threading.Condition()
+        self.working = 0  # reconcilers holding a key
+        self.finished_keys = 0  # a key finished may have made others due: idle reconcilers then try again
+        self.empty_claims = 0  # a claim that found nothing: the until-idle watcher looks at the queue then
+        self._finished = False
+
+    def finish(self) -> None:
+        """Let each reconciler return after the key in hand."""
+        with self.cond:
+            self._finished = True
+            self.cond.notify_all()
+
+    def wait_idle(self, seen: int, timeout: float) -> int | None:
+        """Wait until no reconciler holds a key, after an empty claim later than number `seen`; None on time-out.
+
+        Returns the number of empty claims so far, to pass as `seen` next time. A claim under way meanwhile
+        does no harm: the queue then shows its key as this process's, or as due, and the run goes on.
+        """
+        with self.cond:
+            if not self.cond.wait_for(lambda: self.working == 0 and self.empty_claims != seen, timeout):
+                return None
+            return self.empty_claims
+
+    def loop(self) -> None:
+        """One reconciler: claim, reconcile, give back; when nothing is due, wait a poll (or for a finished key)."""
+        owner = owner_id()
+        while not self.stop.is_set():
+            with self.cond:
+                if self._finished:
+                    return
+                finished_before = self.finished_keys
+            claim_ = self._next_claim(owner)
+            if claim_ is None:
+                with self.cond:
+                    self.empty_claims += 1
+                    self.cond.notify_all()
+                self.reclaimer.maybe()
+                with self.cond:
+                    # Only a key finished since this claim began can have made another due; empty claims of
+                    # the other reconcilers cannot, and retrying on those would keep them all busy for good.
+                    if self.finished_keys == finished_before and not self._finished:
+                        self.cond.wait(timeout=self.poll)
+                continue
+            with self.cond:
+                self.working += 1
+            try:
+                self.stats.add(1, reconcile(self.engine, self.contexts[claim_.institution_id], claim_, owner,
+                                            holding=lambda: self.leases.holding(owner)))
+            except Exception as exc:  # an unexpected error must not end this reconciler for good
+                _release_after_error(self.engine, claim_, owner, exc)
+            finally:
+                self.leases.release(owner)
+                with self.cond:
+                    self.working -= 1
+                    self.finished_keys += 1
+                    self.cond.notify_all()
+
+    def _next_claim(self, owner: str) -> Claim | None:
         started = time.monotonic()  # the lease runs from no earlier than this
         try:
-            with write_session(engine) as s:
+            with write_session(self.engine) as s:
                 fire_timers(s)
-                claims = claim(s, owner, limit=1, lease=leases.lease, institution_ids=list(contexts))
+                claims = claim(s, owner, limit=1, lease=self.leases.lease, institution_ids=list(self.contexts))
         except Exception:  # the database is away: wait a round instead of ending the reconciler
             log.exception("claiming a key failed")
             return None
         if claims:
-            leases.hold(owner, claims[0], started)
+            self.leases.hold(owner, claims[0], started)
             return claims[0]
         return None
-
-    def loop() -> None:
-        owner = worker_name()
-        while not stop.is_set():
-            with cond:
-                busy[0] += 1
-            claim_ = next_claim(owner)
-            if claim_ is None:
-                with cond:
-                    busy[0] -= 1
-                    if until_idle and busy[0] == 0:
-                        cond.notify_all()
-                        return
-                    cond.wait(timeout=poll if not until_idle else 0.05)
-                continue
-            try:
-                stats.add(1, reconcile(engine, contexts[claim_.institution_id], claim_, owner,
-                                       holding=lambda: leases.holding(owner)))
-            except Exception as exc:  # an unexpected error must not end this reconciler for good
-                _release_after_error(engine, claim_, owner, exc)
-            finally:
-                leases.release(owner)
-                with cond:
-                    busy[0] -= 1
-                    cond.notify_all()
-
-    finished = threading.Event()
-    heartbeat = threading.Thread(target=leases.heartbeat, args=(finished,), name="lease-heartbeat", daemon=True)
-    heartbeat.start()
-    threads = [threading.Thread(target=loop, name=f"reconciler-{i}", daemon=True) for i in range(concurrency)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    finished.set()
-    heartbeat.join()
-    return stats
 
 
 @contextmanager
@@ -372,11 +463,16 @@ def feed_fetcher(inst: InstitutionConfig, transport: httpx.BaseTransport | None 
 
 
 def drain(engine: Engine, contexts: Mapping[str, InstitutionContext], concurrency: int = 1,
-          lease: float | None = None) -> WorkerStats:
-    """Reconcile until nothing is pending, or SIGTERM/SIGINT asks to stop after the keys in hand."""
+          lease: float | None = None, max_wait: float = 0.0, notify: Callable[[str], None] = log.info) -> WorkerStats:
+    """Reconcile until nothing is left that time settles, waiting up to `max_wait` seconds for the rest.
+
+    The stats' `remaining` names what is left (empty: all done). SIGTERM/SIGINT asks to stop after the
+    keys in hand; the run then ends without counting what it left.
+    """
     started = time.monotonic()
     stop = threading.Event()
     with stop_on_signals(stop):
-        stats = run_queue(engine, contexts, concurrency, until_idle=True, stop=stop, lease=lease)
+        stats = run_queue(engine, contexts, concurrency, until_idle=True, stop=stop, lease=lease, max_wait=max_wait,
+                          notify=notify)
     log.info("drained %d keys (%d operations) in %.1fs", stats.keys, stats.operations, time.monotonic() - started)
     return stats

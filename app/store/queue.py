@@ -3,7 +3,8 @@
 A key is pending while `dirty_seq > done_seq`. Marking it dirty again while a worker holds it bumps
 `dirty_seq`, so the key runs once more after the worker finishes: at-least-once, one pending job per
 key, and a lease that expires when a worker dies. Claims use SKIP LOCKED on PostgreSQL; on SQLite the
-caller's transaction is BEGIN IMMEDIATE (see `write_session`), which serialises writers.
+caller's transaction is BEGIN IMMEDIATE (see `write_session`), which serialises writers. A lease whose
+holder is proved dead is given back at once (`release`); who is dead is the worker's to find out.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from app.core.idle import QueuedKey
 from app.store.db import as_utc
 from app.store.projection import DirtyKey
 from app.store.tables import JobRow, TimerRow
@@ -27,6 +29,17 @@ MAX_ATTEMPTS = 8
 def utcnow() -> dt.datetime:
     """The current time in UTC (aware)."""
     return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Lease:
+    """A key being worked on: by whom, since when, and until when the lease lasts unless renewed."""
+
+    institution_id: str
+    key: DirtyKey
+    owner: str
+    leased_at: dt.datetime | None
+    until: dt.datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +107,7 @@ def claim(session: Session, owner: str, limit: int = 1, lease: float = 300.0,
     until = now + dt.timedelta(seconds=lease)
     claims = []
     for row in rows:
-        row.lease_owner, row.lease_until = owner, until
+        row.lease_owner, row.lease_until, row.leased_at = owner, until, now
         claims.append(Claim(row.institution_id, DirtyKey(row.kind, row.uid), row.dirty_seq, row.attempts))  # type: ignore[arg-type]
     session.flush()
     return claims
@@ -115,7 +128,7 @@ def complete(session: Session, claim_: Claim, owner: str) -> None:
     session.execute(
         update(JobRow)
         .where(_key(claim_), JobRow.lease_owner == owner)
-        .values(done_seq=claim_.seq, lease_owner=None, lease_until=None, attempts=0, last_error=None)
+        .values(done_seq=claim_.seq, lease_owner=None, lease_until=None, leased_at=None, attempts=0, last_error=None)
     )
 
 
@@ -129,9 +142,46 @@ def fail(session: Session, claim_: Claim, owner: str, error: str, now: dt.dateti
         update(JobRow)
         .where(_key(claim_), JobRow.lease_owner == owner)
         .values(attempts=attempts, dead=dead, last_error=error[:4000], lease_owner=None, lease_until=None,
-                not_before=now + dt.timedelta(seconds=delay))
+                leased_at=None, not_before=now + dt.timedelta(seconds=delay))
     )
     return dead
+
+
+def lease_owners(session: Session, now: dt.datetime | None = None) -> set[str]:
+    """The owners of every lease still running (few: one per busy reconciler, found through ix_job_leased)."""
+    return set(session.scalars(select(JobRow.lease_owner).distinct().where(
+        JobRow.lease_owner.is_not(None), JobRow.lease_until >= (now or utcnow()))))
+
+
+def release(session: Session, owners: Collection[str]) -> int:
+    """Give back at once every key these owners hold (they are proved dead); returns how many."""
+    if not owners:
+        return 0
+    result = session.execute(update(JobRow).where(JobRow.lease_owner.in_(sorted(owners)))
+                             .values(lease_owner=None, lease_until=None, leased_at=None))
+    return result.rowcount or 0
+
+
+def leases(session: Session, institution_id: str, now: dt.datetime | None = None) -> list[Lease]:
+    """The keys of an institution being worked on now, longest held first."""
+    rows = session.execute(
+        select(JobRow.kind, JobRow.uid, JobRow.lease_owner, JobRow.leased_at, JobRow.lease_until)
+        .where(JobRow.lease_owner.is_not(None), JobRow.institution_id == institution_id,
+               JobRow.lease_until >= (now or utcnow()))
+        .order_by(JobRow.leased_at, JobRow.kind, JobRow.uid)
+    ).all()
+    return [Lease(institution_id, DirtyKey(kind, uid), owner, as_utc(since), as_utc(until))  # type: ignore[arg-type]
+            for kind, uid, owner, since, until in rows]
+
+
+def unfinished(session: Session, institution_ids: Collection[str]) -> list[QueuedKey]:
+    """Every key of these institutions with work left: pending (held, due or backing off) or a dead letter."""
+    rows = session.scalars(select(JobRow).where(
+        JobRow.institution_id.in_(sorted(institution_ids)),
+        or_(JobRow.dead.is_(True), JobRow.dirty_seq > JobRow.done_seq),
+    )).all()
+    return [QueuedKey(r.institution_id, r.kind, r.uid, r.lease_owner, as_utc(r.lease_until),
+                      as_utc(r.not_before), r.attempts, r.dead, r.last_error) for r in rows]  # type: ignore[arg-type]
 
 
 def retry_dead(session: Session, institution_id: str, key: DirtyKey | None = None) -> int:

@@ -19,6 +19,23 @@ from app.store.tables import FeedPosition, InboxEvent, JobRow
 
 KURSADMIN = Path(sys.executable).with_name("kursadmin")
 ATOM = "{http://www.w3.org/2005/Atom}"
+# A process that shows itself alive as a worker does (on PostgreSQL its lock), prints its lease owner id and waits.
+HOLDER = """import sys
+from app.pipeline.owners import owner_id, this_process
+from app.store.db import make_engine
+from app.store.workers import Presence
+with Presence(make_engine(sys.argv[1]), str(this_process())):
+    print(owner_id(), flush=True)
+    sys.stdin.read()
+"""
+
+
+def start_holder(database_url: str) -> tuple[subprocess.Popen[str], str]:
+    """Start a process that lives as a worker would, without working; it and its lease owner id."""
+    proc = subprocess.Popen([sys.executable, "-c", HOLDER, database_url], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    return proc, proc.stdout.readline().strip()
 
 
 def write_config(path: Path, *, ladok_url: str, canvas_url: str, canvas_token: str,
@@ -57,6 +74,11 @@ class Workers:
         self.procs[slot] = proc
         return proc
 
+    def run(self, *args: str, timeout: float = 240.0) -> subprocess.CompletedProcess[str]:
+        """Run another `kursadmin` command (e.g. status) on the same configuration and wait for it."""
+        return subprocess.run([str(KURSADMIN), *args], env=self.env, capture_output=True, text=True, timeout=timeout,
+                              check=False)
+
     def kill(self, slot: int) -> None:
         """kill -9 the worker in `slot`: no handler runs, its leases stay behind."""
         proc = self.procs.pop(slot)
@@ -77,6 +99,10 @@ class Workers:
             proc.kill()
             proc.wait()
         self.procs.clear()
+
+    def last_log(self) -> str:
+        """The output of the worker started last."""
+        return (self.logs / f"worker-{self.started:03d}.log").read_text(errors="replace")
 
     def log_text(self) -> str:
         """Every worker's output, for a failure message."""

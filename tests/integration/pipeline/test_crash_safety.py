@@ -1,6 +1,7 @@
 """Crash safety: `kursadmin worker` processes killed with SIGKILL at random leave Canvas as a clean run would.
 
-Real processes on PostgreSQL, against sandbox Canvas and Ladok served on 127.0.0.1 by this test process.
+Real processes against sandbox Canvas and Ladok served on 127.0.0.1 by this test process: several at once
+on PostgreSQL; one after another (as SQLite allows) on both engines.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import datetime as dt
 import os
 import random
 import signal
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -40,11 +42,13 @@ from tests.integration.pipeline.bulk_scenario import (
 )
 from tests.integration.pipeline.procs import Workers, newest_entry_id, queue_state, write_config
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(not os.environ.get("KURSADMIN_TEST_POSTGRES_URL"),
-                       reason="several worker processes need PostgreSQL: set KURSADMIN_TEST_POSTGRES_URL"),
-]
+
+def postgres_only(test: Callable[..., None]) -> Callable[..., None]:
+    """Several worker processes at once need PostgreSQL (SQLite is for one process at a time)."""
+    return pytest.mark.postgres(pytest.mark.skipif(
+        not os.environ.get("KURSADMIN_TEST_POSTGRES_URL"),
+        reason="several worker processes need PostgreSQL: set KURSADMIN_TEST_POSTGRES_URL")(test))
+
 
 TOKEN = "crash-token"
 SEED = 20261124
@@ -137,6 +141,7 @@ def _holders(engine: Engine, pid: int) -> list[JobRow]:
         return list(s.scalars(select(JobRow).where(JobRow.lease_owner.like(f"%:{pid}:%"))))
 
 
+@postgres_only
 @pytest.mark.slow
 def test_workers_killed_at_random_leave_canvas_as_a_fault_free_run(
     serve: Callable[..., Served], engine: Engine, tmp_path: Path,
@@ -215,20 +220,25 @@ def _slow_world(serve: Callable[..., Served], lease: float,
     return serve(ladok, canvas, ["--concurrency", "1", *mode], lease), offering, students, events
 
 
-def _caught_mid_key(served: Served, engine: Engine, slot: int) -> JobRow:
-    """Wait until the worker holds a key and Canvas has answered part of that key's work; the key's row."""
+def _caught_holding(served: Served, engine: Engine, slot: int) -> list[JobRow]:
+    """Wait until the worker holds keys and Canvas has answered part of that work; the keys' rows."""
     pid = served.workers.procs[slot].pid
     _wait(lambda: bool(_holders(engine, pid)), served, f"worker {pid} holds a key", poll=0.02)
     before = sum(served.canvas.request_counts().values())
     _wait(lambda: sum(served.canvas.request_counts().values()) > before, served, "Canvas is answering", poll=0.02)
-    (row,) = _holders(engine, pid)
+    return _holders(engine, pid)
+
+
+def _caught_mid_key(served: Served, engine: Engine, slot: int) -> JobRow:
+    """`_caught_holding` for a worker of one reconciler: the one key's row."""
+    (row,) = _caught_holding(served, engine, slot)
     return row
 
 
-def test_a_key_held_by_a_killed_worker_is_taken_over_once_its_lease_runs_out(
-    serve: Callable[..., Served], engine: Engine,
-) -> None:
-    served, offering, students, events = _slow_world(serve, lease=3.0)
+@postgres_only
+def test_a_key_held_by_a_killed_worker_is_taken_over_at_once(serve: Callable[..., Served], engine: Engine) -> None:
+    # Ten minutes of lease: the key is done long before it could run out, so the takeover proved the death.
+    served, offering, students, events = _slow_world(serve, lease=600.0)
     served.workers.start(0)
     held = _caught_mid_key(served, engine, 0)
     killed = f":{served.workers.procs[0].pid}:"
@@ -256,6 +266,7 @@ def test_a_key_held_by_a_killed_worker_is_taken_over_once_its_lease_runs_out(
     _assert_no_duplicates(snapshot(served.canvas))
 
 
+@postgres_only
 @pytest.mark.parametrize("mode", [("--poll", "0.2"), ("--until-idle",)], ids=["continuous", "until-idle"])
 def test_sigterm_finishes_the_key_in_hand_releases_it_and_exits_cleanly(
     serve: Callable[..., Served], engine: Engine, mode: tuple[str, ...],
@@ -274,6 +285,7 @@ def test_sigterm_finishes_the_key_in_hand_releases_it_and_exits_cleanly(
     assert queue_state(engine).leased_by == ()
 
 
+@postgres_only
 def test_a_worker_killed_right_after_creating_a_course_still_gives_it_early_access(
     serve: Callable[..., Served], engine: Engine,
 ) -> None:
@@ -294,6 +306,7 @@ def test_a_worker_killed_right_after_creating_a_course_still_gives_it_early_acce
             if section == offering and state == "active"] == [(admitted, ADMITTED_ROLE)]
 
 
+@postgres_only
 def test_one_feed_reader_at_a_time_and_a_waiting_one_stops_when_asked(engine: Engine) -> None:
     ladok = SandboxLadok()
     *_, events = _small_scenario(ladok, 2)
@@ -312,6 +325,7 @@ def test_one_feed_reader_at_a_time_and_a_waiting_one_stops_when_asked(engine: En
     assert sum(read_feed(engine, inst, fetch).recorded.values()) == events
 
 
+@postgres_only
 def test_a_withdrawal_after_a_kill_between_enrolling_and_recording_it_removes_the_enrollment(
     serve: Callable[..., Served], engine: Engine,
 ) -> None:
@@ -338,6 +352,7 @@ def test_a_withdrawal_after_a_kill_between_enrolling_and_recording_it_removes_th
     assert _registered(canvas, offering) == []
 
 
+@postgres_only
 def test_a_living_worker_slower_than_its_lease_keeps_its_key(serve: Callable[..., Served], engine: Engine) -> None:
     ladok = SandboxLadok()
     offering, students, events = _small_scenario(ladok, 2)
@@ -363,6 +378,7 @@ def test_a_living_worker_slower_than_its_lease_keeps_its_key(serve: Callable[...
     assert _registered(canvas, offering) == sorted(students)
 
 
+@postgres_only
 def test_a_worker_with_a_bad_lease_setting_refuses_to_start(serve: Callable[..., Served], engine: Engine) -> None:
     ladok = SandboxLadok()
     _small_scenario(ladok, 1)
@@ -372,3 +388,66 @@ def test_a_worker_with_a_bad_lease_setting_refuses_to_start(serve: Callable[...,
 
     assert code != 0
     assert "KURSADMIN_WORKER_LEASE must be positive" in served.workers.log_text()
+
+
+def _term(ladok: SandboxLadok, students: int) -> int:
+    """A term on two offerings: each student registered on one, every third also admitted to the other; the events."""
+    org = ladok.add_organisation(code="EECS", names={"sv": "Skolan", "en": "School"})
+    start = TODAY + dt.timedelta(days=20)
+    offerings = []
+    for code in ("DD1310", "DD1311"):
+        course = ladok.add_course(code=code, names={"sv": code, "en": code}, organisation_uid=org)
+        offerings.append(ladok.add_offering(course_uid=course, code="50123", term_code=f"HT{start.year}",
+                                            start=start, end=start + dt.timedelta(days=120), organisation_uid=org))
+    events = 5
+    for n in range(students):
+        uid = ladok.add_student(first_name=f"Student{n}", last_name="Ek", personnummer=f"19900101{n:04d}")
+        ladok.add_registration(uid, offerings[n % 2])
+        events += 2
+        if n % 3 == 0:
+            ladok.add_admission(uid, offerings[(n + 1) % 2])
+            events += 1
+    return events
+
+
+@pytest.mark.slow
+def test_until_idle_killed_at_random_then_run_once_leaves_canvas_as_a_fault_free_run(
+    serve: Callable[..., Served], engine: Engine, tmp_path: Path,
+) -> None:
+    ladok = SandboxLadok(page_size=50)
+    events = _term(ladok, 150)
+    canvas = CanvasSandbox(tokens=[TOKEN], faults=FaultConfig(latency=0.05))
+    # A lease of ten minutes and no wait: the last run finishes only by taking the killed runs' keys back at once.
+    served = serve(ladok, canvas, ["--until-idle", "--concurrency", "2", "--max-wait", "0"], 600.0)
+    rng = random.Random(SEED)
+    kills, left_behind, pid = 0, [], 0
+    # At random moments (reading the feed, claiming, mid-key), then until a kill leaves keys behind.
+    while kills < 3 or not left_behind:
+        assert kills < 12, f"no kill caught the worker holding a key\n{served.workers.log_text()}"
+        proc = served.workers.start(0)
+        pid = proc.pid
+        if kills < 2:
+            time.sleep(rng.uniform(0.3, 2.5))
+        else:
+            _caught_holding(served, engine, 0)
+        assert proc.poll() is None, f"the run ended before kill {kills + 1}\n{served.workers.log_text()}"
+        served.workers.kill(0)
+        kills += 1
+        left_behind = _holders(engine, pid)
+    status = served.workers.run("status")
+
+    last = served.workers.start(0)
+    code = last.wait(timeout=HANG_GUARD)
+
+    assert code == 0, served.workers.log_text()
+    assert f"by {socket.gethostname()} pid {pid} thread" in status.stdout
+    assert f"took back {len(left_behind)} keys held by dead workers: {socket.gethostname()}:{pid}:" in (
+        served.workers.last_log())
+    final = queue_state(engine)
+    assert (final.recorded, final.position_entry, final.pending, final.dead, final.leased_by) == (
+        events, newest_entry_id(ladok), 0, 0, ())
+    crashed = snapshot(canvas)
+    _assert_no_duplicates(crashed)
+    reference = _reference(ladok, tmp_path)
+    assert len(reference.users) == 150
+    assert crashed == reference

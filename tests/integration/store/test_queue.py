@@ -9,7 +9,20 @@ from sqlalchemy import Engine
 
 from app.store.db import write_session
 from app.store.projection import DirtyKey
-from app.store.queue import claim, complete, fail, fire_timers, mark_dirty, retry_dead, set_timer, utcnow
+from app.store.queue import (
+    Lease,
+    claim,
+    complete,
+    fail,
+    fire_timers,
+    lease_owners,
+    leases,
+    mark_dirty,
+    release,
+    retry_dead,
+    set_timer,
+    utcnow,
+)
 
 A = DirtyKey("student", "a")
 B = DirtyKey("student", "b")
@@ -120,3 +133,36 @@ def test_a_waiting_key_marked_again_keeps_its_place_in_the_queue(engine: Engine)
     claims = [_claim(engine, limit=1, now=start + dt.timedelta(seconds=3)) for _ in range(2)]
 
     assert [c.key for (c,) in claims] == [A, B]
+
+
+def test_a_lease_tells_who_holds_the_key_since_when_and_until_when(engine: Engine) -> None:
+    now = utcnow()
+    with write_session(engine) as s:
+        mark_dirty(s, "kth", [A], now=now - dt.timedelta(seconds=2))
+        mark_dirty(s, "kth", [B], now=now - dt.timedelta(seconds=1))
+    _claim(engine, "w1", limit=1, now=now)
+    (second,) = _claim(engine, "w2", limit=1, now=now + dt.timedelta(seconds=5))
+    with write_session(engine) as s:
+        complete(s, second, "w2")
+
+    with write_session(engine) as s:
+        assert leases(s, "kth", now=now) == [Lease("kth", A, "w1", now, now + dt.timedelta(seconds=300))]
+        assert leases(s, "uu", now=now) == []
+        assert lease_owners(s, now=now) == {"w1"}
+        assert lease_owners(s, now=now + dt.timedelta(seconds=301)) == set()  # run out: free for anyone anyway
+
+
+def test_keys_of_a_holder_proved_dead_are_free_at_once(engine: Engine) -> None:
+    with write_session(engine) as s:
+        mark_dirty(s, "kth", [A], now=utcnow() - dt.timedelta(seconds=2))
+        mark_dirty(s, "kth", [B], now=utcnow() - dt.timedelta(seconds=1))
+    _claim(engine, "dead-worker", limit=1)
+    _claim(engine, "living-worker", limit=1)
+
+    with write_session(engine) as s:
+        assert release(s, {"dead-worker"}) == 1
+    (taken,) = _claim(engine, "w3")  # no time has passed
+
+    assert taken.key == A
+    with write_session(engine) as s:
+        assert sorted(lease.owner for lease in leases(s, "kth")) == ["living-worker", "w3"]
