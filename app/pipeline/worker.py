@@ -1,9 +1,9 @@
 """The worker: read each institution's feed, fire due timers, and run N reconcilers over the queue.
 
-A claimed key is leased for `lease_seconds()` (environment KURSADMIN_WORKER_LEASE, default 60) and the
-lease is renewed while the key is worked on, so a killed worker's keys are free again within one lease
-while a slow but living worker keeps its own. `run_forever` stops on SIGTERM or SIGINT after finishing
-the keys in hand.
+A claimed key is leased for `lease_seconds()` (environment KURSADMIN_WORKER_LEASE, else the file's
+`[worker] lease_seconds`, default 60) and the lease is renewed while the key is worked on, so a killed
+worker's keys are free again within one lease while a slow but living worker keeps its own.
+`run_forever` stops on SIGTERM or SIGINT after finishing the keys in hand.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from app.canvas.client import CanvasClient
 from app.canvas.throttle import InMemoryThrottleGate, ThrottleGate
-from app.config import InstitutionConfig, MailConfig
+from app.config import DEFAULT_LEASE_SECONDS, InstitutionConfig, MailConfig
 from app.ladok.directory import LadokDirectory, RestLadokDirectory
 from app.ladok.feed import FeedFetcher, FeedPosition, FeedUrls, start_position, walk
 from app.ladok.http import make_client
@@ -48,15 +48,14 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
 
 
-DEFAULT_LEASE = 60.0
 LEASE_ENV = "KURSADMIN_WORKER_LEASE"
 
 
-def lease_seconds(env: Mapping[str, str] | None = None) -> float:
-    """The lease length: KURSADMIN_WORKER_LEASE seconds when set (a positive number), else 60."""
+def lease_seconds(env: Mapping[str, str] | None = None, default: float = DEFAULT_LEASE_SECONDS) -> float:
+    """The lease length: KURSADMIN_WORKER_LEASE seconds when set (a positive number), else `default`."""
     raw = (os.environ if env is None else env).get(LEASE_ENV, "").strip()
     if not raw:
-        return DEFAULT_LEASE
+        return default
     try:
         value = float(raw)
     except ValueError:
@@ -150,7 +149,7 @@ def context_for(
     if directory is None:
         client = make_client(inst.ladok_cert, inst.ladok_cert_password, transport=ladok_transport)
         directory = RestLadokDirectory(client, inst.ladok_url)
-    return InstitutionContext(inst.id, inst.settings, canvas, directory)
+    return InstitutionContext(inst.id, inst.settings, canvas, directory, safeguards=inst.safeguards)
 
 
 class HeldLeases:
