@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from app.core.origins import in_clear_over_the_network
 from app.core.safeguards import SafetyLimits
 from app.core.settings import SEED_KEYS, InstitutionSettings, attr_name
 
@@ -284,6 +285,9 @@ def _institution(
     except ValidationError as err:
         problems.extend(_format_error(prefix + ".", err, {}))
         return None
+    if in_clear_over_the_network(inst.canvas_url):
+        problems.append(f"{prefix}.canvas_url: must be https:// (the token would cross the network in clear); "
+                        "plain http only to this machine")
     return inst if len(problems) == before else None
 
 

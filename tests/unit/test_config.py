@@ -178,3 +178,12 @@ def test_mail_takes_one_kind_of_tls_and_its_port() -> None:
     ports = [parse_config({"mail": {**MAIL, **extra}}, {}).mail.port  # type: ignore[union-attr]
              for extra in ({}, {"implicit_tls": True}, {"starttls": True, "smtp_port": 587})]
     assert ports == [25, 465, 587]
+
+
+def test_a_canvas_url_that_would_send_the_token_in_clear_is_refused() -> None:
+    with pytest.raises(ConfigError) as err:
+        parse_config({"institution": [{**_inst(), "canvas_url": "http://canvas.example.se"}]}, {"TOKEN": "t"})
+    assert err.value.problems == ["institution[kth].canvas_url: must be https:// (the token would cross the "
+                                  "network in clear); plain http only to this machine"]
+    local = parse_config({"institution": [{**_inst(), "canvas_url": "http://127.0.0.1:8080"}]}, {"TOKEN": "t"})
+    assert local.institutions[0].canvas_url == "http://127.0.0.1:8080"
