@@ -147,7 +147,7 @@ def context_for(
     canvas = CanvasClient(inst.canvas_url, inst.canvas_token, root_account=inst.canvas_root_account_id,
                           transport=canvas_transport, gate=gate)
     if directory is None:
-        client = make_client(inst.ladok_cert, inst.ladok_cert_password, transport=ladok_transport)
+        client = make_client(inst.ladok_url, inst.ladok_cert, inst.ladok_cert_password, transport=ladok_transport)
         directory = RestLadokDirectory(client, inst.ladok_url)
     return InstitutionContext(inst.id, inst.settings, canvas, directory, safeguards=inst.safeguards)
 
@@ -367,7 +367,7 @@ def shared_gates(engine: Engine) -> Callable[[InstitutionConfig], ThrottleGate]:
 
 def feed_fetcher(inst: InstitutionConfig, transport: httpx.BaseTransport | None = None) -> FeedFetcher:
     """A page fetcher for the institution's Ladok feed, with its client certificate."""
-    return FeedFetcher(make_client(inst.ladok_cert, inst.ladok_cert_password, transport=transport))
+    return FeedFetcher(make_client(inst.ladok_url, inst.ladok_cert, inst.ladok_cert_password, transport=transport))
 
 
 def drain(engine: Engine, contexts: Mapping[str, InstitutionContext], concurrency: int = 1,

@@ -72,17 +72,17 @@ def tls_server(tmp_path: Path) -> Iterator[tuple[str, Path, Path, Path]]:
 
 def test_pkcs12_certificate_is_presented(tls_server: tuple[str, Path, Path, Path]) -> None:
     url, ca, _, p12 = tls_server
-    with make_client(p12, "hemligt", ca_file=ca) as client:
+    with make_client(url, p12, "hemligt", ca_file=ca) as client:
         assert client.get(f"{url}/handelser/feed/recent").text == "kursadmin-kth"
 
 
 def test_pem_certificate_is_presented(tls_server: tuple[str, Path, Path, Path]) -> None:
     url, ca, client_pem, _ = tls_server
-    with make_client(client_pem, ca_file=ca) as client:
+    with make_client(url, client_pem, ca_file=ca) as client:
         assert client.get(f"{url}/handelser/feed/recent").text == "kursadmin-kth"
 
 
 def test_without_a_certificate_the_server_refuses(tls_server: tuple[str, Path, Path, Path]) -> None:
     url, ca, _, _ = tls_server
-    with make_client(ca_file=ca) as client, pytest.raises(httpx.TransportError):
+    with make_client(url, ca_file=ca) as client, pytest.raises(httpx.TransportError):
         client.get(f"{url}/handelser/feed/recent")
