@@ -14,6 +14,7 @@ from sqlalchemy import Engine, func, select
 
 from app import create_app
 from app.config import AppConfig, ConfigError
+from app.core.redact import redact
 from app.core.safeguards import SafetyLimits
 from app.pipeline.ingest import IngestResult, ingest_page_bytes
 from app.store.schema import current_revision, upgrade
@@ -256,7 +257,7 @@ def dead_letters_command(institution_id: str, retry_key: str | None, retry_all: 
                          .order_by(JobRow.dirtied_at)).all()
         click.echo(f"{len(rows)} dead letters")
         for r in rows:
-            click.echo(f"  {r.kind}:{r.uid}  after {r.attempts} attempts  {r.last_error}")
+            click.echo(f"  {r.kind}:{r.uid}  after {r.attempts} attempts  {redact(r.last_error or '')}")
 
 
 @main.command("serve")

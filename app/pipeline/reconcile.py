@@ -40,6 +40,7 @@ from app.core.plan import (
     SetEnrollmentState,
     Unenroll,
 )
+from app.core.redact import redact
 from app.core.safeguards import Filtered, RemovalBudget, SafetyLimits, filter_removals, is_removal
 from app.core.settings import InstitutionSettings
 from app.core.swedish_time import swedish_today, wake_at
@@ -335,7 +336,7 @@ def reconcile(engine: Engine, ctx: InstitutionContext, claim_: Claim, owner: str
         failed.append((None, exc))
     if failed:
         _, first = failed[0]
-        reason = f"{type(first).__name__}: {first}" if not isinstance(first, CanvasError) else str(first)
+        reason = redact(f"{type(first).__name__}: {first}" if not isinstance(first, CanvasError) else str(first))
         log.warning("reconciling %s %s failed: %s", key.kind, key.uid, reason)
         retry_conflicts(lambda: _record_failure(engine, ctx, claim_, owner, done, failed, reason))
     else:

@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from app.core.redact import redact
 from app.store.db import as_utc
 from app.store.projection import DirtyKey
 from app.store.tables import JobRow, TimerRow
@@ -128,7 +129,7 @@ def fail(session: Session, claim_: Claim, owner: str, error: str, now: dt.dateti
     session.execute(
         update(JobRow)
         .where(_key(claim_), JobRow.lease_owner == owner)
-        .values(attempts=attempts, dead=dead, last_error=error[:4000], lease_owner=None, lease_until=None,
+        .values(attempts=attempts, dead=dead, last_error=redact(error)[:4000], lease_owner=None, lease_until=None,
                 not_before=now + dt.timedelta(seconds=delay))
     )
     return dead
