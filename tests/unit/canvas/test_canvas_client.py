@@ -37,7 +37,8 @@ def test_get_all_follows_link_header_to_the_last_page(canvas, client):
 ])
 def test_a_next_link_off_this_canvas_is_not_followed_with_the_token(canvas, client, elsewhere, named):
     first = "/api/v1/courses/7/users"
-    canvas.on("GET", first, canvas_json(200, [{"id": 1}], Link=f'<{elsewhere}>; rel="next"'))
+    # The scripted Canvas routes by path alone: followed, the link would get the second answer.
+    canvas.on("GET", first, canvas_json(200, [{"id": 1}], Link=f'<{elsewhere}>; rel="next"'), canvas_json(200, []))
 
     with pytest.raises(CanvasError) as err:
         client.get_all(first)
