@@ -19,7 +19,7 @@ from app.core.origins import same_origin, shown
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_ANSWER_BYTES = 8 * 1024 * 1024
-"""Largest REST answer read; Ladok's largest, the list of every period, is a few hundred KB."""
+"""Largest REST answer read: each look-up answers one object, the largest being the list of every period."""
 
 
 class LadokHTTPError(Exception):
