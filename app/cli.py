@@ -14,6 +14,8 @@ from sqlalchemy import Engine, func, select
 
 from app import create_app
 from app.config import AppConfig, ConfigError
+from app.core.redact import redact
+from app.core.safeguards import SafetyLimits
 from app.pipeline.ingest import IngestResult, ingest_page_bytes
 from app.store.schema import current_revision, upgrade
 
@@ -104,6 +106,7 @@ def status_command(institution_id: str | None) -> None:
 
     upgrade(_engine())
     ids = [institution_id] if institution_id else [i.id for i in _config().institutions]
+    limits = {i.id: i.safeguards for i in _config().institutions}
     with Session(_engine()) as session:
         for inst in ids:
             click.echo(f"institution {inst}")
@@ -130,8 +133,9 @@ def status_command(institution_id: str | None) -> None:
             if ctl is not None:
                 window = f"{ctl.delay_delete_start} – {ctl.delay_delete_end}" if ctl.delay_delete_start else "none"
                 held = session.scalar(select(func.count()).where(HeldRemovalRow.institution_id == inst))
+                on = limits.get(inst, SafetyLimits()).safety_filter
                 click.echo(f"  {'PAUSED' if ctl.paused else 'running'}; delay delete: {window}; "
-                           f"safety filter {'on' if ctl.safety_filter else 'OFF'}, {held} removals held")
+                           f"safety filter {'on' if on else 'OFF'}, {held} removals held")
             rejected = session.scalars(
                 select(RejectedEntry).where(RejectedEntry.institution_id == inst).order_by(RejectedEntry.id)
             ).all()
@@ -145,8 +149,8 @@ def status_command(institution_id: str | None) -> None:
 @click.option("--concurrency", default=4, show_default=True, help="Reconcilers in this process.")
 @click.option("--no-feed", is_flag=True, help="Do not read Ladok; work on what `ingest` recorded.")
 @click.option("--poll", default=10.0, show_default=True, help="Seconds between feed reads.")
-@click.option("--lease", type=float, default=None,
-              help="Seconds a dead worker's keys stay locked (default: KURSADMIN_WORKER_LEASE, else 60).")
+@click.option("--lease", type=float, default=None, help="Seconds a dead worker's keys stay locked (default: "
+              "KURSADMIN_WORKER_LEASE, else [worker] lease_seconds, else 60).")
 @click.option("--max-wait", type=click.FloatRange(min=0), default=600.0, show_default=True,
               help="With --until-idle: seconds to wait for keys other workers hold or that back off.")
 @with_appcontext
@@ -154,8 +158,20 @@ def worker_command(until_idle: bool, concurrency: int, no_feed: bool, poll: floa
                    max_wait: float) -> None:
     """Read Ladok's feeds and make Canvas match; several workers may share one PostgreSQL."""
     from app.pipeline.until_idle import unfinished_lines
-    from app.pipeline.worker import context_for, drain, feed_fetcher, read_feed, run_forever, shared_gates
+    from app.pipeline.worker import (
+        context_for,
+        drain,
+        feed_fetcher,
+        lease_seconds,
+        read_feed,
+        run_forever,
+        shared_gates,
+    )
 
+    try:
+        lease = lease if lease is not None else lease_seconds(default=_config().worker.lease_seconds)
+    except ValueError as err:
+        raise click.UsageError(str(err)) from None
     upgrade(_engine())
     institutions = list(_config().institutions)
     gate_for = shared_gates(_engine())
@@ -258,7 +274,7 @@ def dead_letters_command(institution_id: str, retry_key: str | None, retry_all: 
                          .order_by(JobRow.dirtied_at)).all()
         click.echo(f"{len(rows)} dead letters")
         for r in rows:
-            click.echo(f"  {r.kind}:{r.uid}  after {r.attempts} attempts  {r.last_error}")
+            click.echo(f"  {r.kind}:{r.uid}  after {r.attempts} attempts  {redact(r.last_error or '')}")
 
 
 @main.command("serve")

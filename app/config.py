@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from app.core.origins import in_clear_over_the_network
+from app.core.safeguards import SafetyLimits
 from app.core.settings import SEED_KEYS, InstitutionSettings, attr_name
 
 DEFAULT_DATABASE_URL = "sqlite:///kursadmin.db"
+DEFAULT_LEASE_SECONDS = 60.0
 
 
 class ConfigError(Exception):
@@ -40,16 +44,52 @@ class LtiRegistration(_Strict):
 
 
 class MailConfig(_Strict):
-    """The `[mail]` table: where status reports go, over SMTP, and how often."""
+    """The `[mail]` table: where status reports go, over SMTP, and how often.
+
+    `starttls` upgrades a plain connection (port 587 or 25); `implicit_tls` speaks TLS from the first byte
+    (SMTPS, port 465). Either way the server's certificate is verified against the system's CAs.
+    """
 
     smtp_host: str
-    smtp_port: int = 25
+    smtp_port: int | None = Field(None, ge=1, le=65535)
     sender: str
     recipients: tuple[str, ...]
     starttls: bool = False
+    implicit_tls: bool = False
     username: str | None = None
     password: str | None = None
     every_minutes: int = Field(60, ge=1)
+
+    @property
+    def port(self) -> int:
+        """`smtp_port`, else SMTPS's 465 with `implicit_tls` and SMTP's 25 without."""
+        return self.smtp_port or (465 if self.implicit_tls else 25)
+
+    def problems(self) -> list[tuple[str, str]]:
+        """The cross-rules this combination breaks, as (key, message) pairs."""
+        found: list[tuple[str, str]] = []
+        if self.starttls and self.implicit_tls:
+            found.append(("implicit_tls", "choose starttls or implicit_tls, not both"))
+        if self.password and not (self.starttls or self.implicit_tls):
+            found.append(("password", "would be sent in the clear: set starttls or implicit_tls"))
+        if bool(self.username) != bool(self.password):
+            found.append(("username" if self.password else "password", "username and password go together"))
+        return found
+
+
+class WorkerConfig(_Strict):
+    """The `[worker]` table: how every `kursadmin worker` that reads this file holds its keys."""
+
+    lease_seconds: float = Field(DEFAULT_LEASE_SECONDS, gt=0)
+
+
+_LIMITS = SafetyLimits()
+
+
+class _SafeguardsModel(_Strict):
+    safety_filter: bool = _LIMITS.safety_filter
+    max_removals_per_hour: int = Field(_LIMITS.max_removals_per_hour, ge=0)
+    max_course_fraction: float = Field(_LIMITS.max_course_fraction, gt=0, le=1)
 
 
 class _SettingsModel(_Strict):
@@ -94,6 +134,7 @@ class InstitutionConfig(_Strict):
     canvas_token: str
     canvas_root_account_id: int = 1
     settings: InstitutionSettings = InstitutionSettings()
+    safeguards: SafetyLimits = SafetyLimits()
     lti: tuple[LtiRegistration, ...] = ()
 
 
@@ -101,7 +142,12 @@ class _FileModel(_Strict):
     database_url: str = DEFAULT_DATABASE_URL
     secret_key: str | None = None
     mail: MailConfig | None = None
+    worker: WorkerConfig = WorkerConfig()
     institution: tuple[dict[str, Any], ...] = ()
+
+
+WEB_TABLE = "web"
+"""Read by the web layer (`app/web/settings.py`), checked here with the rest of the file."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +159,7 @@ class AppConfig:
     institutions: tuple[InstitutionConfig, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
     mail: MailConfig | None = None
+    worker: WorkerConfig = field(default_factory=WorkerConfig)
 
     def institution(self, institution_id: str) -> InstitutionConfig:
         """The institution with this id, or a ConfigError naming the known ones."""
@@ -142,14 +189,38 @@ def _format_error(prefix: str, err: ValidationError, names: Mapping[str, str]) -
     return out
 
 
+def _known_keys(raw: Mapping[str, Any], known: Collection[str], prefix: str, table: str,
+                problems: list[str]) -> dict[str, Any]:
+    """`raw` without the keys its table does not have; each of those is a problem naming key and table.
+
+    A misspelt key must stop start-up: left out, its setting would silently keep its default.
+    """
+    kept = {}
+    for key, value in raw.items():
+        if key in known:
+            kept[key] = value
+            continue
+        close = difflib.get_close_matches(key, list(known), n=1)
+        hint = f"did you mean {close[0]}?" if close else f"known: {', '.join(known)}"
+        problems.append(f"{prefix}{key}: unknown key in {table} ({hint})")
+    return kept
+
+
+def _table(raw: Any, key: str, problems: list[str]) -> dict[str, Any] | None:
+    if isinstance(raw, dict):
+        return dict(_tuples(raw))
+    problems.append(f"{key}: must be a table")
+    return None
+
+
 def _settings(raw: Any, prefix: str, problems: list[str]) -> InstitutionSettings | None:
-    raw = dict(_tuples(raw)) if isinstance(raw, dict) else raw
-    if not isinstance(raw, dict):
-        problems.append(f"{prefix}: must be a table")
+    raw = _table(raw, prefix, problems)
+    if raw is None:
         return None
-    unknown = [k for k in raw if k not in SEED_KEYS]
-    problems.extend(f"{prefix}.{k}: unknown setting (known: {', '.join(SEED_KEYS)})" for k in unknown)
-    attrs = {attr_name(k): v for k, v in raw.items() if k in SEED_KEYS}
+    before = len(problems)
+    attrs = {attr_name(k): v for k, v in
+             _known_keys(raw, SEED_KEYS, prefix + ".", "[institution.settings]", problems).items()}
+    unknown = len(problems) > before
     try:
         model = _SettingsModel(**attrs)
         valid = True
@@ -164,6 +235,20 @@ def _settings(raw: Any, prefix: str, problems: list[str]) -> InstitutionSettings
     return settings if valid and not unknown else None
 
 
+def _safeguards(raw: Any, prefix: str, problems: list[str]) -> SafetyLimits | None:
+    raw = _table(raw, prefix, problems)
+    if raw is None:
+        return None
+    before = len(problems)
+    raw = _known_keys(raw, _SafeguardsModel.model_fields, prefix + ".", "[institution.safeguards]", problems)
+    try:
+        model = _SafeguardsModel(**raw)
+    except ValidationError as err:
+        problems.extend(_format_error(prefix + ".", err, {}))
+        return None
+    return SafetyLimits(**model.model_dump()) if len(problems) == before else None
+
+
 def _tuples(value: Any) -> Any:
     """TOML arrays as tuples, so the strict frozen models accept them."""
     if isinstance(value, list):
@@ -173,40 +258,72 @@ def _tuples(value: Any) -> Any:
     return value
 
 
+def _lti(raw: Any, prefix: str, problems: list[str]) -> tuple[Any, ...]:
+    """The `[[institution.lti]]` tables with their unknown keys reported (each then checked by the model)."""
+    if not isinstance(raw, tuple):
+        return raw
+    return tuple(_known_keys(reg, LtiRegistration.model_fields, f"{prefix}[{i}].", "[[institution.lti]]", problems)
+                 if isinstance(reg, dict) else reg for i, reg in enumerate(raw))
+
+
 def _institution(
     raw: dict[str, Any], index: int, env: Mapping[str, str], problems: list[str]
 ) -> InstitutionConfig | None:
     prefix = f"institution[{raw.get('id', index)}]"
-    raw = _tuples(raw)
+    before = len(problems)
+    raw = _known_keys(_tuples(raw), InstitutionConfig.model_fields, prefix + ".", "[[institution]]", problems)
     for key in ("canvas_token", "ladok_cert_password"):
         if key in raw:
             raw[key] = _resolve_secret(raw[key], f"{prefix}.{key}", env, problems)
     settings = _settings(raw.pop("settings", {}), f"{prefix}.settings", problems)
+    safeguards = _safeguards(raw.pop("safeguards", {}), f"{prefix}.safeguards", problems)
+    if "lti" in raw:
+        raw["lti"] = _lti(raw["lti"], f"{prefix}.lti", problems)
     try:
-        inst = InstitutionConfig(**raw, settings=settings or InstitutionSettings())
+        inst = InstitutionConfig(**raw, settings=settings or InstitutionSettings(),
+                                 safeguards=safeguards or SafetyLimits())
     except ValidationError as err:
         problems.extend(_format_error(prefix + ".", err, {}))
         return None
-    return inst if settings is not None else None
+    if in_clear_over_the_network(inst.canvas_url):
+        problems.append(f"{prefix}.canvas_url: must be https:// (the token would cross the network in clear); "
+                        "plain http only to this machine")
+    return inst if len(problems) == before else None
+
+
+def _web(raw: Any, problems: list[str]) -> None:
+    """Check the `[web]` table now, so a mistake in it stops every command, not only the web side's start."""
+    from app.web.settings import web_settings  # the web layer owns its table; imported only when there is one
+
+    try:
+        web_settings({WEB_TABLE: raw})
+    except (ValueError, TypeError) as err:
+        problems.append(str(err))
 
 
 def parse_config(data: Mapping[str, Any], env: Mapping[str, str] | None = None) -> AppConfig:
     """Validate a parsed TOML document; raise ConfigError listing every problem."""
     env = os.environ if env is None else env
     problems: list[str] = []
-    top = {k: v for k, v in data.items() if k in ("database_url", "secret_key", "mail", "institution")}
-    extra = {k: v for k, v in data.items() if k not in top}
+    top = _known_keys(data, [*_FileModel.model_fields, WEB_TABLE], "", "the top level of the file", problems)
+    extra = {WEB_TABLE: top.pop(WEB_TABLE)} if WEB_TABLE in top else {}
+    if extra:
+        _web(extra[WEB_TABLE], problems)
     top["secret_key"] = _resolve_secret(top.get("secret_key"), "secret_key", env, problems)
     top["institution"] = _tuples(top.get("institution", ()))
     if isinstance(top.get("mail"), dict):
-        mail = _tuples(top["mail"])
+        mail = _known_keys(_tuples(top["mail"]), MailConfig.model_fields, "mail.", "[mail]", problems)
         if "password" in mail:
             mail["password"] = _resolve_secret(mail["password"], "mail.password", env, problems)
         top["mail"] = mail
+    if isinstance(top.get("worker"), dict):
+        top["worker"] = _known_keys(top["worker"], WorkerConfig.model_fields, "worker.", "[worker]", problems)
     try:
         model = _FileModel(**top)
     except ValidationError as err:
-        raise ConfigError(_format_error("", err, {})) from None
+        raise ConfigError([*problems, *_format_error("", err, {})]) from None
+    if model.mail is not None:
+        problems.extend(f"mail.{key}: {msg}" for key, msg in model.mail.problems())
     institutions = []
     for i, raw in enumerate(model.institution):
         inst = _institution(raw, i, env, problems)
@@ -217,7 +334,7 @@ def parse_config(data: Mapping[str, Any], env: Mapping[str, str] | None = None) 
     if problems:
         raise ConfigError(problems)
     database_url = env.get("KURSADMIN_DATABASE_URL") or model.database_url
-    return AppConfig(database_url, model.secret_key, tuple(institutions), extra, model.mail)
+    return AppConfig(database_url, model.secret_key, tuple(institutions), extra, model.mail, model.worker)
 
 
 def load_config(path: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None) -> AppConfig:

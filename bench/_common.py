@@ -10,13 +10,14 @@ import statistics
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 from sqlalchemy import Engine, create_engine, make_url, text
 
 from app.config import InstitutionConfig
+from app.core.safeguards import SafetyLimits
 from app.core.settings import InstitutionSettings
 from app.pipeline.ingest import IngestResult
 from app.pipeline.reconcile import InstitutionContext
@@ -84,6 +85,7 @@ class Wiring:
     ladok: SandboxLadok
     canvas: CanvasSandbox
     settings: InstitutionSettings
+    safeguards: SafetyLimits = field(default_factory=SafetyLimits)  # the file's [institution.safeguards]
 
     @property
     def inst(self) -> InstitutionConfig:
@@ -91,7 +93,7 @@ class Wiring:
         # Start at page 1: with no stored position the worker would start at `recent` and skip older pages.
         return InstitutionConfig(id="bench", ladok_larosate_id=self.ladok.larosate_id, ladok_url="http://ladok.test",
                                  ladok_start_page=1, canvas_url="http://canvas.test", canvas_token=DEFAULT_TOKEN,
-                                 settings=self.settings)
+                                 settings=self.settings, safeguards=self.safeguards)
 
     def context(self) -> InstitutionContext:
         """The reconcile context, talking to both sandboxes in-process."""

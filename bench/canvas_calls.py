@@ -21,11 +21,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from app.core.safeguards import SafetyLimits
 from app.core.settings import InstitutionSettings
 from app.sandbox.canvas import DEFAULT_TOKEN, CanvasSandbox
 from app.sandbox.ladok.sandbox import SandboxLadok
-from app.store.control import set_safety_filter
-from app.store.db import make_engine, write_session
+from app.store.db import make_engine
 from app.store.schema import upgrade
 from bench._common import Wiring, add_students, scratch_database
 
@@ -132,16 +132,14 @@ def main() -> None:
     with scratch_database(args.database_url) as url:
         engine = make_engine(url)
         upgrade(engine)
-        with write_session(engine) as s:
-            # The scenario withdraws every student of one small course, which the filter rightly holds back;
-            # this bench measures what a removal costs, not the filter.
-            set_safety_filter(s, "bench", on=False)
         canvas = CanvasSandbox(tokens=[DEFAULT_TOKEN])
         settings = InstitutionSettings(use_admitted=True, role_id_registered=canvas.create_role("Registrerad"),
                                        role_id_admitted=canvas.create_role("Antagen"),
                                        early_access_on_create_course=True)
         ladok = SandboxLadok(page_size=500)
-        meter = Meter(Wiring(engine, ladok, canvas, settings))
+        # The scenario withdraws every student of one small course, which the filter rightly holds back;
+        # this bench measures what a removal costs, not the filter.
+        meter = Meter(Wiring(engine, ladok, canvas, settings, SafetyLimits(safety_filter=False)))
         _scenario(meter, ladok, args.students)
         engine.dispose()
     print(f"database: {engine.dialect.name}; Canvas requests per event, {args.students} students\n")

@@ -82,3 +82,16 @@ def ladok_event_schema() -> object:
     wrapper = (f'<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:kursadmin:test">'
                f"{imports}</xs:schema>")
     return etree.XMLSchema(etree.fromstring(wrapper.encode(), base_url=xsd_dir.as_uri() + "/"))
+
+
+@pytest.fixture
+def redacting_logs() -> Iterator[None]:
+    """Log records redacted as every entry point (create_app) makes them, and the factory restored after."""
+    import logging
+
+    from app import redacted_logs
+
+    before = logging.getLogRecordFactory()
+    redacted_logs.install()
+    yield
+    logging.setLogRecordFactory(before)

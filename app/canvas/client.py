@@ -12,6 +12,7 @@ from app.canvas.backoff import RetryPolicy
 from app.canvas.counter import RequestCounter
 from app.canvas.errors import CanvasConflict, CanvasError, CanvasNotFound, CanvasUnavailable
 from app.canvas.throttle import InMemoryThrottleGate, ThrottleGate
+from app.core.origins import same_origin, shown
 
 Params = Mapping[str, str | int | Sequence[str]]
 PER_PAGE = 100  # Canvas caps per_page at 100 for most lists (Api::MAX_PER_PAGE)
@@ -137,7 +138,11 @@ class CanvasClient:
         return self.request("GET", path, params=params).json()
 
     def get_all(self, path: str, params: Params | None = None) -> list[Any]:
-        """GET every page of a list, following the Link header's `next` URL."""
+        """GET every page of a list, following the Link header's `next` URL while it stays on this Canvas.
+
+        The token goes with every request, so a `next` link to another origin (host, scheme or port:
+        Canvas names its own) raises CanvasError naming that origin instead of being followed.
+        """
         items: list[Any] = []
         url: str | None = path
         page_params: Params | None = {**(params or {}), "per_page": PER_PAGE}
@@ -145,6 +150,10 @@ class CanvasClient:
             response = self.request("GET", url, params=page_params)
             items.extend(response.json())
             url = response.links.get("next", {}).get("url")
+            if url is not None and not same_origin(url, str(self._http.base_url)):
+                raise CanvasError(None, f"refused to follow a pagination link to {shown(url)}: not this Canvas "
+                                  f"({shown(str(self._http.base_url))}), and the token goes only there",
+                                  method="GET", url=path)
             page_params = None  # the next URL carries every parameter already
         return items
 

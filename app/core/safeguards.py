@@ -17,13 +17,20 @@ MIN_COURSE_SIZE = 10  # a fraction of a tiny course says nothing about a mass re
 
 
 @dataclass(frozen=True, slots=True)
-class Controls:
-    """An institution's safeguard settings as the operator left them."""
+class SafetyLimits:
+    """The safety filter as the configuration file sets it: on or off, and the removals it lets through."""
 
-    delay_delete: tuple[dt.date, dt.date] | None = None
     safety_filter: bool = True
     max_removals_per_hour: int = 200
     max_course_fraction: float = 0.3
+
+
+@dataclass(frozen=True, slots=True)
+class Controls:
+    """An institution's safeguards now: the file's limits, and the operator's delay-delete and release windows."""
+
+    delay_delete: tuple[dt.date, dt.date] | None = None
+    limits: SafetyLimits = SafetyLimits()
     released: bool = False
 
     def deferring(self, today: dt.date) -> bool:
@@ -66,7 +73,8 @@ def filter_removals(ops: list[Operation], controls: Controls, budget: RemovalBud
     """Apply delay delete, then the safety filter (per hour and per course fraction) to a plan's removals."""
     if controls.deferring(today):
         return Filtered([op for op in ops if not is_removal(op)], [op for op in ops if is_removal(op)], [])
-    if not controls.safety_filter or controls.released:
+    limits = controls.limits
+    if not limits.safety_filter or controls.released:
         return Filtered(list(ops), [], [])
     run: list[Operation] = []
     held: list[tuple[Operation, str]] = []
@@ -77,13 +85,13 @@ def filter_removals(ops: list[Operation], controls: Controls, budget: RemovalBud
             run.append(op)
             continue
         course = _course_of(op)
-        if budget.removed_last_hour + taken + 1 > controls.max_removals_per_hour:
-            held.append((op, f"more than {controls.max_removals_per_hour} removals in an hour"))
+        if budget.removed_last_hour + taken + 1 > limits.max_removals_per_hour:
+            held.append((op, f"more than {limits.max_removals_per_hour} removals in an hour"))
             continue
         size = budget.course_sizes.get(course, 0) if course is not None else 0
         done_here = budget.removed_by_course.get(course, 0) + taken_by_course[course] + 1 if course else 0
-        if size >= MIN_COURSE_SIZE and done_here > controls.max_course_fraction * size:
-            held.append((op, f"more than {controls.max_course_fraction:.0%} of course {course}'s "
+        if size >= MIN_COURSE_SIZE and done_here > limits.max_course_fraction * size:
+            held.append((op, f"more than {limits.max_course_fraction:.0%} of course {course}'s "
                              f"{size} enrollments removed within an hour"))
             continue
         run.append(op)

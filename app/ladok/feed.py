@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import httpx
 
-from app.ladok.atom import FeedEntry, FeedError, FeedPage, parse_page
+from app.core.origins import same_origin
+from app.ladok.atom import MAX_PAGE_BYTES, FeedEntry, FeedError, FeedPage, parse_page
 from app.ladok.http import error_from, get_with_retry
 
 DEFAULT_FEED_PATH = "/handelser/feed"
@@ -79,9 +80,14 @@ class PageBatch:
 
 
 def archive_url(fetched_url: str, page: FeedPage) -> str:
-    """The URL to store for a page: its own archive number, even when it was fetched as `recent`."""
+    """The URL to store for a page: its own archive number, even when it was fetched as `recent`.
+
+    A `self` or `via` link to another origin than the page's is never stored: the next read would take
+    the client certificate there (and be refused for it).
+    """
     for candidate in (page.self_url, page.via_url):
-        if candidate and not is_recent(candidate) and page_number(candidate) is not None:
+        if (candidate and same_origin(candidate, fetched_url) and not is_recent(candidate)
+                and page_number(candidate) is not None):
             return candidate
     return fetched_url
 
@@ -152,18 +158,23 @@ def start_position(urls: FeedUrls, start_page: int | None) -> FeedPosition:
 
 
 class FeedFetcher:
-    """Fetches feed pages over HTTP for `walk`: Atom Accept header, retries, errors that say what failed."""
+    """Fetches feed pages over HTTP for `walk`: Atom Accept header, retries, errors that say what failed.
 
-    def __init__(self, client: httpx.Client, *, attempts: int = 4, backoff: float = 0.5) -> None:
+    Give it the client of `make_client`, which goes only to the configured Ladok's origin.
+    """
+
+    def __init__(self, client: httpx.Client, *, attempts: int = 4, backoff: float = 0.5,
+                 max_bytes: int = MAX_PAGE_BYTES) -> None:
         self._client = client
         self._attempts = attempts
         self._backoff = backoff
+        self._max_bytes = max_bytes
 
     def __call__(self, url: str) -> bytes:
-        """The raw bytes of the page at `url`; LadokHTTPError when Ladok refuses or cannot be reached."""
-        response = get_with_retry(
-            self._client, url, {"Accept": ATOM_ACCEPT}, attempts=self._attempts, backoff=self._backoff
-        )
+        """The raw bytes of the page at `url`; LadokHTTPError when Ladok refuses, cannot be reached, or
+        sends more than `max_bytes`."""
+        response = get_with_retry(self._client, url, {"Accept": ATOM_ACCEPT}, max_bytes=self._max_bytes,
+                                  attempts=self._attempts, backoff=self._backoff)
         if response.status_code != 200:
             raise error_from(response)
         return response.content

@@ -1,4 +1,4 @@
-"""HTTP to Ladok: client-certificate TLS (PEM or PKCS#12), timeouts, and retries with back-off."""
+"""HTTP to Ladok: client-certificate TLS (PEM or PKCS#12) to Ladok's origin only, bounded answers, retries."""
 
 from __future__ import annotations
 
@@ -14,8 +14,12 @@ import httpx
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 
+from app.core.origins import same_origin, shown
+
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+MAX_ANSWER_BYTES = 8 * 1024 * 1024
+"""Largest REST answer read: each look-up answers one object, the largest being the list of every period."""
 
 
 class LadokHTTPError(Exception):
@@ -64,6 +68,7 @@ def client_ssl_context(
 
 
 def make_client(
+    ladok_url: str,
     cert_path: str | os.PathLike[str] | None = None,
     password: str | None = None,
     *,
@@ -71,13 +76,27 @@ def make_client(
     transport: httpx.BaseTransport | None = None,
     timeout: httpx.Timeout = DEFAULT_TIMEOUT,
 ) -> httpx.Client:
-    """An httpx client for Ladok; with no certificate (an http:// sandbox) it presents none."""
+    """An httpx client for the Ladok at `ladok_url`; with no certificate (an http:// sandbox) it presents none.
+
+    The client refuses, before connecting, any request outside `ladok_url`'s origin: feed pages name the
+    pages to read next, and the client certificate must not be presented to whatever host they name.
+    """
     verify: ssl.SSLContext | bool = True
     if cert_path:
         verify = client_ssl_context(cert_path, password, ca_file)
     elif ca_file:
         verify = ssl.create_default_context(cafile=ca_file)
-    return httpx.Client(verify=verify, timeout=timeout, transport=transport, follow_redirects=False)
+    return httpx.Client(verify=verify, timeout=timeout, transport=transport, follow_redirects=False,
+                        event_hooks={"request": [_only_to(ladok_url)]})
+
+
+def _only_to(ladok_url: str) -> Callable[[httpx.Request], None]:
+    def refuse_elsewhere(request: httpx.Request) -> None:
+        if not same_origin(str(request.url), ladok_url):
+            raise LadokHTTPError(f"refused to follow a link to {shown(str(request.url))}: not Ladok "
+                                 f"({shown(ladok_url)}), and the client certificate goes only there")
+
+    return refuse_elsewhere
 
 
 def get_with_retry(
@@ -85,13 +104,15 @@ def get_with_retry(
     url: str,
     headers: dict[str, str],
     *,
+    max_bytes: int = MAX_ANSWER_BYTES,
     attempts: int = 4,
     backoff: float = 0.5,
     sleep: Callable[[float], None] = time.sleep,
 ) -> httpx.Response:
     """GET `url`, retrying 429/5xx/timeouts/network errors with exponential back-off (Retry-After honoured).
 
-    Returns any response that is not retried (2xx, 404, other 4xx); raises LadokHTTPError when retries run out.
+    Returns any response that is not retried (2xx, 404, other 4xx), its body read; raises LadokHTTPError when
+    retries run out, or at once when the body passes `max_bytes`.
     """
     last: LadokHTTPError | None = None
     for attempt in range(max(1, attempts)):
@@ -101,7 +122,7 @@ def get_with_retry(
                 delay = max(delay, min(last.retry_after, 60.0))
             sleep(delay)
         try:
-            response = client.get(url, headers=headers)
+            response = _get_bounded(client, url, headers, max_bytes)
         except httpx.TimeoutException as exc:
             last = LadokHTTPError(f"GET {url}: timed out ({type(exc).__name__})")
             continue
@@ -113,6 +134,33 @@ def get_with_retry(
         last = error_from(response)
     assert last is not None  # the loop ran at least once
     raise last
+
+
+def _get_bounded(client: httpx.Client, url: str, headers: dict[str, str], max_bytes: int) -> httpx.Response:
+    """GET `url` reading the body as it arrives, and refuse it as soon as it passes `max_bytes`.
+
+    Bytes are counted after decompression, so neither a long answer nor a small compressed one that
+    unpacks to gigabytes is ever held whole.
+    """
+    with client.stream("GET", url, headers=headers) as streamed:
+        declared = streamed.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > max_bytes:
+            raise _too_large(url, streamed.status_code, max_bytes, f"Content-Length {declared}")
+        body = bytearray()
+        for chunk in streamed.iter_bytes():
+            body += chunk
+            if len(body) > max_bytes:
+                raise _too_large(url, streamed.status_code, max_bytes, f"{len(body)} bytes read so far")
+    # The body is decoded already: the copy must not claim an encoding, or it would be decoded twice.
+    encoding = ("content-encoding", "content-length")
+    kept = [(k, v) for k, v in streamed.headers.multi_items() if k.lower() not in encoding]
+    return httpx.Response(streamed.status_code, headers=kept, content=bytes(body), request=streamed.request,
+                          extensions=streamed.extensions)
+
+
+def _too_large(url: str, status: int, max_bytes: int, seen: str) -> LadokHTTPError:
+    return LadokHTTPError(f"GET {url}: the answer is over the {max_bytes} byte limit ({seen}); refused",
+                          status=status)
 
 
 def error_from(response: httpx.Response) -> LadokHTTPError:

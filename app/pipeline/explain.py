@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.core.decide_enrollments import desired_enrollments
 from app.core.decide_student import plan_student
+from app.core.redact import redact
 from app.core.settings import InstitutionSettings
 from app.core.swedish_time import swedish_today
 from app.store import facts
@@ -59,9 +60,9 @@ def explain(engine: Engine, institution_id: str, settings: InstitutionSettings, 
         if job is None:
             queue = "never queued"
         elif job.dead:
-            queue = f"dead letter after {job.attempts} attempts: {job.last_error}"
+            queue = f"dead letter after {job.attempts} attempts: {redact(job.last_error or '')}"
         elif job.dirty_seq > job.done_seq:
-            queue = f"pending since {_when(job.dirtied_at)}" + (f"; last error: {job.last_error}"
+            queue = f"pending since {_when(job.dirtied_at)}" + (f"; last error: {redact(job.last_error)}"
                                                                if job.last_error else "")
         else:
             queue = "up to date"
@@ -70,4 +71,5 @@ def explain(engine: Engine, institution_id: str, settings: InstitutionSettings, 
 
 def _short(detail: dict) -> str:
     keys = ("section_sis_id", "kind", "state", "canvas_enrollment_id", "sis_course_id", "error", "enrollment")
-    return ", ".join(f"{k}={detail[k]}" for k in keys if k in detail) or str(detail)[:200]
+    # Errors logged before they were redacted at the source are redacted here, as they are shown.
+    return redact(", ".join(f"{k}={detail[k]}" for k in keys if k in detail) or str(detail)[:200])

@@ -42,7 +42,8 @@ from app.core.plan import (
     SetEnrollmentState,
     Unenroll,
 )
-from app.core.safeguards import Filtered, RemovalBudget, filter_removals, is_removal
+from app.core.redact import redact
+from app.core.safeguards import Filtered, RemovalBudget, SafetyLimits, filter_removals, is_removal
 from app.core.settings import InstitutionSettings
 from app.core.swedish_time import swedish_today, wake_at
 from app.ladok.directory import LadokDirectory
@@ -64,6 +65,7 @@ class InstitutionContext:
     canvas: CanvasClient
     directory: LadokDirectory | None = None
     today: Callable[[], dt.date] = swedish_today
+    safeguards: SafetyLimits = dataclasses.field(default_factory=SafetyLimits)  # the file's safety filter
 
 
 def _fill_catalogue(engine: Engine, ctx: InstitutionContext, key: DirtyKey) -> None:
@@ -267,7 +269,7 @@ def _guard(engine: Engine, ctx: InstitutionContext, ops: list[Operation]) -> Fil
     """Pass the plan through delay delete and the safety filter (docs/rules.md §5)."""
     courses = {op.current.canvas_course_id for op in ops if isinstance(op, Unenroll)}
     with Session(engine) as s:
-        controls = control.controls(s, ctx.institution_id)
+        controls = control.controls(s, ctx.institution_id, ctx.safeguards)
         # Most plans remove nothing: only then is the hour's removal count worth reading.
         budget = control.removal_budget(s, ctx.institution_id, courses) if any(map(is_removal, ops)) else None
         return filter_removals(ops, controls, budget or RemovalBudget(), ctx.today())
@@ -340,7 +342,7 @@ def reconcile(engine: Engine, ctx: InstitutionContext, claim_: Claim, owner: str
                                     attempt.key_facts))
             return performed
         _, first = attempt.failed[0]
-        reason = f"{type(first).__name__}: {first}" if not isinstance(first, CanvasError) else str(first)
+        reason = redact(f"{type(first).__name__}: {first}" if not isinstance(first, CanvasError) else str(first))
         statuses = [(op, exc.status if isinstance(exc, CanvasError) else None) for op, exc in attempt.failed]
         after = after_failure(statuses, attempt.known.sections, attempt.known.users, replans)
         if not after.replan:
@@ -432,7 +434,7 @@ def _record_success(engine: Engine, ctx: InstitutionContext, claim_: Claim, owne
         for op in guarded.deferred:
             ledger.log_action(s, inst, type(op).__name__, "deferred", {"reason": "delay delete"}, student_uid=key.uid)
         wake = next_change(key_facts, ctx.settings, ctx.today()) if key.kind == "student" and key_facts else None
-        window = control.controls(s, inst).delay_delete
+        window = control.controls(s, inst, ctx.safeguards).delay_delete
         if guarded.deferred and window is not None:
             after_window = window[1] + dt.timedelta(days=1)
             wake = min(wake, after_window) if wake else after_window

@@ -1,10 +1,10 @@
 """The worker: read each institution's feed, fire due timers, and run N reconcilers over the queue.
 
-A claimed key is leased for `lease_seconds()` (environment KURSADMIN_WORKER_LEASE, default 60) and the
-lease is renewed while the key is worked on, so a slow but living worker keeps its keys. A dead worker's
-keys are taken back as soon as its death is proved (`app/pipeline/reclaim.py`), else when its lease runs
-out. `run_forever` stops on SIGTERM or SIGINT after finishing the keys in hand; `drain` stops once
-nothing is left that time can settle (`app/core/idle.py`).
+A claimed key is leased for `lease_seconds()` (environment KURSADMIN_WORKER_LEASE, else the file's
+`[worker] lease_seconds`, default 60) and the lease is renewed while the key is worked on, so a slow but
+living worker keeps its keys. A dead worker's keys are taken back as soon as its death is proved
+(`app/pipeline/reclaim.py`), else when its lease runs out. `run_forever` stops on SIGTERM or SIGINT after
+finishing the keys in hand; `drain` stops once nothing is left that time can settle (`app/core/idle.py`).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from app.canvas.client import CanvasClient
 from app.canvas.throttle import InMemoryThrottleGate, ThrottleGate
-from app.config import InstitutionConfig, MailConfig
+from app.config import DEFAULT_LEASE_SECONDS, InstitutionConfig, MailConfig
 from app.core.idle import Remaining
 from app.ladok.directory import LadokDirectory, RestLadokDirectory
 from app.ladok.feed import FeedFetcher, FeedPosition, FeedUrls, start_position, walk
@@ -49,15 +49,14 @@ from app.store.throttle_gate import DbThrottleGate, canvas_throttle_key
 log = logging.getLogger(__name__)
 
 
-DEFAULT_LEASE = 60.0
 LEASE_ENV = "KURSADMIN_WORKER_LEASE"
 
 
-def lease_seconds(env: Mapping[str, str] | None = None) -> float:
-    """The lease length: KURSADMIN_WORKER_LEASE seconds when set (a positive number), else 60."""
+def lease_seconds(env: Mapping[str, str] | None = None, default: float = DEFAULT_LEASE_SECONDS) -> float:
+    """The lease length: KURSADMIN_WORKER_LEASE seconds when set (a positive number), else `default`."""
     raw = (os.environ if env is None else env).get(LEASE_ENV, "").strip()
     if not raw:
-        return DEFAULT_LEASE
+        return default
     try:
         value = float(raw)
     except ValueError:
@@ -150,9 +149,9 @@ def context_for(
     canvas = CanvasClient(inst.canvas_url, inst.canvas_token, root_account=inst.canvas_root_account_id,
                           transport=canvas_transport, gate=gate)
     if directory is None:
-        client = make_client(inst.ladok_cert, inst.ladok_cert_password, transport=ladok_transport)
+        client = make_client(inst.ladok_url, inst.ladok_cert, inst.ladok_cert_password, transport=ladok_transport)
         directory = RestLadokDirectory(client, inst.ladok_url)
-    return InstitutionContext(inst.id, inst.settings, canvas, directory)
+    return InstitutionContext(inst.id, inst.settings, canvas, directory, safeguards=inst.safeguards)
 
 
 class HeldLeases:
@@ -459,7 +458,7 @@ def shared_gates(engine: Engine) -> Callable[[InstitutionConfig], ThrottleGate]:
 
 def feed_fetcher(inst: InstitutionConfig, transport: httpx.BaseTransport | None = None) -> FeedFetcher:
     """A page fetcher for the institution's Ladok feed, with its client certificate."""
-    return FeedFetcher(make_client(inst.ladok_cert, inst.ladok_cert_password, transport=transport))
+    return FeedFetcher(make_client(inst.ladok_url, inst.ladok_cert, inst.ladok_cert_password, transport=transport))
 
 
 def drain(engine: Engine, contexts: Mapping[str, InstitutionContext], concurrency: int = 1,

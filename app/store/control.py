@@ -1,4 +1,9 @@
-"""Operator controls in the database: pause/resume, delay delete, the safety filter and its held removals."""
+"""Operator controls in the database: pause/resume, delay delete, and the removals the safety filter held.
+
+The safety filter's limits are not here: they are the configuration file's (`[institution.safeguards]`),
+so what the file says is what runs. An operator acts on the filter at run time by releasing or discarding
+what it held.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from app.core.plan import Operation, SweepOtherSections, Unenroll
-from app.core.safeguards import Controls, RemovalBudget
+from app.core.safeguards import Controls, RemovalBudget, SafetyLimits
 from app.store.db import as_utc
 from app.store.projection import DirtyKey
 from app.store.queue import Claim, mark_dirty
@@ -22,8 +27,7 @@ PAUSED_RETRY = dt.timedelta(seconds=30)
 def _row(session: Session, institution_id: str) -> InstitutionControlRow:
     row = session.get(InstitutionControlRow, institution_id)
     if row is None:
-        row = InstitutionControlRow(institution_id=institution_id, paused=False, safety_filter=True,
-                                    max_removals_per_hour=200, max_course_fraction=0.3)
+        row = InstitutionControlRow(institution_id=institution_id, paused=False)
         session.add(row)
     return row
 
@@ -34,15 +38,16 @@ def is_paused(session: Session, institution_id: str) -> bool:
     return bool(row and row.paused)
 
 
-def controls(session: Session, institution_id: str, now: dt.datetime | None = None) -> Controls:
-    """The safeguard settings for the decide/act step."""
+def controls(session: Session, institution_id: str, limits: SafetyLimits,
+             now: dt.datetime | None = None) -> Controls:
+    """The safeguards for the decide/act step: the file's `limits` with the operator's windows."""
     now = now or dt.datetime.now(dt.UTC)
     row = session.get(InstitutionControlRow, institution_id)
     if row is None:
-        return Controls()
+        return Controls(limits=limits)
     window = (row.delay_delete_start, row.delay_delete_end) if row.delay_delete_start and row.delay_delete_end else None
     released = row.released_until is not None and as_utc(row.released_until) > now
-    return Controls(window, row.safety_filter, row.max_removals_per_hour, row.max_course_fraction, released)
+    return Controls(window, limits, released)
 
 
 def set_paused(session: Session, institution_id: str, paused: bool, by: str) -> None:
@@ -60,22 +65,6 @@ def set_delay_delete(session: Session, institution_id: str, start: dt.date | Non
         raise ValueError("delay delete needs a start and an end on or after it")
     row = _row(session, institution_id)
     row.delay_delete_start, row.delay_delete_end = start, end
-
-
-def set_safety_filter(session: Session, institution_id: str, *, on: bool | None = None,
-                      max_removals_per_hour: int | None = None, max_course_fraction: float | None = None) -> None:
-    """Change the safety filter: on/off and its limits (left as they are when None)."""
-    if max_removals_per_hour is not None and max_removals_per_hour < 0:
-        raise ValueError("max_removals_per_hour must be 0 or more")
-    if max_course_fraction is not None and not 0 < max_course_fraction <= 1:
-        raise ValueError("max_course_fraction must be above 0 and at most 1")
-    row = _row(session, institution_id)
-    if on is not None:
-        row.safety_filter = on
-    if max_removals_per_hour is not None:
-        row.max_removals_per_hour = max_removals_per_hour
-    if max_course_fraction is not None:
-        row.max_course_fraction = max_course_fraction
 
 
 def take_report_turn(session: Session, institution_id: str, every: dt.timedelta,

@@ -19,6 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from app.core.idle import QueuedKey
+from app.core.redact import redact
 from app.store.db import as_utc
 from app.store.projection import DirtyKey
 from app.store.tables import JobRow, TimerRow
@@ -141,7 +142,7 @@ def fail(session: Session, claim_: Claim, owner: str, error: str, now: dt.dateti
     session.execute(
         update(JobRow)
         .where(_key(claim_), JobRow.lease_owner == owner)
-        .values(attempts=attempts, dead=dead, last_error=error[:4000], lease_owner=None, lease_until=None,
+        .values(attempts=attempts, dead=dead, last_error=redact(error)[:4000], lease_owner=None, lease_until=None,
                 leased_at=None, not_before=now + dt.timedelta(seconds=delay))
     )
     return dead

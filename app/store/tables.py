@@ -295,7 +295,7 @@ class ActionLogRow(Base):
 
 
 class InstitutionControlRow(Base):
-    """Operator switches per institution: pause, the delay-delete window, the safety filter's limits."""
+    """Operator switches per institution: pause, the delay-delete and release windows (limits are the file's)."""
 
     __tablename__ = "institution_control"
 
@@ -304,9 +304,6 @@ class InstitutionControlRow(Base):
     paused_by: Mapped[str | None] = mapped_column(String(200))
     delay_delete_start: Mapped[dt.date | None] = mapped_column(Date)
     delay_delete_end: Mapped[dt.date | None] = mapped_column(Date)
-    safety_filter: Mapped[bool] = mapped_column(default=True)
-    max_removals_per_hour: Mapped[int] = mapped_column(Integer, default=200)
-    max_course_fraction: Mapped[float] = mapped_column(default=0.3)
     released_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     last_report_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 

@@ -6,6 +6,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app.core.redact import redact
 from app.lti.launch import LAUNCH_LIFETIME
 from app.lti.tool_config import KursadminToolConf
 from app.web import admin_views, course_views, errors, lti_views, security
@@ -43,3 +44,4 @@ def init_app(flask_app: Flask) -> None:
     for bp in BLUEPRINTS:
         flask_app.register_blueprint(bp)
     flask_app.jinja_env.globals.update(_=translate, current_language=current_language)
+    flask_app.jinja_env.filters["redact"] = redact  # stored errors may predate redaction

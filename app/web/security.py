@@ -1,4 +1,4 @@
-"""Response headers: CSP `frame-ancestors` limited to the institution's Canvas, and no-sniff/referrer rules."""
+"""Response headers: CSP `frame-ancestors` limited to the institution's Canvas, no-store, no-sniff, referrer."""
 
 from __future__ import annotations
 
@@ -25,6 +25,9 @@ def add_security_headers(response: Response) -> Response:
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
+    # The tool's pages show students (names, enrollments, errors): no browser cache or proxy may keep them,
+    # and setting it on every answer means no page that shows them can be forgotten.
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 

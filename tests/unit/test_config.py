@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from app.config import ConfigError, load_config, parse_config
+from app.core.safeguards import SafetyLimits
 from app.core.settings import SEED_KEYS, InstitutionSettings
 
 
@@ -90,3 +91,99 @@ def test_a_broken_file_is_named(tmp_path: Path) -> None:
         load_config(path, {})
     with pytest.raises(ConfigError, match="does not exist"):
         load_config(tmp_path / "missing.toml", {})
+
+
+def test_a_misspelt_key_is_named_with_its_table_in_every_table() -> None:
+    inst = {**_inst(UseAdmited=True), "canvas_tokn": "x", "safeguards": {"max_removal_per_hour": 5},
+            "lti": [{"issuer": "i", "client_id": "c", "auth_login_url": "a", "auth_token_url": "t",
+                     "key_set_url": "k", "deployment_id": ["1"]}]}
+    data = {"databse_url": "postgresql+psycopg://db/kursadmin", "institution": [inst],
+            "mail": {"smtp_host": "smtp", "sender": "a@b.se", "recipients": ["c@d.se"], "start_tls": True},
+            "worker": {"lease_secs": 30}, "wrker": {}}
+
+    with pytest.raises(ConfigError) as err:
+        parse_config(data, {"TOKEN": "t"})
+
+    assert err.value.problems == [
+        "databse_url: unknown key in the top level of the file (did you mean database_url?)",
+        "wrker: unknown key in the top level of the file (did you mean worker?)",
+        "mail.start_tls: unknown key in [mail] (did you mean starttls?)",
+        "worker.lease_secs: unknown key in [worker] (did you mean lease_seconds?)",
+        "institution[kth].canvas_tokn: unknown key in [[institution]] (did you mean canvas_token?)",
+        "institution[kth].settings.UseAdmited: unknown key in [institution.settings] (did you mean UseAdmitted?)",
+        "institution[kth].safeguards.max_removal_per_hour: unknown key in [institution.safeguards] "
+        "(did you mean max_removals_per_hour?)",
+        "institution[kth].lti[0].deployment_id: unknown key in [[institution.lti]] (did you mean deployment_ids?)",
+    ]
+
+
+def test_a_key_like_no_other_lists_the_known_ones() -> None:
+    with pytest.raises(ConfigError) as err:
+        parse_config({"zzz": 1}, {})
+    assert err.value.problems == ["zzz: unknown key in the top level of the file "
+                                  "(known: database_url, secret_key, mail, worker, institution, web)"]
+
+
+def test_the_web_table_is_checked_with_the_rest_of_the_file() -> None:
+    with pytest.raises(ConfigError) as err:
+        parse_config({"web": {"proxy_fx": 1}}, {})
+    assert len(err.value.problems) == 1 and "proxy_fx" in err.value.problems[0]
+    assert parse_config({"web": {"proxy_fix": 1}}, {}).extra == {"web": {"proxy_fix": 1}}
+
+
+def test_the_safety_filter_is_set_per_institution_in_the_file() -> None:
+    other = {**_inst(), "id": "uu", "safeguards": {"max_removals_per_hour": 50, "max_course_fraction": 0.5}}
+    off = {**_inst(), "safeguards": {"safety_filter": False}}
+    kth, uu = parse_config({"institution": [off, other]}, {"TOKEN": "t"}).institutions
+
+    assert kth.safeguards == SafetyLimits(safety_filter=False, max_removals_per_hour=200, max_course_fraction=0.3)
+    assert uu.safeguards == SafetyLimits(safety_filter=True, max_removals_per_hour=50, max_course_fraction=0.5)
+    assert parse_config({"institution": [_inst()]}, {"TOKEN": "t"}).institutions[0].safeguards == SafetyLimits()
+
+
+def test_impossible_safety_filter_limits_are_named() -> None:
+    bad = {**_inst(), "safeguards": {"max_removals_per_hour": -1, "max_course_fraction": 1.5}}
+    with pytest.raises(ConfigError) as err:
+        parse_config({"institution": [bad]}, {"TOKEN": "t"})
+    assert err.value.problems == [
+        "institution[kth].safeguards.max_removals_per_hour: Input should be greater than or equal to 0",
+        "institution[kth].safeguards.max_course_fraction: Input should be less than or equal to 1",
+    ]
+
+
+def test_the_worker_lease_is_a_file_setting() -> None:
+    assert parse_config({"worker": {"lease_seconds": 90}}, {}).worker.lease_seconds == 90
+    assert parse_config({}, {}).worker.lease_seconds == 60
+    with pytest.raises(ConfigError) as err:
+        parse_config({"worker": {"lease_seconds": 0}}, {})
+    assert err.value.problems == ["worker.lease_seconds: Input should be greater than 0"]
+
+
+MAIL = {"smtp_host": "smtp.example.se", "sender": "ka@example.se", "recipients": ["ops@example.se"]}
+
+
+def test_a_mail_password_is_never_sent_in_the_clear() -> None:
+    with pytest.raises(ConfigError) as err:
+        parse_config({"mail": {**MAIL, "username": "ka", "password": "env:SMTP_PASSWORD"}}, {"SMTP_PASSWORD": "pw"})
+    assert err.value.problems == ["mail.password: would be sent in the clear: set starttls or implicit_tls"]
+    for tls in ({"starttls": True}, {"implicit_tls": True}):
+        mail = parse_config({"mail": {**MAIL, **tls, "username": "ka", "password": "pw"}}, {}).mail
+        assert mail is not None and mail.password == "pw"
+
+
+def test_mail_takes_one_kind_of_tls_and_its_port() -> None:
+    with pytest.raises(ConfigError) as err:
+        parse_config({"mail": {**MAIL, "starttls": True, "implicit_tls": True}}, {})
+    assert err.value.problems == ["mail.implicit_tls: choose starttls or implicit_tls, not both"]
+    ports = [parse_config({"mail": {**MAIL, **extra}}, {}).mail.port  # type: ignore[union-attr]
+             for extra in ({}, {"implicit_tls": True}, {"starttls": True, "smtp_port": 587})]
+    assert ports == [25, 465, 587]
+
+
+def test_a_canvas_url_that_would_send_the_token_in_clear_is_refused() -> None:
+    with pytest.raises(ConfigError) as err:
+        parse_config({"institution": [{**_inst(), "canvas_url": "http://canvas.example.se"}]}, {"TOKEN": "t"})
+    assert err.value.problems == ["institution[kth].canvas_url: must be https:// (the token would cross the "
+                                  "network in clear); plain http only to this machine"]
+    local = parse_config({"institution": [{**_inst(), "canvas_url": "http://127.0.0.1:8080"}]}, {"TOKEN": "t"})
+    assert local.institutions[0].canvas_url == "http://127.0.0.1:8080"

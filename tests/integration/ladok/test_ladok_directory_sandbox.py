@@ -119,7 +119,7 @@ def test_persistent_rate_limit_says_retry_later_with_ladoks_message(sandbox: San
 def test_feed_and_directory_over_a_real_loopback_port(sandbox: SandboxLadok) -> None:
     sandbox.add_admission("stud-1", "off-1")
     sandbox.add_registration("stud-1", "off-1")
-    with serve(sandbox) as url, make_client() as client:
+    with serve(sandbox) as url, make_client(url) as client:
         batches = list(walk(FeedFetcher(client, backoff=0), start_position(FeedUrls(url), 1)))
         directory = RestLadokDirectory(client, url, backoff=0)
         assert directory.student("stud-1").email == "kim@ex.se"  # type: ignore[union-attr]

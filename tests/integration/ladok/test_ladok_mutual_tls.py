@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import ipaddress
 import ssl
 import threading
 from collections.abc import Iterator
@@ -12,45 +10,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import NameOID
 
 from app.ladok.http import make_client
-
-Key = ec.EllipticCurvePrivateKey
-
-
-def _cert(cn: str, key: Key, issuer: tuple[x509.Name, Key] | None, *, ca: bool = False) -> x509.Certificate:
-    now = dt.datetime.now(dt.UTC)
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
-    issuer_name, issuer_key = issuer or (subject, key)
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(issuer_name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(hours=1))
-        .not_valid_after(now + dt.timedelta(hours=1))
-        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
-    )
-    if not ca:
-        builder = builder.add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False
-        )
-    return builder.sign(issuer_key, hashes.SHA256())
-
-
-def _pem(cert: x509.Certificate, key: Key | None = None) -> bytes:
-    data = cert.public_bytes(serialization.Encoding.PEM)
-    if key is not None:
-        data += key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-    return data
+from tests.tls import make_cert, new_key, pem
 
 
 class _WhoAmI(BaseHTTPRequestHandler):
@@ -73,13 +37,13 @@ def tls_server(tmp_path: Path) -> Iterator[tuple[str, Path, Path, Path]]:
 
     Yields (url, CA file, client PEM, client PKCS#12 with password "hemligt").
     """
-    ca_key, server_key, client_key = (ec.generate_private_key(ec.SECP256R1()) for _ in range(3))
-    ca = _cert("Test CA", ca_key, None, ca=True)
-    server = _cert("127.0.0.1", server_key, (ca.subject, ca_key))
-    client = _cert("kursadmin-kth", client_key, (ca.subject, ca_key))
-    (tmp_path / "ca.pem").write_bytes(_pem(ca))
-    (tmp_path / "server.pem").write_bytes(_pem(server, server_key))
-    (tmp_path / "client.pem").write_bytes(_pem(client, client_key))
+    ca_key, server_key, client_key = new_key(), new_key(), new_key()
+    ca = make_cert("Test CA", ca_key, None, ca=True)
+    server = make_cert("127.0.0.1", server_key, (ca.subject, ca_key))
+    client = make_cert("kursadmin-kth", client_key, (ca.subject, ca_key))
+    (tmp_path / "ca.pem").write_bytes(pem(ca))
+    (tmp_path / "server.pem").write_bytes(pem(server, server_key))
+    (tmp_path / "client.pem").write_bytes(pem(client, client_key))
     (tmp_path / "client.p12").write_bytes(
         pkcs12.serialize_key_and_certificates(
             b"client", client_key, client, None, serialization.BestAvailableEncryption(b"hemligt")
@@ -108,17 +72,17 @@ def tls_server(tmp_path: Path) -> Iterator[tuple[str, Path, Path, Path]]:
 
 def test_pkcs12_certificate_is_presented(tls_server: tuple[str, Path, Path, Path]) -> None:
     url, ca, _, p12 = tls_server
-    with make_client(p12, "hemligt", ca_file=ca) as client:
+    with make_client(url, p12, "hemligt", ca_file=ca) as client:
         assert client.get(f"{url}/handelser/feed/recent").text == "kursadmin-kth"
 
 
 def test_pem_certificate_is_presented(tls_server: tuple[str, Path, Path, Path]) -> None:
-    url, ca, pem, _ = tls_server
-    with make_client(pem, ca_file=ca) as client:
+    url, ca, client_pem, _ = tls_server
+    with make_client(url, client_pem, ca_file=ca) as client:
         assert client.get(f"{url}/handelser/feed/recent").text == "kursadmin-kth"
 
 
 def test_without_a_certificate_the_server_refuses(tls_server: tuple[str, Path, Path, Path]) -> None:
     url, ca, _, _ = tls_server
-    with make_client(ca_file=ca) as client, pytest.raises(httpx.TransportError):
+    with make_client(url, ca_file=ca) as client, pytest.raises(httpx.TransportError):
         client.get(f"{url}/handelser/feed/recent")

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import Engine
 
+from app.core.safeguards import SafetyLimits
 from app.core.settings import InstitutionSettings
 from app.store import control
 from app.store.db import write_session
@@ -62,8 +63,7 @@ def test_removals_wait_for_the_end_of_the_delay_delete_window(world: World) -> N
 
 
 def _withdraw_all(world: World, offering: str, students: list[str]) -> None:
-    with write_session(world.engine) as s:
-        control.set_safety_filter(s, "kth", max_removals_per_hour=2)
+    world.safeguards = SafetyLimits(max_removals_per_hour=2)
     for s_uid in students:
         world.ladok.add_participation("AvbrottEvent", s_uid, offering)
     world.sync()

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.canvas.client import CanvasClient
 from app.canvas.throttle import InMemoryThrottleGate
 from app.config import InstitutionConfig
+from app.core.safeguards import SafetyLimits
 from app.core.settings import InstitutionSettings
 from app.pipeline.reconcile import InstitutionContext, swedish_today, wake_at
 from app.pipeline.worker import context_for, drain, feed_fetcher, read_feed
@@ -58,13 +59,14 @@ class World:
     today: dt.date = TODAY
     institution_id: str = "kth"  # two worlds may share one database under different ids
     clock: FakeClock | None = None  # the Canvas client's pacing and retry waits; the sandbox should share it
+    safeguards: SafetyLimits = field(default_factory=SafetyLimits)  # the file's [institution.safeguards]
 
     @property
     def inst(self) -> InstitutionConfig:
         """The institution as configured."""
         return InstitutionConfig(id=self.institution_id, ladok_larosate_id=29, ladok_url="http://ladok.test",
                                  ladok_start_page=1, canvas_url="http://canvas.test", canvas_token=DEFAULT_TOKEN,
-                                 settings=self.settings)
+                                 settings=self.settings, safeguards=self.safeguards)
 
     def context(self) -> InstitutionContext:
         """The reconcile context, talking to both sandboxes in-process."""

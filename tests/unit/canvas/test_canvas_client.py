@@ -28,6 +28,34 @@ def test_get_all_follows_link_header_to_the_last_page(canvas, client):
     assert canvas.sent[1].query == {"page": ["2"], "per_page": ["100"]}
 
 
+
+@pytest.mark.parametrize(("elsewhere", "named"), [
+    ("https://canvas.attacker.example/api/v1/courses/7/users?page=2", "https://canvas.attacker.example:443"),
+    ("http://canvas.test/api/v1/courses/7/users?page=2", "http://canvas.test:80"),  # the token would go in clear
+    ("https://canvas.test:8443/api/v1/courses/7/users?page=2", "https://canvas.test:8443"),
+    ("//canvas.attacker.example/api/v1/courses/7/users?page=2", "//canvas.attacker.example"),
+])
+def test_a_next_link_off_this_canvas_is_not_followed_with_the_token(canvas, client, elsewhere, named):
+    first = "/api/v1/courses/7/users"
+    # The scripted Canvas routes by path alone: followed, the link would get the second answer.
+    canvas.on("GET", first, canvas_json(200, [{"id": 1}], Link=f'<{elsewhere}>; rel="next"'), canvas_json(200, []))
+
+    with pytest.raises(CanvasError) as err:
+        client.get_all(first)
+
+    assert len(canvas.sent) == 1  # nothing went to the other origin
+    assert f"refused to follow a pagination link to {named}: not this Canvas (https://canvas.test:443)" in str(
+        err.value)
+    assert "token" in str(err.value) and "page=2" not in str(err.value)
+
+
+def test_a_next_link_naming_the_default_port_is_this_canvas(canvas, client):
+    first = "/api/v1/courses/7/users"
+    canvas.on("GET", first, canvas_json(200, [{"id": 1}], Link=f'<https://CANVAS.test:443{first}?page=2>; rel="next"'))
+    canvas.routes[("GET", first)].append(canvas_json(200, [{"id": 2}]))
+
+    assert [u["id"] for u in client.get_all(first)] == [1, 2]
+
 def test_rate_limit_exceeded_403_is_waited_out_then_retried(canvas, client):
     canvas.on("GET", "/api/v1/courses/1", rate_limited(), canvas_json(200, {"id": 1}))
 

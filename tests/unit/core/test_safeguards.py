@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from app.core.plan import CourseRef, DesiredEnrollment, Enroll, LedgerEnrollment, Unenroll
-from app.core.safeguards import Controls, RemovalBudget, filter_removals
+from app.core.safeguards import Controls, RemovalBudget, SafetyLimits, filter_removals
 
 TODAY = dt.date(2025, 6, 20)
 
@@ -27,7 +27,7 @@ def test_inside_the_delay_delete_window_removals_wait_and_additions_go_on() -> N
 
 
 def test_removals_beyond_the_hourly_limit_are_held_with_a_reason() -> None:
-    controls = Controls(max_removals_per_hour=3)
+    controls = Controls(limits=SafetyLimits(max_removals_per_hour=3))
     out = filter_removals([_unenroll("a"), _unenroll("b"), ENROLL], controls, RemovalBudget(removed_last_hour=2),
                           TODAY)
 
@@ -36,7 +36,7 @@ def test_removals_beyond_the_hourly_limit_are_held_with_a_reason() -> None:
 
 
 def test_removing_too_large_a_share_of_a_course_is_held() -> None:
-    controls = Controls(max_course_fraction=0.3)
+    controls = Controls(limits=SafetyLimits(max_course_fraction=0.3))
     budget = RemovalBudget(removed_by_course={7: 2}, course_sizes={7: 10})
     out = filter_removals([_unenroll("a"), _unenroll("b"), _unenroll("c", course=8)], controls, budget, TODAY)
 
@@ -46,5 +46,6 @@ def test_removing_too_large_a_share_of_a_course_is_held() -> None:
 
 def test_a_release_or_a_switched_off_filter_lets_everything_through() -> None:
     ops = [_unenroll(str(i)) for i in range(5)]
-    for controls in (Controls(max_removals_per_hour=1, released=True), Controls(safety_filter=False)):
+    for controls in (Controls(limits=SafetyLimits(max_removals_per_hour=1), released=True),
+                     Controls(limits=SafetyLimits(safety_filter=False))):
         assert filter_removals(ops, controls, RemovalBudget(removed_last_hour=99), TODAY).run == ops

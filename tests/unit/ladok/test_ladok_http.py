@@ -1,23 +1,23 @@
-"""HTTP to Ladok: retries with back-off, Ladok's error messages, and the client certificate in PEM or PKCS#12."""
+"""HTTP to Ladok: retries, its error messages, the client certificate (PEM, PKCS#12) only to Ladok, bounded answers."""
 
 from __future__ import annotations
 
-import datetime as dt
+import gzip
 import ssl
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import NameOID
 
-from app.ladok.feed import FeedFetcher
+from app.ladok.directory import RestLadokDirectory
+from app.ladok.feed import FeedFetcher, FeedPosition, walk
 from app.ladok.http import LadokHTTPError, client_ssl_context, get_with_retry, make_client
+from tests.tls import Key, make_cert, new_key, pem
 
 
 def scripted(answers: list[httpx.Response | Exception]) -> tuple[httpx.Client, list[str]]:
@@ -90,31 +90,16 @@ def test_feed_fetcher_asks_for_atom_and_raises_on_refusal() -> None:
     assert seen == ["application/atom+xml"] and not caught.value.retry_later
 
 
-def _key_and_cert() -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "kursadmin-test")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=1))
-        .sign(key, hashes.SHA256())
-    )
-    return key, cert
+def _key_and_cert() -> tuple[Key, x509.Certificate]:
+    key = new_key()
+    return key, make_cert("kursadmin-test", key, None)
 
 
 def test_pem_certificate_with_key_loads(tmp_path: Path) -> None:
     key, cert = _key_and_cert()
-    pem = tmp_path / "ladok.pem"
-    pem.write_bytes(
-        cert.public_bytes(serialization.Encoding.PEM)
-        + key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    assert isinstance(client_ssl_context(pem), ssl.SSLContext)
+    path = tmp_path / "ladok.pem"
+    path.write_bytes(pem(cert, key))
+    assert isinstance(client_ssl_context(path), ssl.SSLContext)
 
 
 def test_pkcs12_with_password_is_converted(tmp_path: Path) -> None:
@@ -128,7 +113,98 @@ def test_pkcs12_with_password_is_converted(tmp_path: Path) -> None:
     leftovers = set(Path(tempfile.gettempdir()).glob("kursadmin-ladok-*"))
     assert isinstance(client_ssl_context(p12, "hemligt"), ssl.SSLContext)
     assert set(Path(tempfile.gettempdir()).glob("kursadmin-ladok-*")) == leftovers  # converted key removed
-    with make_client(p12, "hemligt") as client:
+    with make_client("https://ladok.test", p12, "hemligt") as client:
         assert isinstance(client, httpx.Client)
     with pytest.raises(ValueError):
         client_ssl_context(p12, "fel")
+
+
+LADOK = "https://api.mit-integration.ladok.se"
+
+
+def test_feed_links_are_followed_only_on_ladoks_origin(ladok_dir: Path) -> None:
+    planted = b'<link rel="next-archive" href="https://ladok.attacker.example/uppfoljning/feed/256260"/>'
+    page = (ladok_dir / "feeds" / "ladok3-recent-2017.xml").read_bytes().replace(
+        b'<link rel="prev-archive"', planted + b'<link rel="prev-archive"')
+    requested: list[str] = []
+
+    def ladok(request: httpx.Request) -> httpx.Response:
+        requested.append(str(request.url))
+        return httpx.Response(200, content=page)
+
+    fetch = FeedFetcher(make_client(LADOK, transport=httpx.MockTransport(ladok)), backoff=0)
+    walked = []
+    with pytest.raises(LadokHTTPError) as refused:
+        for batch in walk(fetch, FeedPosition(f"{LADOK}/uppfoljning/feed/256259", None)):
+            walked.append(batch)
+
+    assert requested == [f"{LADOK}/uppfoljning/feed/256259"]  # the attacker's host got no request, no certificate
+    assert len(walked) == 1 and len(walked[0].new_entries) == 53  # the page before the link was read
+    assert str(refused.value) == (
+        "refused to follow a link to https://ladok.attacker.example:443: not Ladok "
+        "(https://api.mit-integration.ladok.se:443), and the client certificate goes only there")
+
+
+@pytest.mark.parametrize("elsewhere", [
+    "http://api.mit-integration.ladok.se/uppfoljning/feed/2",  # the same host in plain http
+    "https://api.mit-integration.ladok.se:8443/uppfoljning/feed/2",
+    "https://api.mit-integration.ladok.se.attacker.example/uppfoljning/feed/2",
+])
+def test_no_request_leaves_ladoks_origin(elsewhere: str) -> None:
+    requested: list[httpx.Request] = []
+    client = make_client(LADOK, transport=httpx.MockTransport(lambda r: requested.append(r) or httpx.Response(200)))
+
+    with pytest.raises(LadokHTTPError, match="refused to follow a link to"):
+        FeedFetcher(client, backoff=0)(elsewhere)
+    assert requested == []
+
+
+class Endless(httpx.SyncByteStream):
+    """A body that never ends, counting the chunks the client asked for."""
+
+    def __init__(self, chunk: bytes) -> None:
+        self.chunk = chunk
+        self.pulled = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        while True:
+            self.pulled += 1
+            yield self.chunk
+
+
+def test_a_feed_page_is_refused_as_soon_as_it_passes_the_limit_not_after_it_is_read() -> None:
+    body = Endless(b"<entry>" + b" " * 1017)  # 1 KiB at a time, for ever
+    client = make_client(LADOK, transport=httpx.MockTransport(lambda _: httpx.Response(200, stream=body)))
+
+    with pytest.raises(LadokHTTPError, match=r"over the 65536 byte limit \(66560 bytes read so far\); refused"):
+        FeedFetcher(client, backoff=0, max_bytes=64 * 1024)(f"{LADOK}/uppfoljning/feed/1")
+    assert body.pulled == 65
+
+
+def test_an_announced_length_over_the_limit_is_refused_before_reading() -> None:
+    body = Endless(b" " * 1024)
+    answer = httpx.Response(200, stream=body, headers={"Content-Length": str(10**9)})
+    client = make_client(LADOK, transport=httpx.MockTransport(lambda _: answer))
+
+    with pytest.raises(LadokHTTPError, match=r"\(Content-Length 1000000000\)"):
+        FeedFetcher(client, backoff=0, max_bytes=64 * 1024)(f"{LADOK}/uppfoljning/feed/1")
+    assert body.pulled == 0
+
+
+def test_a_small_compressed_answer_that_unpacks_past_the_limit_is_refused() -> None:
+    bomb = gzip.compress(b"{" + b" " * (4 * 1024 * 1024))  # 4 KB on the wire
+    answer = httpx.Response(200, content=bomb, headers={"Content-Encoding": "gzip"})
+    client = make_client(LADOK, transport=httpx.MockTransport(lambda _: answer))
+    directory = RestLadokDirectory(client, LADOK, backoff=0, max_bytes=1024 * 1024)
+
+    with pytest.raises(LadokHTTPError, match="over the 1048576 byte limit"):
+        directory.student("stud-1")
+
+
+def test_an_answer_within_the_limit_reads_as_before() -> None:
+    body = gzip.compress(b'{"Fornamn": "Kim", "Efternamn": "Ek"}')
+    client = make_client(LADOK, transport=httpx.MockTransport(
+        lambda r: httpx.Response(200, content=body, headers={"Content-Encoding": "gzip"}) if r.url.path.endswith("1")
+        else httpx.Response(404, json={"Meddelande": "Hittades inte"})))
+    student = RestLadokDirectory(client, LADOK, backoff=0, max_bytes=1024).student("stud-1")
+    assert student is not None and (student.first_name, student.email) == ("Kim", None)

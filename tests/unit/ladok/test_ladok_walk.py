@@ -191,3 +191,11 @@ def test_next_archive_leading_back_is_an_error_not_an_endless_walk() -> None:
         for batch in walk(looping, FeedPosition(f"{BASE}/1", None)):
             walked.append(batch.page_url)
     assert walked == [f"{BASE}/1", f"{BASE}/2"]
+
+
+def test_a_self_or_via_link_to_another_origin_is_never_stored_as_the_position() -> None:
+    ladok = FakeLadok(page_size=2)
+    ladok.append(3)
+    page = ladok.fetch(f"{BASE}/recent").replace(BASE.encode(), b"https://ladok.attacker.example/handelser/feed")
+
+    assert archive_url(f"{BASE}/recent", parse_page(page)) == f"{BASE}/recent"
