@@ -52,7 +52,8 @@ def leases(monkeypatch: pytest.MonkeyPatch) -> list[float | None]:
     """The lease each `worker --until-idle` run was started with."""
     seen: list[float | None] = []
 
-    def drain(_engine: object, _contexts: object, _concurrency: int = 1, lease: float | None = None) -> object:
+    def drain(_engine: object, _contexts: object, _concurrency: int = 1, lease: float | None = None,
+              **_options: object) -> object:
         seen.append(lease)
         return app.pipeline.worker.WorkerStats()
 
