@@ -95,6 +95,8 @@ class InstitutionConfig(_Strict):
     canvas_root_account_id: int = 1
     settings: InstitutionSettings = InstitutionSettings()
     lti: tuple[LtiRegistration, ...] = ()
+    # Canvas users who are the institution's admins in the tool besides root-account admins (docs/rules.md §7).
+    canvas_admin_user_ids: tuple[int, ...] = ()
 
 
 class _FileModel(_Strict):

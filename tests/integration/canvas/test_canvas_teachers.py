@@ -59,6 +59,6 @@ def test_a_teacher_in_a_deleted_course_is_not(sandbox_and_client: tuple[CanvasSa
 
 
 def test_canvas_failing_is_not_a_no(make_canvas: SandboxFactory) -> None:
-    sandbox, client = make_canvas(faults=FaultConfig(error_rate=1.0))
+    _sandbox, client = make_canvas(faults=FaultConfig(error_rate=1.0))
     with pytest.raises(CanvasUnavailable):
         teaches_course(client, OFFERING, "1")
