@@ -1,8 +1,9 @@
-"""Who may do what (docs/rules.md §4.7, §7): from what Canvas says about a person to their rights."""
+"""Who may do what (docs/rules.md §4.7, §7): from what Canvas or the SSO says about a person to their rights."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import ipaddress
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -49,3 +50,27 @@ def link_outcome(institution_admin: bool, teaches_offering_course: bool | None) 
     if teaches_offering_course is None:
         return "ask_again"
     return "request"
+
+
+def peer_is_trusted(peer: str | None, trusted_proxies: Collection[str]) -> bool:
+    """Whether the socket peer is one of the configured SSO proxies (addresses or networks)."""
+    if not peer:
+        return False
+    try:
+        address = ipaddress.ip_address(peer)
+    except ValueError:
+        return False
+    # A dual-stack socket reports an IPv4 proxy as ::ffff:a.b.c.d.
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return any(address in ipaddress.ip_network(proxy, strict=False) for proxy in trusted_proxies)
+
+
+def sso_admin_of(identity: str, admins: Mapping[str, Collection[str]]) -> tuple[str, ...]:
+    """The institutions an SSO identity administers (identities compare without regard to case)."""
+    wanted = identity.strip().lower()
+    found: set[str] = set()
+    for name, institutions in admins.items():
+        if name.strip().lower() == wanted:
+            found.update(institutions)
+    return tuple(sorted(found))

@@ -215,7 +215,7 @@ class LinkRequestRow(Base):
 
 
 class CourseAuditRow(Base):
-    """One change of a Canvas course's settings: who (the Canvas user), when, what, old → new."""
+    """One change of a Canvas course's settings: who (Canvas user or SSO identity), when, what, old → new."""
 
     __tablename__ = "course_audit"
     __table_args__ = (
@@ -230,7 +230,7 @@ class CourseAuditRow(Base):
     offering_uid: Mapped[str | None] = mapped_column(UID)
     old_value: Mapped[str | None] = mapped_column(String(200))
     new_value: Mapped[str | None] = mapped_column(String(200))
-    by: Mapped[str] = mapped_column(String(200))  # canvas:<user id> | created (the adapter)
+    by: Mapped[str] = mapped_column(String(200))  # canvas:<user id> | sso:<identity> | created (the adapter)
     by_name: Mapped[str | None] = mapped_column(String(300))
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 

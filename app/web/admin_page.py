@@ -1,4 +1,4 @@
-"""The admin view's page and operator actions, apart from how a person reaches it."""
+"""The admin view's page and operator actions, the same whether reached by a Canvas launch or through the SSO."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ class Operator:
     """Who operates which institution, and where the page and its actions are for this way in."""
 
     institution_id: str
-    by: str  # canvas:<user id>
+    by: str  # canvas:<user id> | sso:<identity>
     by_name: str | None
     lang: str
     page_url: Callable[..., str]  # query arguments → the page's URL

@@ -14,6 +14,9 @@ def _http_error(err: HTTPException) -> tuple[str, int]:
     launch = getattr(g, "launch", None)
     if key in ("refused", "refused_admin") and launch is not None:
         return refusal(key == "refused_admin", launch.roles), err.code or 403
+    if key is not None and key.startswith("refused_sso"):
+        return render_template("refused.html", heading_key="refused_admin_heading", body_key=key,
+                               roles=None), err.code or 403
     if key in MESSAGES:
         return render_template("error.html", reason_key=key), err.code or 400
     return render_template("error.html", reason=f"{err.code} {err.name}"), err.code or 500

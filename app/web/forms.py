@@ -1,5 +1,5 @@
-"""Flask-WTF forms of the teacher and admin views; none carries a course or institution id: both are
-always the launch's."""
+"""Flask-WTF forms of the teacher and admin views; none carries a course or institution id: the course is
+always the launch's, the institution the launch's or one the SSO identity administers."""
 
 from __future__ import annotations
 

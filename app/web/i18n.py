@@ -86,6 +86,15 @@ MESSAGES: dict[str, dict[str, str]] = {
                                  "tillgång.",
                            "en": "The admin view is for administrators of the Canvas root account and the users the "
                                  "tool's configuration names. Sub-account administrators have no access."},
+    "refused_sso_off": {"sv": "Inloggning utanför Canvas är inte aktiverad för verktyget.",
+                        "en": "Sign-in outside Canvas is not enabled for this tool."},
+    "refused_sso_untrusted": {"sv": "Administrationsvyn nås utanför Canvas bara genom lärosätets inloggning (SSO).",
+                              "en": "Outside Canvas, the admin view is reached only through the institution's "
+                                    "sign-in (SSO)."},
+    "refused_sso_no_identity": {"sv": "Lärosätets inloggning (SSO) skickade ingen identitet.",
+                                "en": "The institution's sign-in (SSO) sent no identity."},
+    "refused_sso_not_admin": {"sv": "Du är inloggad, men inte administratör för något lärosäte i verktyget.",
+                              "en": "You are signed in, but not an administrator of any institution in this tool."},
     "roles_received": {"sv": "Roller som Canvas skickade:", "en": "Roles Canvas sent:"},
     "no_roles": {"sv": "(inga)", "en": "(none)"},
     "error_heading": {"sv": "Verktyget kunde inte öppnas", "en": "The tool could not be opened"},
@@ -187,6 +196,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "change_link_approved": {"sv": "Begäran godkänd", "en": "Request approved"},
     "change_link_rejected": {"sv": "Begäran avslagen", "en": "Request rejected"},
     "who_canvas": {"sv": "{name} (Canvas-användare {id})", "en": "{name} (Canvas user {id})"},
+    "who_sso": {"sv": "{id} (SSO)", "en": "{id} (SSO)"},
+    "admin_institutions": {"sv": "Lärosäten du administrerar", "en": "Institutions you administer"},
     "admin_explain_settings": {"sv": "Ändringar av kursinställningar som rör studenten",
                                "en": "Changes of course settings that concern the student"},
     "error_confirm": {"sv": "Kryssa i bekräftelsen först.", "en": "Tick the confirmation first."},
@@ -209,8 +220,10 @@ def translate(key: str, **values: object) -> str:
 
 
 def who(by: str, name: str | None) -> str:
-    """Who made a change, for the pages: a Canvas user by name and id, or as recorded."""
+    """Who made a change, for the pages: a Canvas user by name and id, an SSO identity, or as recorded."""
     kind, _, ident = by.partition(":")
     if kind == "canvas":
         return translate("who_canvas", name=name or "?", id=ident)
+    if kind == "sso":
+        return translate("who_sso", id=ident)
     return by

@@ -1,4 +1,4 @@
-"""Who may do what (docs/rules.md §4.7, §7): admin view, course settings, co-reading consent."""
+"""Who may do what (docs/rules.md §4.7, §7): admin view, course settings, co-reading consent, SSO trust."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from app.core.access import (
     is_institution_admin,
     link_outcome,
     may_change_course,
+    peer_is_trusted,
+    sso_admin_of,
 )
 
 TEACHER = CanvasPerson("501", teaches_course=True, root_admin=False)
@@ -46,3 +48,17 @@ def test_a_sub_account_admin_who_teaches_the_course_changes_it_as_its_teacher() 
 ])
 def test_linking_needs_consent_or_an_admin(admin: bool, teaches: bool | None, outcome: str) -> None:
     assert link_outcome(admin, teaches) == outcome
+
+
+@pytest.mark.parametrize(("peer", "trusted"), [
+    ("10.0.0.5", True), ("10.1.2.3", True), ("::ffff:10.0.0.5", True), ("10.0.0.6", False),
+    ("2001:db8::1", True), ("192.168.1.1", False), ("", False), (None, False), ("not-an-address", False),
+])
+def test_only_configured_proxy_addresses_are_trusted(peer: str | None, trusted: bool) -> None:
+    assert peer_is_trusted(peer, ("10.0.0.5", "10.1.0.0/16", "2001:db8::/32")) is trusted
+
+
+def test_sso_identities_compare_without_case_and_map_to_their_institutions() -> None:
+    admins = {"Ops@KTH.se": ("kth",), "ops@kth.se ": ("su",), "other@uu.se": ("uu",)}
+    assert sso_admin_of(" ops@kth.SE", admins) == ("kth", "su")
+    assert sso_admin_of("nobody@kth.se", admins) == ()
