@@ -187,10 +187,11 @@ def decide_request(session: Session, institution_id: str, request_id: int, appro
 
 
 def link_requests(session: Session, institution_id: str, canvas_course_id: int | None = None,
-                  statuses: tuple[str, ...] = ("pending",)) -> list[LinkRequestRow]:
-    """Requests of one course or the whole institution in the given states, oldest first."""
-    query = select(LinkRequestRow).where(LinkRequestRow.institution_id == institution_id,
-                                         LinkRequestRow.status.in_(statuses))
+                  statuses: tuple[str, ...] | None = ("pending",)) -> list[LinkRequestRow]:
+    """Requests of one course or the whole institution in the given states (None: all), oldest first."""
+    query = select(LinkRequestRow).where(LinkRequestRow.institution_id == institution_id)
+    if statuses is not None:
+        query = query.where(LinkRequestRow.status.in_(statuses))
     if canvas_course_id is not None:
         query = query.where(LinkRequestRow.canvas_course_id == canvas_course_id)
     return list(session.scalars(query.order_by(LinkRequestRow.id)))

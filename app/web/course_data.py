@@ -164,7 +164,7 @@ def sync_status(db: Session, institution_id: str, offering_uids: list[str]) -> S
 
 
 def request_lines(db: Session, institution_id: str, lang: str, canvas_course_id: int | None = None,
-                  statuses: tuple[str, ...] = ("pending",)) -> list[RequestLine]:
+                  statuses: tuple[str, ...] | None = ("pending",)) -> list[RequestLine]:
     """Link requests of one course or the whole institution, with their offerings described."""
     requests = link_requests(db, institution_id, canvas_course_id, statuses)
     described = _describe(db, institution_id, sorted({r.offering_uid for r in requests}), lang)

@@ -83,8 +83,7 @@ def _render(row: LtiLaunchRow, early_form: EarlyAccessForm | None = None, status
         settings = get_settings(db, row.institution_id, course_id)
         results = search_offerings(db, row.institution_id, query, row.locale) if query else []
         status = _sync(db, row, [line.uid for line in lines])
-        requests = request_lines(db, row.institution_id, row.locale, course_id, ("pending", "rejected", "linked",
-                                                                                 "approved"))
+        requests = request_lines(db, row.institution_id, row.locale, course_id, statuses=None)
     suggested = default_purge_date(lines)
     if early_form is None:
         purge = settings.purge_date if settings and settings.purge_date else suggested
@@ -171,13 +170,12 @@ def link(launch_id: str) -> Response | tuple[str, int]:
     outcome = link_outcome(admin, teaches)
     if outcome == "ask_again":
         return _render(row, status_code=503, message=translate("error_canvas_check"))
-    with write_session(engine()) as db:
-        if outcome == "link":
-            link_offering(db, row.institution_id, course_id, uid, *launch_actor(row))
-        else:
-            request_link(db, row.institution_id, course_id, uid, *launch_actor(row))
     if outcome == "request":
+        with write_session(engine()) as db:
+            request_link(db, row.institution_id, course_id, uid, *launch_actor(row))
         return _back(launch_id, "requested")
+    with write_session(engine()) as db:
+        link_offering(db, row.institution_id, course_id, uid, *launch_actor(row))
     _remember_touched(launch_id, uid)
     return _back(launch_id)
 
