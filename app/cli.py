@@ -237,7 +237,7 @@ def explain_command(institution_id: str, student_uid: str, offering_uid: str | N
     upgrade(_engine())
     found = explain(_engine(), inst.id, inst.settings, student_uid, offering_uid)
     for title, lines in (("What Ladok said", found.ladok), ("What the rules decide", found.decided),
-                         ("What was done in Canvas", found.done)):
+                         ("What was done in Canvas", found.done), ("Who changed the course settings", found.settings)):
         click.echo(f"{title}:")
         for line in lines or ["(nothing)"]:
             click.echo(f"  {line}")

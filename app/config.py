@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import os
+import re
 import tomllib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -136,6 +138,38 @@ class InstitutionConfig(_Strict):
     settings: InstitutionSettings = InstitutionSettings()
     safeguards: SafetyLimits = SafetyLimits()
     lti: tuple[LtiRegistration, ...] = ()
+    # Canvas users who are the institution's admins in the tool besides root-account admins (docs/rules.md §7).
+    canvas_admin_user_ids: tuple[int, ...] = ()
+
+
+class SsoConfig(_Strict):
+    """`[web.sso]`: admin access outside Canvas through the institution's SSO proxy (docs/rules.md §7).
+
+    `header` is the request header the proxy sets (e.g. Shibboleth's or SATOSA's `eppn`); it is believed
+    only on connections from `trusted_proxies` (addresses or networks); `admins` maps an SSO identity to
+    the institutions it administers.
+    """
+
+    header: str
+    trusted_proxies: tuple[str, ...] = Field(min_length=1)
+    admins: dict[str, tuple[str, ...]]
+
+    @field_validator("header")
+    @classmethod
+    def _header_name(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9-]{1,64}", value):
+            raise ValueError("must be a header name: letters, digits and '-' (e.g. \"eppn\")")
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for proxy in value:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise ValueError(f"{proxy!r} is not an IP address or network") from None
+        return value
 
 
 class _FileModel(_Strict):
@@ -160,6 +194,7 @@ class AppConfig:
     extra: Mapping[str, Any] = field(default_factory=dict)
     mail: MailConfig | None = None
     worker: WorkerConfig = field(default_factory=WorkerConfig)
+    sso: SsoConfig | None = None
 
     def institution(self, institution_id: str) -> InstitutionConfig:
         """The institution with this id, or a ConfigError naming the known ones."""
@@ -331,10 +366,25 @@ def parse_config(data: Mapping[str, Any], env: Mapping[str, str] | None = None) 
             institutions.append(inst)
     ids = [i.id for i in institutions]
     problems.extend(f"institution[{d}].id: used twice" for d in sorted({i for i in ids if ids.count(i) > 1}))
+    sso = _sso(extra.get("web"), set(ids), problems)
     if problems:
         raise ConfigError(problems)
     database_url = env.get("KURSADMIN_DATABASE_URL") or model.database_url
-    return AppConfig(database_url, model.secret_key, tuple(institutions), extra, model.mail, model.worker)
+    return AppConfig(database_url, model.secret_key, tuple(institutions), extra, model.mail, model.worker, sso)
+
+
+def _sso(web: Any, institution_ids: set[str], problems: list[str]) -> SsoConfig | None:
+    raw = web.get("sso") if isinstance(web, dict) else None
+    if raw is None:
+        return None
+    try:
+        sso = SsoConfig.model_validate(_tuples(raw))
+    except ValidationError as err:
+        problems.extend(_format_error("web.sso.", err, {}))
+        return None
+    problems.extend(f"web.sso.admins.{name}: institution {inst!r} is not configured"
+                    for name, insts in sso.admins.items() for inst in insts if inst not in institution_ids)
+    return sso
 
 
 def load_config(path: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None) -> AppConfig:

@@ -25,6 +25,17 @@ def custom_value(custom: Mapping[str, Any], name: str) -> str | None:
     return text
 
 
+def custom_flag(custom: Mapping[str, Any], name: str) -> bool:
+    """A true/false custom field: True only for JSON true or the text "true".
+
+    Canvas substitutes `$Canvas.user.isRootAccountAdmin` with a JSON boolean in LTI 1.3 (it turns only
+    numbers into strings, lib/lti/variable_expander.rb); anything else, the literal variable included,
+    is false.
+    """
+    value = custom.get(name)
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
 def language(locale: str | None) -> str:
     """The tool's language for a launch locale: Swedish for sv*, otherwise English."""
     return "sv" if (locale or "").lower().startswith("sv") else "en"
@@ -44,6 +55,7 @@ class LaunchClaims:
     canvas_course_id: int | None
     canvas_course_sis_id: str | None
     canvas_user_id: str | None
+    is_root_admin: bool
 
 
 def _placement(body: Mapping[str, Any], course_id: int | None) -> str:
@@ -73,4 +85,5 @@ def parse_claims(body: Mapping[str, Any]) -> LaunchClaims:
         canvas_course_id=course_id,
         canvas_course_sis_id=custom_value(custom, "canvas_course_sis_id"),
         canvas_user_id=custom_value(custom, "canvas_user_id"),
+        is_root_admin=custom_flag(custom, "canvas_user_is_root_admin"),
     )

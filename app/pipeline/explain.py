@@ -1,4 +1,5 @@
-"""'Explain this student': what Ladok said, what the rules decide now, and what was done in Canvas, with times."""
+"""'Explain this student': what Ladok said, what the rules decide now, what was done in Canvas, and who changed
+the settings of the courses the student's offerings reach, with times."""
 
 from __future__ import annotations
 
@@ -14,17 +15,19 @@ from app.core.redact import redact
 from app.core.settings import InstitutionSettings
 from app.core.swedish_time import swedish_today
 from app.store import facts
-from app.store.tables import ActionLogRow, InboxEvent, JobRow
+from app.store.course_settings import history
+from app.store.tables import ActionLogRow, CanvasObjectRow, CoReadingLinkRow, CourseAuditRow, InboxEvent, JobRow
 
 
 @dataclass(frozen=True)
 class Explanation:
-    """The three parts support needs, each as readable lines, oldest first."""
+    """The parts support needs, each as readable lines, oldest first."""
 
     ladok: list[str]
     decided: list[str]
     done: list[str]
     queue: str
+    settings: list[str]
 
 
 def _when(value: dt.datetime | None) -> str:
@@ -56,6 +59,8 @@ def explain(engine: Engine, institution_id: str, settings: InstitutionSettings, 
         done_q = select(ActionLogRow).where(ActionLogRow.institution_id == institution_id,
                                             ActionLogRow.student_uid == student_uid).order_by(ActionLogRow.id)
         done = [f"{_when(a.at)}  {a.operation} {a.outcome}: {_short(a.detail)}" for a in s.scalars(done_q)]
+        settings_lines = [_change(c) for c in reversed(_settings_history(
+            s, institution_id, [p.offering_uid for p in participations]))]
         job = s.get(JobRow, (institution_id, "student", student_uid))
         if job is None:
             queue = "never queued"
@@ -66,7 +71,26 @@ def explain(engine: Engine, institution_id: str, settings: InstitutionSettings, 
                                                                if job.last_error else "")
         else:
             queue = "up to date"
-    return Explanation(ladok, decided, done, queue)
+    return Explanation(ladok, decided, done, queue, settings_lines)
+
+
+def _settings_history(s: Session, institution_id: str, offering_uids: list[str]) -> list[CourseAuditRow]:
+    """Changes to the courses these offerings reach (own and co-reading) and to the offerings' links."""
+    if not offering_uids:
+        return []
+    own = s.scalars(select(CanvasObjectRow.canvas_id).where(
+        CanvasObjectRow.institution_id == institution_id, CanvasObjectRow.kind == "course",
+        CanvasObjectRow.sis_id.in_(offering_uids))).all()
+    linked = s.scalars(select(CoReadingLinkRow.canvas_course_id).where(
+        CoReadingLinkRow.institution_id == institution_id, CoReadingLinkRow.offering_uid.in_(offering_uids))).all()
+    return history(s, institution_id, canvas_course_ids=sorted({*own, *linked}), offering_uids=offering_uids)
+
+
+def _change(c: CourseAuditRow) -> str:
+    what = f"{c.change} of {c.offering_uid}" if c.offering_uid else c.change
+    values = f": {c.old_value or '-'} → {c.new_value or '-'}" if c.old_value or c.new_value else ""
+    who = f"{c.by} ({c.by_name})" if c.by_name else c.by
+    return f"{_when(c.at)}  {what} in course {c.canvas_course_id}{values}, by {who}"
 
 
 def _short(detail: dict) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, BigInteger, DateTime, Index, String, Text, func
+from sqlalchemy import JSON, BigInteger, DateTime, Index, String, Text, false, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.store.tables import Base
@@ -71,6 +71,8 @@ class LtiLaunchRow(Base):
     canvas_course_id: Mapped[int | None] = mapped_column(BigInteger)
     canvas_course_sis_id: Mapped[str | None] = mapped_column(String(200))
     canvas_user_id: Mapped[str | None] = mapped_column(String(64))
+    # $Canvas.user.isRootAccountAdmin: only this, not the Administrator role every sub-account admin has.
+    is_root_admin: Mapped[bool] = mapped_column(default=False, server_default=false())
     subject: Mapped[str] = mapped_column(String(255))
     user_name: Mapped[str | None] = mapped_column(String(300))
     roles: Mapped[list] = mapped_column(JSON, default=list)

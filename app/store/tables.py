@@ -191,6 +191,50 @@ class CoReadingLinkRow(Base):
     linked_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
+class LinkRequestRow(Base):
+    """A teacher's wish to link an offering they do not teach into their course, waiting for an admin."""
+
+    __tablename__ = "link_request"
+    __table_args__ = (
+        # One open request per course and offering; decided ones stay as history.
+        Index("uq_link_request_pending", "institution_id", "canvas_course_id", "offering_uid", unique=True,
+              postgresql_where=text("status = 'pending'"), sqlite_where=text("status = 'pending'")),
+        Index("ix_link_request_status", "institution_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    institution_id: Mapped[str] = mapped_column(String(32))
+    canvas_course_id: Mapped[int] = mapped_column(BigInteger)
+    offering_uid: Mapped[str] = mapped_column(UID)
+    status: Mapped[str] = mapped_column(String(16))  # pending | approved | rejected | linked (consent shown later)
+    requested_by: Mapped[str] = mapped_column(String(200))
+    requested_by_name: Mapped[str | None] = mapped_column(String(300))
+    requested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class CourseAuditRow(Base):
+    """One change of a Canvas course's settings: who (Canvas user or SSO identity), when, what, old → new."""
+
+    __tablename__ = "course_audit"
+    __table_args__ = (
+        Index("ix_course_audit_course", "institution_id", "canvas_course_id"),
+        Index("ix_course_audit_offering", "institution_id", "offering_uid"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    institution_id: Mapped[str] = mapped_column(String(32))
+    canvas_course_id: Mapped[int] = mapped_column(BigInteger)
+    change: Mapped[str] = mapped_column(String(24))  # early_access | purge_date | link | unlink | link_* (requests)
+    offering_uid: Mapped[str | None] = mapped_column(UID)
+    old_value: Mapped[str | None] = mapped_column(String(200))
+    new_value: Mapped[str | None] = mapped_column(String(200))
+    by: Mapped[str] = mapped_column(String(200))  # canvas:<user id> | sso:<identity> | created (the adapter)
+    by_name: Mapped[str | None] = mapped_column(String(300))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
 class JobRow(Base):
     """One reconcile key's place in the queue: pending while dirty_seq > done_seq; leased while worked on."""
 

@@ -9,11 +9,11 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app.core.redact import redact
 from app.lti.launch import LAUNCH_LIFETIME
 from app.lti.tool_config import KursadminToolConf
-from app.web import admin_views, course_views, errors, lti_views, security
-from app.web.i18n import current_language, translate
+from app.web import admin_views, course_views, errors, lti_views, security, sso_views
+from app.web.i18n import current_language, translate, who
 from app.web.settings import web_settings
 
-BLUEPRINTS = (lti_views.bp, course_views.bp, admin_views.bp)
+BLUEPRINTS = (lti_views.bp, course_views.bp, admin_views.bp, sso_views.bp)
 # Headers and error pages belong to the tool's own pages; other parts of the app keep theirs.
 # Blueprints are module singletons, so their hooks are set once, here, not per app.
 for _bp in BLUEPRINTS:
@@ -43,5 +43,5 @@ def init_app(flask_app: Flask) -> None:
     csrf.exempt(lti_views.bp)  # the platform's form posts carry a signed id_token instead
     for bp in BLUEPRINTS:
         flask_app.register_blueprint(bp)
-    flask_app.jinja_env.globals.update(_=translate, current_language=current_language)
+    flask_app.jinja_env.globals.update(_=translate, current_language=current_language, who=who)
     flask_app.jinja_env.filters["redact"] = redact  # stored errors may predate redaction

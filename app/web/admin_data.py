@@ -1,4 +1,5 @@
-"""What the admin view shows about an institution: feed position, inbox counts, rejected entries, jobs."""
+"""What the admin view shows about an institution: feed position, inbox counts, rejected entries, jobs,
+co-reading requests and the history of course settings."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.store.control import held, is_paused
-from app.store.tables import FeedPosition, HeldRemovalRow, InboxEvent, JobRow, RejectedEntry
+from app.store.course_settings import history
+from app.store.tables import CourseAuditRow, FeedPosition, HeldRemovalRow, InboxEvent, JobRow, RejectedEntry
+from app.web.course_data import RequestLine, request_lines
 
 LIST_LIMIT = 50
 
@@ -27,9 +30,11 @@ class InstitutionHealth:
     dead_total: int
     paused: bool
     held: list[HeldRemovalRow]
+    requests: list[RequestLine]
+    history: list[CourseAuditRow]
 
 
-def institution_health(db: Session, institution_id: str) -> InstitutionHealth:
+def institution_health(db: Session, institution_id: str, lang: str) -> InstitutionHealth:
     """The snapshot for one institution (newest rejected entries and dead jobs first)."""
     inbox = dict(db.execute(
         select(InboxEvent.outcome, func.count()).where(InboxEvent.institution_id == institution_id)
@@ -50,4 +55,6 @@ def institution_health(db: Session, institution_id: str) -> InstitutionHealth:
         dead_total=db.scalar(select(func.count()).select_from(dead_q.subquery())) or 0,
         paused=is_paused(db, institution_id),
         held=held(db, institution_id),
+        requests=request_lines(db, institution_id, lang),
+        history=history(db, institution_id, limit=LIST_LIMIT),
     )

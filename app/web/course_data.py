@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import String, and_, cast, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
-from app.store.course_settings import links, offerings_in_course
+from app.store.course_settings import link_requests, links, offerings_in_course
 from app.store.tables import CourseRow, JobRow, LedgerEnrollmentRow, OfferingRow, ParticipationRow
 
 PURGE_AFTER_START = dt.timedelta(days=14)
@@ -28,6 +28,22 @@ class OfferingLine:
     registered: int
     in_canvas: int
     linked: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RequestLine:
+    """A link request as the pages list it: which offering into which course, asked by whom and when."""
+
+    id: int
+    canvas_course_id: int
+    uid: str
+    code: str
+    name: str
+    term: str
+    status: str
+    requested_by: str
+    requested_by_name: str | None
+    requested_at: dt.datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,13 +126,14 @@ def default_purge_date(lines: list[OfferingLine]) -> dt.date | None:
 
 
 def search_offerings(db: Session, institution_id: str, query: str, lang: str) -> list[OfferingLine]:
-    """Offerings whose code, course code, name or term contains the query (case-insensitive)."""
+    """Offerings, course and program alike, whose code, course code, name or term contains the query
+    (case-insensitive)."""
     needle = f"%{query.strip().lower()}%"
     uids = db.scalars(
         select(OfferingRow.uid)
         .join(CourseRow, and_(CourseRow.institution_id == OfferingRow.institution_id,
                               CourseRow.uid == OfferingRow.course_uid), isouter=True)
-        .where(OfferingRow.institution_id == institution_id, OfferingRow.is_program.is_(False),
+        .where(OfferingRow.institution_id == institution_id,
                or_(func.lower(OfferingRow.code).like(needle), func.lower(CourseRow.code).like(needle),
                    func.lower(OfferingRow.term).like(needle), func.lower(cast(OfferingRow.names, String)).like(needle),
                    func.lower(cast(CourseRow.names, String)).like(needle)))
@@ -144,3 +161,12 @@ def sync_status(db: Session, institution_id: str, offering_uids: list[str]) -> S
     ).all()
     by_dead = dict(rows)
     return SyncStatus(by_dead.get(False, 0), by_dead.get(True, 0))
+
+
+def request_lines(db: Session, institution_id: str, lang: str, canvas_course_id: int | None = None,
+                  statuses: tuple[str, ...] | None = ("pending",)) -> list[RequestLine]:
+    """Link requests of one course or the whole institution, with their offerings described."""
+    requests = link_requests(db, institution_id, canvas_course_id, statuses)
+    described = _describe(db, institution_id, sorted({r.offering_uid for r in requests}), lang)
+    return [RequestLine(r.id, r.canvas_course_id, r.offering_uid, *described.get(r.offering_uid, _UNKNOWN)[:3],
+                        r.status, r.requested_by, r.requested_by_name, r.requested_at) for r in requests]

@@ -1,29 +1,41 @@
-"""Teacher views: the course's offerings, early access, and co-reading search, link and unlink."""
+"""Teacher views: the course's offerings, early access, and co-reading search, link (or request) and unlink."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
 from sqlalchemy.orm import Session
 
-from app.lti.roles import may_change_course
+from app.core.access import link_outcome, may_change_course
 from app.store.course_settings import (
     get_settings,
     link_offering,
     offerings_in_course,
+    request_link,
     set_early_access,
     unlink_offering,
 )
 from app.store.db import write_session
 from app.store.lti_tables import LtiLaunchRow
 from app.store.tables import OfferingRow
+from app.web.consent import teaches_offering_course
 from app.web.course_data import (
+    RequestLine,
     SyncStatus,
     course_offerings,
     default_purge_date,
+    request_lines,
     search_offerings,
     sync_status,
 )
-from app.web.current import current_launch, engine
+from app.web.current import (
+    admin_user_ids,
+    current_launch,
+    engine,
+    institution_of,
+    launch_actor,
+    launch_is_admin,
+    launch_person,
+)
 from app.web.forms import EarlyAccessForm, OfferingForm
 from app.web.i18n import translate
 
@@ -34,13 +46,9 @@ def _teacher_launch(launch_id: str) -> LtiLaunchRow:
     row = current_launch(launch_id)
     if row.placement != "course" or row.canvas_course_id is None:
         abort(403, description="error_no_course")
-    if not may_change_course(row.roles):
+    if not may_change_course(launch_person(row), admin_user_ids(institution_of(row))):
         abort(403, description="refused")
     return row
-
-
-def _by(row: LtiLaunchRow) -> str:
-    return f"lti:{row.canvas_user_id or row.subject}"
 
 
 def _touched_key(launch_id: str) -> str:
@@ -59,6 +67,12 @@ def _sync(db: Session, row: LtiLaunchRow, offering_uids: list[str]) -> SyncStatu
     return sync_status(db, row.institution_id, watched)
 
 
+def _open_requests(requests: list[RequestLine], in_course: set[str]) -> list[RequestLine]:
+    # The newest request per offering, while it waits or was turned down and the offering is not in the course.
+    newest = {r.uid: r for r in requests}
+    return [r for r in newest.values() if r.status in ("pending", "rejected") and r.uid not in in_course]
+
+
 def _render(row: LtiLaunchRow, early_form: EarlyAccessForm | None = None, status_code: int = 200,
             message: str | None = None) -> tuple[str, int]:
     course_id = row.canvas_course_id
@@ -69,21 +83,25 @@ def _render(row: LtiLaunchRow, early_form: EarlyAccessForm | None = None, status
         settings = get_settings(db, row.institution_id, course_id)
         results = search_offerings(db, row.institution_id, query, row.locale) if query else []
         status = _sync(db, row, [line.uid for line in lines])
+        requests = request_lines(db, row.institution_id, row.locale, course_id, statuses=None)
     suggested = default_purge_date(lines)
     if early_form is None:
         purge = settings.purge_date if settings and settings.purge_date else suggested
         early_form = EarlyAccessForm(formdata=None, enabled=bool(settings and settings.early_access), purge_date=purge)
     in_course = {line.uid for line in lines}
+    shown_requests = _open_requests(requests, in_course)
     html = render_template(
         "course.html", launch=row, lines=lines, settings=settings, suggested=suggested, early_form=early_form,
         query=query, results=results, in_course=in_course, status=status, offering_form=OfferingForm(),
-        saved=request.args.get("saved") == "1", message=message,
+        requests=shown_requests, requested={r.uid for r in shown_requests if r.status == "pending"},
+        done=request.args.get("done"), message=message,
     )
     return html, status_code
 
 
-def _back(launch_id: str) -> Response:
-    return redirect(url_for("course.overview", launch_id=launch_id, saved=1, q=request.args.get("q") or None), code=303)
+def _back(launch_id: str, done: str = "saved") -> Response:
+    return redirect(url_for("course.overview", launch_id=launch_id, done=done, q=request.args.get("q") or None),
+                    code=303)
 
 
 @bp.get("/<launch_id>")
@@ -116,7 +134,7 @@ def early_access(launch_id: str) -> Response | tuple[str, int]:
         purge = form.purge_date.data
         if form.enabled.data and purge is None:
             purge = default_purge_date(course_offerings(db, row.institution_id, course_id, row.locale))
-        set_early_access(db, row.institution_id, course_id, bool(form.enabled.data), purge, _by(row))
+        set_early_access(db, row.institution_id, course_id, bool(form.enabled.data), purge, *launch_actor(row))
     return _back(launch_id)
 
 
@@ -132,15 +150,32 @@ def _offering_form(row: LtiLaunchRow) -> str:
 
 
 @bp.post("/<launch_id>/link")
-def link(launch_id: str) -> Response:
-    """Link an offering into the launch's course (co-reading)."""
+def link(launch_id: str) -> Response | tuple[str, int]:
+    """Link an offering into the launch's course (co-reading), or ask an admin to (docs/rules.md §4.7).
+
+    The link is made at once for an institution admin and for an active teacher of the offering's own
+    Canvas course (Canvas is asked now, outside any database transaction); anyone else's becomes a
+    request. When Canvas cannot be asked nothing is recorded and the teacher is told to try again.
+    """
     row = _teacher_launch(launch_id)
     uid = _offering_form(row)
-    assert row.canvas_course_id is not None
-    with write_session(engine()) as db:
+    course_id = row.canvas_course_id
+    assert course_id is not None
+    with Session(engine()) as db:
         # An offering whose own section is in this course needs no co-reading section beside it.
-        if uid not in offerings_in_course(db, row.institution_id, row.canvas_course_id):
-            link_offering(db, row.institution_id, row.canvas_course_id, uid, _by(row))
+        if uid in offerings_in_course(db, row.institution_id, course_id):
+            return _back(launch_id)
+    admin = launch_is_admin(row)
+    teaches = None if admin else teaches_offering_course(institution_of(row), uid, row.canvas_user_id)
+    outcome = link_outcome(admin, teaches)
+    if outcome == "ask_again":
+        return _render(row, status_code=503, message=translate("error_canvas_check"))
+    if outcome == "request":
+        with write_session(engine()) as db:
+            request_link(db, row.institution_id, course_id, uid, *launch_actor(row))
+        return _back(launch_id, "requested")
+    with write_session(engine()) as db:
+        link_offering(db, row.institution_id, course_id, uid, *launch_actor(row))
     _remember_touched(launch_id, uid)
     return _back(launch_id)
 
@@ -152,6 +187,6 @@ def unlink(launch_id: str) -> Response:
     uid = _offering_form(row)
     assert row.canvas_course_id is not None
     with write_session(engine()) as db:
-        unlink_offering(db, row.institution_id, row.canvas_course_id, uid)
+        unlink_offering(db, row.institution_id, row.canvas_course_id, uid, *launch_actor(row))
     _remember_touched(launch_id, uid)
     return _back(launch_id)

@@ -1,14 +1,17 @@
-"""The launch a request acts for: found by id, bound to this browser's session, not expired."""
+"""The launch a request acts for (found by id, bound to this browser's session, not expired) and who made it."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from flask import abort, current_app, g, session
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from app.config import AppConfig, InstitutionConfig
+from app.core.access import CanvasPerson, is_institution_admin
+from app.lti.roles import is_instructor
 from app.store.lti_tables import LtiLaunchRow
 
 
@@ -40,3 +43,29 @@ def current_launch(launch_id: str) -> LtiLaunchRow:
 def institution_of(row: LtiLaunchRow) -> InstitutionConfig:
     """The configured institution the launch came from."""
     return app_config().institution(row.institution_id)
+
+
+def canvas_person(canvas_user_id: str | None, roles: Iterable[str], root_admin: bool) -> CanvasPerson:
+    """A person as a launch describes them, for the access rules."""
+    return CanvasPerson(canvas_user_id, is_instructor(roles), root_admin)
+
+
+def launch_person(row: LtiLaunchRow) -> CanvasPerson:
+    """The person behind a recorded launch."""
+    return canvas_person(row.canvas_user_id, row.roles, row.is_root_admin)
+
+
+def admin_user_ids(inst: InstitutionConfig) -> frozenset[str]:
+    """The Canvas user ids the configuration names as admins of the institution."""
+    return frozenset(str(i) for i in inst.canvas_admin_user_ids)
+
+
+def launch_is_admin(row: LtiLaunchRow) -> bool:
+    """Whether the launch's person is an institution admin (root-account admin or configured)."""
+    return is_institution_admin(launch_person(row), admin_user_ids(institution_of(row)))
+
+
+def launch_actor(row: LtiLaunchRow) -> tuple[str, str | None]:
+    """Who acts, for the records: `canvas:<user id>` (or the LTI subject) and the name Canvas gave."""
+    who = f"canvas:{row.canvas_user_id}" if row.canvas_user_id else f"lti:{row.subject}"
+    return who, row.user_name

@@ -40,6 +40,23 @@ MESSAGES: dict[str, dict[str, str]] = {
                       "en": "Suggested: {date} (earliest start date + 14 days)."},
     "save": {"sv": "Spara", "en": "Save"},
     "coread_heading": {"sv": "Samläsning", "en": "Co-reading"},
+    "coread_consent": {"sv": "Du kan koppla kurstillfällen vars egen Canvaskurs du är lärare i. Andra kopplingar "
+                             "skickas till en administratör för godkännande.",
+                       "en": "You can link offerings whose own Canvas course you teach. Other links are sent to an "
+                             "administrator for approval."},
+    "link_requested": {"sv": "Din begäran om samläsning väntar på en administratörs godkännande. Inga studenter "
+                             "läggs till innan dess.",
+                       "en": "Your co-reading request waits for an administrator's approval. No students are added "
+                             "until then."},
+    "requests_heading": {"sv": "Begärda kopplingar", "en": "Requested links"},
+    "col_requested": {"sv": "Begärd", "en": "Requested"},
+    "col_status": {"sv": "Status", "en": "Status"},
+    "request_pending": {"sv": "Väntar på godkännande", "en": "Waiting for approval"},
+    "request_rejected": {"sv": "Avslagen", "en": "Rejected"},
+    "error_canvas_check": {"sv": "Canvas kunde inte svara på om du är lärare i kurstillfällets kurs. Ingenting har "
+                                 "ändrats; försök igen om en stund.",
+                           "en": "Canvas could not tell whether you teach the offering's course. Nothing was "
+                                 "changed; try again in a while."},
     "search_label": {"sv": "Sök kurstillfälle (kod, namn eller termin)", "en": "Search offerings (code, name or term)"},
     "search_button": {"sv": "Sök", "en": "Search"},
     "search_results": {"sv": "Sökresultat för \u201d{q}\u201d", "en": "Search results for \u201c{q}\u201d"},
@@ -58,12 +75,26 @@ MESSAGES: dict[str, dict[str, str]] = {
     "check_again": {"sv": "Kontrollera igen", "en": "Check again"},
     "saved": {"sv": "Ändringen är sparad.", "en": "Your change is saved."},
     "refused_heading": {"sv": "Du kan inte ändra inställningarna", "en": "You cannot change these settings"},
-    "refused_body": {"sv": "Bara lärare (inte enbart lärarassistent) eller administratörer får ändra "
-                           "tidig åtkomst och samläsning.",
-                     "en": "Only teachers (not teaching assistants only) or administrators may change "
-                           "early access and co-reading."},
-    "refused_admin_body": {"sv": "Administrationsvyn kräver rollen administratör i Canvas.",
-                           "en": "The admin view needs the Administrator role in Canvas."},
+    "refused_body": {"sv": "Bara kursens lärare (inte enbart lärarassistenter) eller lärosätets administratörer "
+                           "får ändra tidig åtkomst och samläsning.",
+                     "en": "Only the course's teachers (not teaching assistants only) or the institution's "
+                           "administrators may change early access and co-reading."},
+    "refused_admin_heading": {"sv": "Du har inte tillgång till administrationsvyn",
+                              "en": "You have no access to the admin view"},
+    "refused_admin_body": {"sv": "Administrationsvyn är till för administratörer av Canvas rotkonto och de användare "
+                                 "som verktygets konfiguration anger. Administratörer av underkonton har inte "
+                                 "tillgång.",
+                           "en": "The admin view is for administrators of the Canvas root account and the users the "
+                                 "tool's configuration names. Sub-account administrators have no access."},
+    "refused_sso_off": {"sv": "Inloggning utanför Canvas är inte aktiverad för verktyget.",
+                        "en": "Sign-in outside Canvas is not enabled for this tool."},
+    "refused_sso_untrusted": {"sv": "Administrationsvyn nås utanför Canvas bara genom lärosätets inloggning (SSO).",
+                              "en": "Outside Canvas, the admin view is reached only through the institution's "
+                                    "sign-in (SSO)."},
+    "refused_sso_no_identity": {"sv": "Lärosätets inloggning (SSO) skickade ingen identitet.",
+                                "en": "The institution's sign-in (SSO) sent no identity."},
+    "refused_sso_not_admin": {"sv": "Du är inloggad, men inte administratör för något lärosäte i verktyget.",
+                              "en": "You are signed in, but not an administrator of any institution in this tool."},
     "roles_received": {"sv": "Roller som Canvas skickade:", "en": "Roles Canvas sent:"},
     "no_roles": {"sv": "(inga)", "en": "(none)"},
     "error_heading": {"sv": "Verktyget kunde inte öppnas", "en": "The tool could not be opened"},
@@ -136,6 +167,39 @@ MESSAGES: dict[str, dict[str, str]] = {
     "admin_done_release": {"sv": "{n} borttagningar släpps igenom.", "en": "{n} removals released."},
     "admin_done_discard": {"sv": "{n} borttagningar förkastade.", "en": "{n} removals discarded."},
     "admin_done_retry-dead": {"sv": "{n} misslyckade jobb köade igen.", "en": "{n} failed jobs queued again."},
+    "admin_requests": {"sv": "Begäranden om samläsning", "en": "Co-reading requests"},
+    "admin_requests_none": {"sv": "Inga begäranden väntar.", "en": "No requests are waiting."},
+    "admin_offering": {"sv": "Kurstillfälle", "en": "Offering"},
+    "admin_requested_by": {"sv": "Begärd av", "en": "Requested by"},
+    "admin_approve": {"sv": "Godkänn", "en": "Approve"},
+    "admin_reject": {"sv": "Avslå", "en": "Reject"},
+    "admin_approve_named": {"sv": "Godkänn {offering} i Canvaskurs {course}",
+                            "en": "Approve {offering} in Canvas course {course}"},
+    "admin_reject_named": {"sv": "Avslå {offering} i Canvaskurs {course}",
+                           "en": "Reject {offering} in Canvas course {course}"},
+    "admin_done_approve": {"sv": "Begäran godkänd; studenterna läggs till i kursen.",
+                           "en": "Request approved; the students are being added to the course."},
+    "admin_done_reject": {"sv": "Begäran avslagen; kursen är oförändrad.",
+                          "en": "Request rejected; the course is unchanged."},
+    "error_request_gone": {"sv": "Begäran finns inte längre eller är redan avgjord.",
+                           "en": "That request no longer exists or was already decided."},
+    "admin_history": {"sv": "Ändringar av kursinställningar", "en": "Changes of course settings"},
+    "admin_history_none": {"sv": "Inga ändringar ännu.", "en": "No changes yet."},
+    "admin_change": {"sv": "Ändring", "en": "Change"},
+    "admin_by": {"sv": "Av", "en": "By"},
+    "admin_old_new": {"sv": "Från → till", "en": "From → to"},
+    "change_early_access": {"sv": "Tidig åtkomst", "en": "Early access"},
+    "change_purge_date": {"sv": "Gallringsdatum", "en": "Purge date"},
+    "change_link": {"sv": "Kopplad", "en": "Linked"},
+    "change_unlink": {"sv": "Bortkopplad", "en": "Unlinked"},
+    "change_link_requested": {"sv": "Koppling begärd", "en": "Link requested"},
+    "change_link_approved": {"sv": "Begäran godkänd", "en": "Request approved"},
+    "change_link_rejected": {"sv": "Begäran avslagen", "en": "Request rejected"},
+    "who_canvas": {"sv": "{name} (Canvas-användare {id})", "en": "{name} (Canvas user {id})"},
+    "who_sso": {"sv": "{id} (SSO)", "en": "{id} (SSO)"},
+    "admin_institutions": {"sv": "Lärosäten du administrerar", "en": "Institutions you administer"},
+    "admin_explain_settings": {"sv": "Ändringar av kursinställningar som rör studenten",
+                               "en": "Changes of course settings that concern the student"},
     "error_confirm": {"sv": "Kryssa i bekräftelsen först.", "en": "Tick the confirmation first."},
     "signed_in_as": {"sv": "Inloggad som {name}", "en": "Signed in as {name}"},
 }
@@ -153,3 +217,13 @@ def translate(key: str, **values: object) -> str:
     """The message in the current language, with {placeholders} filled in."""
     text = MESSAGES[key][current_language()]
     return text.format(**values) if values else text
+
+
+def who(by: str, name: str | None) -> str:
+    """Who made a change, for the pages: a Canvas user by name and id, an SSO identity, or as recorded."""
+    kind, _, ident = by.partition(":")
+    if kind == "canvas":
+        return translate("who_canvas", name=name or "?", id=ident)
+    if kind == "sso":
+        return translate("who_sso", id=ident)
+    return by

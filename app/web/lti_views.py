@@ -6,13 +6,14 @@ from flask import Blueprint, Response, current_app, g, jsonify, redirect, render
 from pylti1p3.contrib.flask import FlaskRequest
 from pylti1p3.exception import LtiException, OIDCException
 
+from app.core.access import is_institution_admin, may_change_course
 from app.lti.claims import parse_claims
 from app.lti.keys import jwks
 from app.lti.launch import KursadminMessageLaunch, new_browser_key, record_launch
 from app.lti.login import begin_login
-from app.lti.roles import is_administrator, may_change_course
 from app.lti.tool_config import KursadminToolConf
-from app.web.current import engine
+from app.web.current import admin_user_ids, canvas_person, engine
+from app.web.errors import refusal
 
 bp = Blueprint("lti", __name__, url_prefix="/lti")
 
@@ -47,11 +48,13 @@ def launch() -> Response | tuple[str, int]:
     g.lang = claims.locale
     found = _tool_conf().lookup(message.get_iss(), message.get_client_id())
     assert found is not None, "validate() found the registration"
+    person = canvas_person(claims.canvas_user_id, claims.roles, claims.is_root_admin)
+    admins = admin_user_ids(found[0])
     if claims.placement == "account":
-        if not is_administrator(claims.roles):
-            return render_template("refused.html", roles=claims.roles, admin=True), 403
-    elif not may_change_course(claims.roles):
-        return render_template("refused.html", roles=claims.roles, admin=False), 403
+        if not is_institution_admin(person, admins):
+            return refusal(True, claims.roles), 403
+    elif not may_change_course(person, admins):
+        return refusal(False, claims.roles), 403
     elif claims.canvas_course_id is None:
         return render_template("error.html", reason_key="error_no_course"), 400
     browser_key = session.setdefault("browser_key", new_browser_key())

@@ -26,9 +26,9 @@ def origin(url: str) -> str:
 def web_settings(extra: Mapping[str, Any]) -> WebSettings:
     """WebSettings from the config file's `[web]` table; raises ValueError naming a bad key."""
     raw = dict(extra.get("web") or {})
-    unknown = set(raw) - {"proxy_fix", "frame_ancestors"}
+    unknown = set(raw) - {"proxy_fix", "frame_ancestors", "sso"}  # `sso` is read by app/config.py
     if unknown:
-        raise ValueError(f"web: unknown keys {sorted(unknown)} (known: proxy_fix, frame_ancestors)")
+        raise ValueError(f"web: unknown keys {sorted(unknown)} (known: proxy_fix, frame_ancestors, sso)")
     proxy_fix = raw.get("proxy_fix", 0)
     if not isinstance(proxy_fix, int) or isinstance(proxy_fix, bool) or proxy_fix < 0:
         raise ValueError("web.proxy_fix: must be a whole number ≥ 0")

@@ -7,6 +7,7 @@ http://localhost as a secure context and accepts Secure cookies from it, so no T
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from typing import Any
@@ -16,25 +17,42 @@ from flask import Flask
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
+from app.config import SsoConfig
+from app.sandbox.canvas import DEFAULT_TOKEN, CanvasSandbox
 from app.sandbox.lti.platform import SandboxPlatform
+from app.store.course_settings import request_link
 from app.store.db import write_session
-from app.store.tables import CoReadingLinkRow, CourseSettingsRow, HeldRemovalRow, JobRow
+from app.store.tables import CoReadingLinkRow, CourseSettingsRow, HeldRemovalRow, JobRow, LinkRequestRow
 from tests.e2e.axe import axe_source, serious_violations
 from tests.e2e.chromium import BROWSER_TESTS
 from tests.e2e.servers import free_port, threaded_tool
-from tests.integration.lti.harness import make_config, make_tool, seed_course
+from tests.integration.lti.harness import as_canvas_user, make_config, make_tool, seed_course
 
 pytestmark = BROWSER_TESTS
 
+OPERATOR = "ops@kth.se"
+
 
 @pytest.fixture
-def sites(engine: Engine, database_url: str) -> Iterator[tuple[SandboxPlatform, Flask]]:
-    """The platform and the tool, each on its own loopback site."""
+def canvas() -> Iterator[tuple[CanvasSandbox, str]]:
+    """The institution's Canvas: a sandbox on a loopback port, and its URL."""
+    sandbox = CanvasSandbox(tokens=[DEFAULT_TOKEN])
+    with sandbox.serve() as server:
+        yield sandbox, server.url
+
+
+@pytest.fixture
+def sites(engine: Engine, database_url: str,
+          canvas: tuple[CanvasSandbox, str]) -> Iterator[tuple[SandboxPlatform, Flask]]:
+    """The platform and the tool, each on its own loopback site; the browser may act as the SSO proxy."""
     port = free_port()
     tool_base = f"http://localhost:{port}"
     platform = SandboxPlatform(tool_login_url=f"{tool_base}/lti/login", tool_launch_url=f"{tool_base}/lti/launch")
     with platform.serve():
-        tool = make_tool(make_config(platform, database_url, frame_ancestors=(platform.base_url,)))
+        config = make_config(platform, database_url, frame_ancestors=(platform.base_url,),
+                             canvas=(canvas[1], DEFAULT_TOKEN))
+        sso = SsoConfig(header="eppn", trusted_proxies=("127.0.0.1",), admins={OPERATOR: ("kth",)})
+        tool = make_tool(dataclasses.replace(config, sso=sso))
         with threaded_tool(tool, "127.0.0.1", port):
             yield platform, tool
 
@@ -47,10 +65,14 @@ def _tool_frame(page: Any) -> Any:
     return next(f for f in page.frames if f.url.startswith("http://localhost"))
 
 
-def test_teacher_switches_early_access_on_and_links_an_offering(sites, browser) -> None:
+def test_teacher_switches_early_access_on_and_links_an_offering(sites, canvas, browser,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     platform, tool = sites
     engine = tool.extensions["kursadmin.engine"]
     ids = seed_course(engine)
+    sandbox = canvas[0]  # the teacher also teaches the other offering's own course, so may link it
+    sandbox.enroll(as_canvas_user(sandbox, monkeypatch), sandbox.create_course("Algoritmer", ids["other"]),
+                   "TeacherEnrollment")
     axe = axe_source()
     page = browser.new_page()
     page.goto(platform.base_url + platform.frame_page_path("teacher", 101))
@@ -107,6 +129,38 @@ def test_refusal_and_admin_pages_in_swedish_are_accessible(sites, browser) -> No
     frame.get_by_text("admitted=True registered=False").wait_for()
     assert serious_violations(frame, axe) == []
     page.close()
+
+
+def test_admin_approves_a_request_in_canvas_and_an_sso_operator_sees_it(sites, browser) -> None:
+    platform, tool = sites
+    engine = tool.extensions["kursadmin.engine"]
+    ids = seed_course(engine)
+    with write_session(engine) as db:
+        request_link(db, "kth", 101, ids["other"], "canvas:501", "Tora Lärare")
+    axe = axe_source()
+    page = browser.new_page()
+    page.goto(platform.base_url + platform.frame_page_path("admin", None))
+    frame = _tool_frame(page)
+    assert "Tora Lärare (Canvas user 501)" in frame.locator("#requests").inner_text()
+    assert serious_violations(frame, axe) == []
+    frame.get_by_role("button", name="Approve 50999 in Canvas course 101").press("Enter")
+    frame.get_by_text("Request approved; the students are being added to the course.").wait_for()
+    assert "Ada Administratör (Canvas user 505)" in frame.locator("#history").inner_text()
+    assert serious_violations(frame, axe) == []
+    page.close()
+    with Session(engine) as db:
+        assert [r.status for r in db.scalars(select(LinkRequestRow))] == ["approved"]
+        assert [r.offering_uid for r in db.scalars(select(CoReadingLinkRow))] == [ids["other"]]
+
+    # Outside Canvas, through the SSO (here the browser itself stands where the proxy would).
+    sso_page = browser.new_page(extra_http_headers={"eppn": OPERATOR, "Accept-Language": "sv-SE"})
+    sso_page.goto(platform.tool_login_url.replace("/lti/login", "/admin"))
+    assert sso_page.locator("h1").inner_text() == "Adapterns tillstånd"
+    assert "Koppling begärd" in sso_page.locator("#history").inner_text()
+    assert serious_violations(sso_page.main_frame, axe) == []
+    sso_page.get_by_role("button", name="Pausa").press("Enter")
+    sso_page.get_by_text("Pausad.", exact=True).wait_for()
+    sso_page.close()
 
 
 def test_tool_refuses_to_be_framed_by_a_site_it_does_not_know(sites, browser) -> None:

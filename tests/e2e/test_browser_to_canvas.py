@@ -9,22 +9,25 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from app.core.settings import InstitutionSettings
+from app.sandbox.canvas import DEFAULT_TOKEN
 from app.sandbox.lti.platform import SandboxPlatform
 from app.store.tables import CoReadingLinkRow, CourseSettingsRow
 from tests.e2e.chromium import BROWSER_TESTS
 from tests.e2e.servers import free_port, threaded_tool
-from tests.integration.lti.harness import make_config, make_tool
+from tests.integration.lti.harness import as_canvas_user, make_config, make_tool
 from tests.integration.pipeline.world import World, add_offering, add_student, with_roles
 
 pytestmark = BROWSER_TESTS
 
 
 
-def test_teachers_changes_reach_canvas_after_the_worker(engine: Engine, database_url: str, browser: Any) -> None:
+def test_teachers_changes_reach_canvas_after_the_worker(engine: Engine, database_url: str, browser: Any,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     world = World(engine, InstitutionSettings())
     world.settings = with_roles(world)
     own = add_offering(world, code="DD1310", offering_code="50123", name="Programmeringsteknik").offering
@@ -35,12 +38,17 @@ def test_teachers_changes_reach_canvas_after_the_worker(engine: Engine, database
     world.sync()
     course = world.canvas.course_by_sis_id(own)
     assert world.enrollments(own) == []  # admitted only, and early access is off
+    # The teacher teaches both offerings' own courses in Canvas, so may link the second into the first.
+    teacher = as_canvas_user(world.canvas, monkeypatch)
+    for offering in (own, other):
+        world.canvas.enroll(teacher, world.canvas.course_by_sis_id(offering).id, "TeacherEnrollment")
 
     port = free_port()
     tool_base = f"http://localhost:{port}"
     platform = SandboxPlatform(tool_login_url=f"{tool_base}/lti/login", tool_launch_url=f"{tool_base}/lti/launch")
-    with platform.serve():
-        tool = make_tool(make_config(platform, database_url, frame_ancestors=(platform.base_url,)))
+    with platform.serve(), world.canvas.serve() as canvas_server:
+        tool = make_tool(make_config(platform, database_url, frame_ancestors=(platform.base_url,),
+                                     canvas=(canvas_server.url, DEFAULT_TOKEN)))
         with threaded_tool(tool, "127.0.0.1", port):
             page = browser.new_page()
             page.goto(platform.base_url + platform.frame_page_path("teacher", course.id))

@@ -2,6 +2,8 @@
 
 Role URIs follow canvas-lms lib/lti/substitutions_helper.rb (LIS_V2_ROLE_MAP): a TA gets the
 lower-case "membership/instructor#TeachingAssistant" sub-role together with membership#Instructor.
+Every account admin, a sub-account's included, gets institution/person#Administrator; only a
+root-account admin gets `$Canvas.user.isRootAccountAdmin` = true (lib/lti/variable_expander.rb).
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ SYSTEM_USER = "http://purl.imsglobal.org/vocab/lis/v2/system/person#User"
 
 @dataclass(frozen=True, slots=True)
 class Persona:
-    """A platform user: LTI subject, Canvas user id, display name and roles."""
+    """A platform user: LTI subject, Canvas user id, display name, roles, and whether a root-account admin."""
 
     key: str
     sub: str
     canvas_user_id: int
     name: str
     roles: tuple[str, ...]
+    root_admin: bool = False
 
 
 PERSONAS: dict[str, Persona] = {
@@ -34,6 +37,10 @@ PERSONAS: dict[str, Persona] = {
         Persona("designer", "a1b2c3d4-designer", 503, "Dina Designer", (f"{MEMBERSHIP}#ContentDeveloper", SYSTEM_USER)),
         Persona("student", "a1b2c3d4-student", 504, "Stina Student",
                 (f"{MEMBERSHIP}#Learner", f"{INSTITUTION}#Student", SYSTEM_USER)),
-        Persona("admin", "a1b2c3d4-admin", 505, "Ada Administratör", (f"{INSTITUTION}#Administrator", SYSTEM_USER)),
+        Persona("admin", "a1b2c3d4-admin", 505, "Ada Administratör", (f"{INSTITUTION}#Administrator", SYSTEM_USER),
+                root_admin=True),
+        Persona("subadmin", "a1b2c3d4-subadmin", 506, "Sune Institutionsadmin",
+                (f"{INSTITUTION}#Administrator", SYSTEM_USER)),
+        Persona("observer", "a1b2c3d4-observer", 507, "Olle Observatör", (f"{MEMBERSHIP}#Mentor", SYSTEM_USER)),
     )
 }

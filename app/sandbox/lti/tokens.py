@@ -25,6 +25,7 @@ CUSTOM_FIELDS: Mapping[str, str] = {
     "canvas_course_id": "$Canvas.course.id",
     "canvas_course_sis_id": "$Canvas.course.sisSourceId",
     "canvas_user_id": "$Canvas.user.id",
+    "canvas_user_is_root_admin": "$Canvas.user.isRootAccountAdmin",
     "canvas_roles": "$Canvas.membership.roles",
     "canvas_account_id": "$Canvas.account.id",
 }
@@ -60,9 +61,11 @@ class LaunchContext:
     locale: str
 
 
-def _expand(value: str, persona: Persona, ctx: LaunchContext) -> str:
-    variables: dict[str, str] = {"$Canvas.user.id": str(persona.canvas_user_id),
-                                 "$Canvas.account.id": str(ctx.account_id)}
+def _expand(value: str, persona: Persona, ctx: LaunchContext) -> str | bool:
+    # Canvas turns numbers into strings for LTI 1.3 but leaves booleans as JSON booleans.
+    variables: dict[str, str | bool] = {"$Canvas.user.id": str(persona.canvas_user_id),
+                                        "$Canvas.user.isRootAccountAdmin": persona.root_admin,
+                                        "$Canvas.account.id": str(ctx.account_id)}
     if ctx.course_id is not None:
         variables["$Canvas.course.id"] = str(ctx.course_id)
         variables["$Canvas.course.sisSourceId"] = f"SIS-{ctx.course_id}"

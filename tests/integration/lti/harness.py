@@ -5,17 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from flask import Flask
 from flask.testing import FlaskClient
+from pytest import MonkeyPatch
 from sqlalchemy import Engine
 from werkzeug.test import TestResponse
 
 from app import create_app
 from app.config import AppConfig, InstitutionConfig, LtiRegistration
+from app.sandbox.canvas import CanvasSandbox
+from app.sandbox.lti.personas import PERSONAS
 from app.sandbox.lti.platform import SandboxPlatform
 from app.store.db import write_session
 from app.store.lti_tables import LtiLaunchRow  # noqa: F401  (registers the LTI tables on Base.metadata)
@@ -32,13 +35,13 @@ def prepare_schema(engine: Engine) -> None:
 
 
 def make_config(platform: SandboxPlatform, database_url: str, deployment_ids: tuple[str, ...] = (),
-                frame_ancestors: tuple[str, ...] = ()) -> AppConfig:
-    """One institution, 'kth', registered with the sandbox platform."""
+                frame_ancestors: tuple[str, ...] = (), canvas: tuple[str, str] = (CANVAS_URL, "x")) -> AppConfig:
+    """One institution, 'kth', registered with the sandbox platform; `canvas` is its Canvas URL and token."""
     reg = LtiRegistration(issuer=platform.issuer, client_id=platform.client_id,
                           auth_login_url=platform.auth_login_url, auth_token_url=platform.auth_token_url,
                           key_set_url=platform.key_set_url, deployment_ids=deployment_ids)
-    inst = InstitutionConfig(id="kth", ladok_larosate_id=29, ladok_url="http://127.0.0.1:9", canvas_url=CANVAS_URL,
-                             canvas_token="x", lti=(reg,))
+    inst = InstitutionConfig(id="kth", ladok_larosate_id=29, ladok_url="http://127.0.0.1:9", canvas_url=canvas[0],
+                             canvas_token=canvas[1], lti=(reg,))
     return AppConfig(database_url=database_url, secret_key="test-secret", institutions=(inst,),
                      extra={"web": {"frame_ancestors": list(frame_ancestors)}})
 
@@ -101,6 +104,17 @@ class LaunchDriver:
         resp = self.launch(persona, course_id, locale, placement)
         assert resp.status_code == 303, resp.get_data(as_text=True)
         return urlsplit(resp.headers["Location"]).path
+
+
+def as_canvas_user(canvas: CanvasSandbox, monkeypatch: MonkeyPatch, persona: str = "teacher") -> int:
+    """Make the persona a user of the sandbox Canvas, launching with the id Canvas gave them; returns it.
+
+    The platform and Canvas are one system in real life: a launch's `$Canvas.user.id` is a Canvas user.
+    """
+    who = PERSONAS[persona]
+    user_id = canvas.create_user(who.name, f"{persona}@sandbox.example")
+    monkeypatch.setitem(PERSONAS, persona, replace(who, canvas_user_id=user_id))
+    return user_id
 
 
 class HttpsClient(FlaskClient):

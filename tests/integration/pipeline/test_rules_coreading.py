@@ -29,7 +29,7 @@ def _link(world: World, course_id: int, offering: str) -> None:
 
 def _unlink(world: World, course_id: int, offering: str) -> None:
     with write_session(world.engine) as s:
-        unlink_offering(s, "kth", course_id, offering)
+        unlink_offering(s, "kth", course_id, offering, by="teacher")
 
 
 def _in_course(world: World, course_id: int) -> list[tuple[str, str, str]]:

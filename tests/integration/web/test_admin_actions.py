@@ -38,7 +38,7 @@ def test_pause_and_resume(driver: LaunchDriver, tool: Flask) -> None:
     assert "Paused: events are read and stored" in html and ">Resume<" in html
     with _db(tool) as db:
         row = db.get(InstitutionControlRow, "kth")
-        assert row.paused and row.paused_by == "lti:505"
+        assert row.paused and row.paused_by == "canvas:505"
     driver.client.post(f"{page}/resume", data={"csrf_token": token})
     with _db(tool) as db:
         assert not db.get(InstitutionControlRow, "kth").paused

@@ -5,14 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 from flask import Flask
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from app.sandbox.canvas import CanvasSandbox
 from app.store.db import write_session
 from app.store.lti_tables import LtiLaunchRow
-from app.store.tables import CoReadingLinkRow, CourseSettingsRow, JobRow, LedgerEnrollmentRow
-from tests.integration.lti.harness import LaunchDriver, csrf_token, seed_course
+from app.store.tables import (
+    CoReadingLinkRow,
+    CourseAuditRow,
+    CourseSettingsRow,
+    JobRow,
+    LedgerEnrollmentRow,
+    OfferingRow,
+)
+from tests.integration.lti.harness import LaunchDriver, as_canvas_user, csrf_token, seed_course
 
 
 def _engine(tool: Flask):
@@ -23,6 +32,13 @@ def _row_text(html: str, code: str) -> str:
     match = re.search(rf"<tr>\s*<th scope=\"row\">{code}</th>(.*?)</tr>", html, re.S)
     assert match, f"no row for {code}"
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(1))).strip()
+
+
+@pytest.fixture
+def teaches_other(canvas: CanvasSandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The launching teacher also teaches the other offering's own Canvas course, so may link it."""
+    other_course = canvas.create_course("Algoritmer HT2024", "o-dd2000-ht24")
+    canvas.enroll(as_canvas_user(canvas, monkeypatch), other_course, "TeacherEnrollment")
 
 
 def test_page_lists_the_course_offerings_with_counts(driver: LaunchDriver, tool: Flask) -> None:
@@ -49,7 +65,7 @@ def test_early_access_on_with_the_suggested_purge_date(driver: LaunchDriver, too
     with Session(_engine(tool)) as db:
         row = db.get(CourseSettingsRow, ("kth", 101))
         assert (row.early_access, row.purge_date) == (True, dt.date(2024, 9, 16))
-        assert row.changed_by == "lti:501"
+        assert row.changed_by == "canvas:501"
         assert {j.uid for j in db.scalars(select(JobRow))} == {"s-da-0", "s-da-1", "s-da-2"}
 
 
@@ -65,6 +81,44 @@ def test_teacher_chooses_another_purge_date_and_turns_it_off_again(driver: Launc
         assert db.get(CourseSettingsRow, ("kth", 101)).early_access is False
 
 
+def test_every_settings_change_is_kept_with_who_and_when(driver: LaunchDriver, tool: Flask) -> None:
+    ids = seed_course(_engine(tool))
+    page = driver.launch_page()
+    token = csrf_token(driver.client.get(page).get_data(as_text=True))
+    driver.client.post(f"{page}/early-access", data={"enabled": "y", "csrf_token": token})
+    driver.client.post(f"{page}/early-access", data={"enabled": "y", "purge_date": "2024-10-01", "csrf_token": token})
+    driver.client.post(f"{page}/early-access", data={"enabled": "y", "purge_date": "2024-10-01", "csrf_token": token})
+    driver.client.post(f"{page}/early-access", data={"csrf_token": token})
+    with write_session(_engine(tool)) as db:  # linked earlier by an admin
+        db.add(CoReadingLinkRow(institution_id="kth", canvas_course_id=101, offering_uid=ids["other"]))
+    driver.client.post(f"{page}/unlink", data={"offering_uid": ids["other"], "csrf_token": token})
+    with Session(_engine(tool)) as db:
+        trail = [(a.canvas_course_id, a.change, a.offering_uid, a.old_value, a.new_value, a.by, a.by_name)
+                 for a in db.scalars(select(CourseAuditRow).order_by(CourseAuditRow.id))]
+        assert all(a.at is not None for a in db.scalars(select(CourseAuditRow)))
+    who = ("canvas:501", "Tora Lärare")
+    assert trail == [  # saving the same date again is no change
+        (101, "early_access", None, "off", "on", *who),
+        (101, "purge_date", None, None, "2024-09-16", *who),
+        (101, "purge_date", None, "2024-09-16", "2024-10-01", *who),
+        (101, "early_access", None, "on", "off", *who),
+        (101, "unlink", ids["other"], None, None, *who),
+    ]
+
+
+def test_program_offerings_are_found_and_linked_like_course_offerings(driver: LaunchDriver, tool: Flask) -> None:
+    seed_course(_engine(tool))
+    with write_session(_engine(tool)) as db:
+        db.add(OfferingRow(institution_id="kth", uid="o-prog-ht24", is_program=True, code="TCOMK", term="HT2024",
+                           names={"sv": "Civilingenjör datateknik", "en": "Computer Engineering"}))
+    page = driver.launch_page("admin", 101)
+    found = driver.client.get(page, query_string={"q": "datateknik"}).get_data(as_text=True)
+    assert "TCOMK" in found and 'aria-label="Link TCOMK"' in found
+    driver.client.post(f"{page}/link", data={"offering_uid": "o-prog-ht24", "csrf_token": csrf_token(found)})
+    with Session(_engine(tool)) as db:
+        assert [r.offering_uid for r in db.scalars(select(CoReadingLinkRow))] == ["o-prog-ht24"]
+
+
 def test_invalid_purge_date_is_explained_and_nothing_changes(driver: LaunchDriver, tool: Flask) -> None:
     page = driver.launch_page()
     token = csrf_token(driver.client.get(page).get_data(as_text=True))
@@ -76,6 +130,7 @@ def test_invalid_purge_date_is_explained_and_nothing_changes(driver: LaunchDrive
         assert db.get(CourseSettingsRow, ("kth", 101)) is None
 
 
+@pytest.mark.usefixtures("teaches_other")
 def test_search_link_and_unlink_an_offering(driver: LaunchDriver, tool: Flask) -> None:
     ids = seed_course(_engine(tool))
     page = driver.launch_page()
@@ -114,6 +169,7 @@ def test_linking_the_courses_own_offering_adds_no_co_reading_link(driver: Launch
         assert db.scalars(select(CoReadingLinkRow)).first() is None
 
 
+@pytest.mark.usefixtures("teaches_other")
 def test_status_turns_up_to_date_when_the_worker_has_done_the_jobs(driver: LaunchDriver, tool: Flask) -> None:
     ids = seed_course(_engine(tool))
     page = driver.launch_page()
@@ -128,6 +184,7 @@ def test_status_turns_up_to_date_when_the_worker_has_done_the_jobs(driver: Launc
     assert "1 changes failed" in driver.client.get(page).get_data(as_text=True)
 
 
+@pytest.mark.usefixtures("teaches_other")
 def test_status_fragment_reports_pending_changes_for_the_page_to_poll(driver: LaunchDriver, tool: Flask) -> None:
     ids = seed_course(_engine(tool))
     page = driver.launch_page()
@@ -143,10 +200,10 @@ def test_status_fragment_reports_pending_changes_for_the_page_to_poll(driver: La
     assert done.headers["X-Pending"] == "0" and "Canvas is up to date." in done.get_data(as_text=True)
 
 
-def test_pages_may_be_framed_only_by_the_institutions_canvas(driver: LaunchDriver) -> None:
+def test_pages_may_be_framed_only_by_the_institutions_canvas(driver: LaunchDriver, canvas_url: str) -> None:
     resp = driver.client.get(driver.launch_page())
     csp = resp.headers["Content-Security-Policy"]
-    assert "frame-ancestors 'self' https://canvas.example.se" in csp
+    assert f"frame-ancestors 'self' {canvas_url}" in csp
     assert "X-Frame-Options" not in resp.headers
 
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from app.lti.claims import custom_value, language, parse_claims
+from app.lti.claims import custom_flag, custom_value, language, parse_claims
 from app.sandbox.lti.personas import PERSONAS
 from app.sandbox.lti.tokens import LaunchContext, claims
 
 
-def _body(placement: str = "course_navigation", course_id: int | None = 101, locale: str = "sv-SE") -> dict:
+def _body(placement: str = "course_navigation", course_id: int | None = 101, locale: str = "sv-SE",
+          persona: str = "teacher") -> dict:
     return claims(issuer="https://canvas.instructure.com", client_id="1", deployment_id="1:d",
-                  target_link_uri="https://tool/lti/launch", persona=PERSONAS["teacher"],
+                  target_link_uri="https://tool/lti/launch", persona=PERSONAS[persona],
                   ctx=LaunchContext(placement, course_id, 1, locale), nonce="n")
 
 
@@ -35,3 +36,20 @@ def test_account_launch_has_no_course_although_the_custom_field_is_sent() -> Non
 
 def test_language_choice() -> None:
     assert [language(x) for x in ("sv", "SV-se", "en-US", "fi", None)] == ["sv", "sv", "en", "en", "en"]
+
+
+def test_only_canvas_root_account_admins_carry_the_root_admin_flag() -> None:
+    root = _body("account_navigation", None, persona="admin")
+    assert root["https://purl.imsglobal.org/spec/lti/claim/custom"]["canvas_user_is_root_admin"] is True
+    assert parse_claims(root).is_root_admin
+    # A sub-account admin has the same institution Administrator role, and false here.
+    sub = _body("account_navigation", None, persona="subadmin")
+    assert sub["https://purl.imsglobal.org/spec/lti/claim/roles"] == root["https://purl.imsglobal.org/spec/lti/claim/roles"]
+    assert not parse_claims(sub).is_root_admin
+
+
+def test_the_root_admin_flag_is_true_only_when_canvas_says_true() -> None:
+    assert custom_flag({"f": True}, "f") and custom_flag({"f": " TRUE "}, "f")
+    for value in (False, "false", "$Canvas.user.isRootAccountAdmin", 1, "1", None):
+        assert not custom_flag({"f": value}, "f")
+    assert not custom_flag({}, "f")

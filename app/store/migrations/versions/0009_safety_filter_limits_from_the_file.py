@@ -1,13 +1,13 @@
 """the safety filter's limits come from the configuration file, not the institution_control row
 
-Revision ID: 0012
+Revision ID: 0009
 Revises: 0008
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0012'
+revision = '0009'
 down_revision = '0008'
 branch_labels = None
 depends_on = None
