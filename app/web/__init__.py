@@ -8,7 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.lti.launch import LAUNCH_LIFETIME
 from app.lti.tool_config import KursadminToolConf
-from app.web import admin_views, course_views, errors, lti_views, security
+from app.web import admin_views, course_views, errors, launch_session, lti_views, security
 from app.web.i18n import current_language, translate
 from app.web.settings import web_settings
 
@@ -18,6 +18,8 @@ BLUEPRINTS = (lti_views.bp, course_views.bp, admin_views.bp)
 for _bp in BLUEPRINTS:
     security.install(_bp)
     errors.install(_bp)
+for _bp in (course_views.bp, admin_views.bp):
+    launch_session.install(_bp)
 
 
 def init_app(flask_app: Flask) -> None:
