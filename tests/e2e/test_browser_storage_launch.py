@@ -152,3 +152,15 @@ def test_the_platform_fits_its_iframe_to_the_tools_page(database_url: str, engin
             "h => Math.round(document.querySelector(\"iframe[name='tool_content']\").getBoundingClientRect().height)"
             " === h", arg=content)
         assert frame.evaluate("() => document.documentElement.scrollHeight <= window.innerHeight")
+
+
+def test_without_the_forwarding_frame_storage_goes_through_the_parent(database_url: str, engine: Engine) -> None:
+    # Canvas's own fallback (its Rich Content Editor has no forwarding frame beside the tool): post to the parent.
+    with _sites(database_url, forwarding_frame=False) as (platform, tool, tool_base), \
+            _chromium((tool_base, platform.base_url)) as browser:
+        page = browser.new_page()
+        page.goto(platform.base_url + platform.frame_page_path("teacher", 101))
+        frame = _tool_frame(page, tool_base)
+        frame.get_by_role("heading", name="Course offerings in this course").wait_for()
+        assert browser.cookies(tool_base) == []
+        assert [r.cookieless for r in _launches(tool.extensions["kursadmin.engine"])] == [True]

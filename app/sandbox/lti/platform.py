@@ -3,7 +3,8 @@
 Like Canvas, a course page holds the tool's iframe ("tool_content") beside a hidden `post_message_forwarding`
 frame, and answers the tool's postMessages (platform storage, lti.capabilities, lti.frameResize) with the scripts
 in `static/`, ports of canvas-lms's own. `platform_storage=False` is a Canvas without platform storage (no
-`lti_storage_target`, no forwarding frame); `storage_forgeries` makes every storage answer come after two forged
+`lti_storage_target`, no forwarding frame), `forwarding_frame=False` one whose forwarding frame the tool cannot
+reach (it must post to its parent); `storage_forgeries` makes every storage answer come after two forged
 ones (wrong message_id, wrong origin), for tests of the tool's checks.
 """
 
@@ -49,6 +50,9 @@ class SandboxPlatform:
     base_url: str = "http://127.0.0.1"
     key: SigningKey = field(default_factory=SigningKey)
     platform_storage: bool = True
+    # False: storage is offered but the forwarding frame is not beside the tool (Canvas's Rich Content Editor),
+    # so the tool must fall back to posting to its parent.
+    forwarding_frame: bool = True
     storage_forgeries: bool = False
     # A broken key set endpoint (status, body), for tests of the tool's handling of it.
     jwks_fault: tuple[int, str] | None = None
@@ -196,7 +200,7 @@ def _make_app(platform: SandboxPlatform) -> Flask:
         src = f"/launch_frame?{urlencode({**params, 'method': method})}"
         title = f"Course {course_id}" if course_id is not None else "Account"
         frames = ""
-        if platform.platform_storage:
+        if platform.platform_storage and platform.forwarding_frame:
             frames += (f'<iframe name="{STORAGE_TARGET}" title="{STORAGE_TARGET}" class="hidden-frame" '
                        f'src="/{STORAGE_TARGET}"></iframe>')
         if platform.storage_forgeries:
