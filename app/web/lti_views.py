@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from flask import (
     Blueprint,
@@ -94,8 +94,10 @@ def _storage_proof() -> str | None:
     proof = request.form.get(STORAGE_PROOF)
     if not proof:
         return None
-    if request.headers.get("Origin") != origin_of(_launch_url()):
-        raise Refusal(refusals.STATE, f"platform-storage proof posted from {request.headers.get('Origin')!r}")
+    # By host, not scheme: behind a TLS proxy without `proxy_fix` the app sees http while the browser says https.
+    posted_from = request.headers.get("Origin", "")
+    if not posted_from or urlsplit(posted_from).netloc != urlsplit(_launch_url()).netloc:
+        raise Refusal(refusals.STATE, f"platform-storage proof posted from {posted_from!r}")
     return proof
 
 

@@ -73,6 +73,20 @@ def _tool_frame(page: Any, tool_base: str) -> Any:
     return next(f for f in page.frames if f.url.startswith(tool_base))
 
 
+def _teacher_course_page(browser: Any, platform: SandboxPlatform, tool_base: str) -> tuple[Any, Any]:
+    """Open course 101 as the teacher in the platform; the page and the tool's frame once the course page shows."""
+    page = browser.new_page()
+    page.goto(platform.base_url + platform.frame_page_path("teacher", 101))
+    frame = _tool_frame(page, tool_base)
+    frame.get_by_role("heading", name="Course offerings in this course").wait_for()
+    return page, frame
+
+
+def _cookieless_launches(tool: Flask) -> list[bool]:
+    """For each stored launch, whether it was made through platform storage."""
+    return [r.cookieless for r in _launches(tool.extensions["kursadmin.engine"])]
+
+
 def _launches(engine: Engine) -> list[LtiLaunchRow]:
     with Session(engine) as db:
         return list(db.scalars(select(LtiLaunchRow)))
@@ -80,10 +94,7 @@ def _launches(engine: Engine) -> list[LtiLaunchRow]:
 
 def test_teacher_launches_through_platform_storage_with_cookies_blocked(database_url: str, engine: Engine) -> None:
     with _sites(database_url) as (platform, tool, tool_base), _chromium((tool_base, platform.base_url)) as browser:
-        page = browser.new_page()
-        page.goto(platform.base_url + platform.frame_page_path("teacher", 101))
-        frame = _tool_frame(page, tool_base)
-        frame.get_by_role("heading", name="Course offerings in this course").wait_for()
+        page, frame = _teacher_course_page(browser, platform, tool_base)
         frame.get_by_label("Early access on").check()
         frame.get_by_role("button", name="Save").click()
         frame.get_by_text("Early access is on. Purge date: 2024-09-16.").wait_for()
@@ -113,17 +124,14 @@ def test_storage_withheld_offers_the_tool_in_a_new_tab(database_url: str, engine
         tab = opened.value
         tab.get_by_role("heading", name="Kurstillfällen i den här kursen").wait_for()
         assert tab.url.startswith(f"{tool_base}/course/")
-        assert [r.cookieless for r in _launches(tool.extensions["kursadmin.engine"])] == [False]
+        assert _cookieless_launches(tool) == [False]
 
 
 def test_with_cookies_allowed_the_launch_uses_them_as_today(database_url: str, engine: Engine) -> None:
     with _sites(database_url) as (platform, tool, tool_base), _chromium() as browser:
-        page = browser.new_page()
-        page.goto(platform.base_url + platform.frame_page_path("teacher", 101))
-        frame = _tool_frame(page, tool_base)
-        frame.get_by_role("heading", name="Course offerings in this course").wait_for()
+        _teacher_course_page(browser, platform, tool_base)
         assert {c["name"] for c in browser.cookies(tool_base)} >= {"session"}
-        assert [r.cookieless for r in _launches(tool.extensions["kursadmin.engine"])] == [False]
+        assert _cookieless_launches(tool) == [False]
 
 
 def test_forged_storage_answers_are_ignored(database_url: str, engine: Engine) -> None:
@@ -132,20 +140,14 @@ def test_forged_storage_answers_are_ignored(database_url: str, engine: Engine) -
     # post a wrong proof, which the server refuses.
     with _sites(database_url, storage_forgeries=True) as (platform, tool, tool_base), \
             _chromium((tool_base, platform.base_url)) as browser:
-        page = browser.new_page()
-        page.goto(platform.base_url + platform.frame_page_path("teacher", 101))
-        frame = _tool_frame(page, tool_base)
-        frame.get_by_role("heading", name="Course offerings in this course").wait_for()
+        page, _ = _teacher_course_page(browser, platform, tool_base)
         assert page.evaluate("() => document.body.dataset.forgedAnswers") == "2"
-        assert [r.cookieless for r in _launches(tool.extensions["kursadmin.engine"])] == [True]
+        assert _cookieless_launches(tool) == [True]
 
 
 def test_the_platform_fits_its_iframe_to_the_tools_page(database_url: str, engine: Engine) -> None:
     with _sites(database_url) as (platform, _, tool_base), _chromium() as browser:
-        page = browser.new_page()
-        page.goto(platform.base_url + platform.frame_page_path("teacher", 101))
-        frame = _tool_frame(page, tool_base)
-        frame.get_by_role("heading", name="Course offerings in this course").wait_for()
+        page, frame = _teacher_course_page(browser, platform, tool_base)
         content = frame.evaluate("() => Math.ceil(document.documentElement.getBoundingClientRect().height)")
         assert content > 600  # taller than the window: without resizing, the bottom would be cut off
         page.wait_for_function(
@@ -158,9 +160,6 @@ def test_without_the_forwarding_frame_storage_goes_through_the_parent(database_u
     # Canvas's own fallback (its Rich Content Editor has no forwarding frame beside the tool): post to the parent.
     with _sites(database_url, forwarding_frame=False) as (platform, tool, tool_base), \
             _chromium((tool_base, platform.base_url)) as browser:
-        page = browser.new_page()
-        page.goto(platform.base_url + platform.frame_page_path("teacher", 101))
-        frame = _tool_frame(page, tool_base)
-        frame.get_by_role("heading", name="Course offerings in this course").wait_for()
+        _teacher_course_page(browser, platform, tool_base)
         assert browser.cookies(tool_base) == []
-        assert [r.cookieless for r in _launches(tool.extensions["kursadmin.engine"])] == [True]
+        assert _cookieless_launches(tool) == [True]
