@@ -163,3 +163,9 @@ def test_without_the_forwarding_frame_storage_goes_through_the_parent(database_u
         _teacher_course_page(browser, platform, tool_base)
         assert browser.cookies(tool_base) == []
         assert _cookieless_launches(tool) == [True]
+
+
+def test_storage_that_never_answers_falls_back_to_cookies(database_url: str, engine: Engine) -> None:
+    with _sites(database_url, storage_answers=False) as (platform, tool, tool_base), _chromium() as browser:
+        _teacher_course_page(browser, platform, tool_base)
+        assert _cookieless_launches(tool) == [False]  # the login page timed out, found cookies working, went on

@@ -4,7 +4,8 @@ Like Canvas, a course page holds the tool's iframe ("tool_content") beside a hid
 frame, and answers the tool's postMessages (platform storage, lti.capabilities, lti.frameResize) with the scripts
 in `static/`, ports of canvas-lms's own. `platform_storage=False` is a Canvas without platform storage (no
 `lti_storage_target`, no forwarding frame), `forwarding_frame=False` one whose forwarding frame the tool cannot
-reach (it must post to its parent); `storage_forgeries` makes every storage answer come after two forged
+reach (it must post to its parent), `storage_answers=False` one whose storage never answers (the tool must time
+out and use cookies); `storage_forgeries` makes every storage answer come after two forged
 ones (wrong message_id, wrong origin), for tests of the tool's checks.
 """
 
@@ -53,6 +54,8 @@ class SandboxPlatform:
     # False: storage is offered but the forwarding frame is not beside the tool (Canvas's Rich Content Editor),
     # so the tool must fall back to posting to its parent.
     forwarding_frame: bool = True
+    # False: storage is offered but never answers (a Canvas page still loading, a broken frame): the tool times out.
+    storage_answers: bool = True
     storage_forgeries: bool = False
     # A broken key set endpoint (status, body), for tests of the tool's handling of it.
     jwks_fault: tuple[int, str] | None = None
@@ -209,7 +212,8 @@ def _make_app(platform: SandboxPlatform) -> Flask:
         return _page(title, f"<header><h1>{escape(title)} — {escape(PERSONAS[persona].name)}</h1></header>"
                             f'<main class="tool_content_wrapper"><iframe name="{TOOL_FRAME}" title="Kursadministration"'
                             f' src="{escape(src)}" allow="clipboard-write"></iframe></main>{frames}',
-                     body_data={"platform-storage": "on" if platform.platform_storage else "off"},
+                     body_data={"platform-storage": "on" if platform.platform_storage else "off",
+                                "storage-answers": "on" if platform.storage_answers else "off"},
                      script="canvas_messages.js")
 
     @app.get(f"/{STORAGE_TARGET}")
