@@ -65,6 +65,12 @@ def _check_shape(header: object, body: object) -> None:
     for claim in ("nonce", LTI + "deployment_id", LTI + "message_type"):
         if not _is_text(body.get(claim)):
             raise malformed(f"{claim.removeprefix(LTI)} is not a non-empty string")
+    roles = body.get(LTI + "roles")
+    if roles is not None and not (isinstance(roles, list) and all(isinstance(r, str) for r in roles)):
+        raise malformed("roles is not a list of strings")
+    for claim in ("resource_link", "context", "custom", "launch_presentation"):
+        if body.get(LTI + claim) is not None and not isinstance(body[LTI + claim], Mapping):
+            raise malformed(f"{claim} is not a JSON object")
 
 
 def _valid_key_set(key_set: object) -> bool:

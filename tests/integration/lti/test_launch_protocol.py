@@ -36,8 +36,10 @@ def test_only_resource_link_launches_are_accepted(driver: LaunchDriver, tool: Fl
 
 @pytest.mark.parametrize("claims", [
     {"aud": []}, {"aud": [7]}, {"iss": ["https://canvas.instructure.com"]}, {"iss": None}, {"nonce": 12},
-    {LTI + "deployment_id": None}, {LTI + "message_type": None},
-], ids=["aud-empty-list", "aud-number", "iss-list", "iss-missing", "nonce-number", "no-deployment", "no-type"])
+    {LTI + "deployment_id": None}, {LTI + "message_type": None}, {LTI + "roles": "Instructor"},
+    {LTI + "resource_link": "rl-1"}, {LTI + "custom": ["canvas_course_id"]},
+], ids=["aud-empty-list", "aud-number", "iss-list", "iss-missing", "nonce-number", "no-deployment", "no-type",
+        "roles-string", "resource-link-string", "custom-list"])
 def test_a_malformed_id_token_is_a_clear_400(driver: LaunchDriver, tool: Flask, lang: str,
                                              claims: dict[str, object]) -> None:
     auth = driver.login("teacher", 101)
