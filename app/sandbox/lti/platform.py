@@ -103,8 +103,9 @@ class SandboxPlatform:
 
     @property
     def impostor_origin(self) -> str:
-        """Another origin on the same server (localhost for 127.0.0.1), where the forging frame lives."""
-        return self.base_url.replace("://127.0.0.1:", "://localhost:")
+        """Another site on the same server, where the forging frame lives (browsers resolve *.localhost to
+        loopback); a site of its own, so it shares a browser process with neither the platform nor the tool."""
+        return self.base_url.replace("://127.0.0.1:", "://impostor.localhost:")
 
     def id_token(self, persona: str, course_id: int | None, nonce: str, *, locale: str = "en",
                  placement: str = "course_navigation", key: SigningKey | None = None, now: float | None = None,
