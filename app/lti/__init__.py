@@ -1,11 +1,17 @@
-"""The LTI 1.3 tool's glue around PyLTI1p3: registrations, keys, nonces, launch storage and role checks.
+"""The LTI 1.3 tool's glue around pylti1p3next (the maintained fork of PyLTI1p3): registrations, keys, nonces,
+launch storage, platform storage and the refusals a user sees. `docs/lti.md` tells the whole flow.
 
-What PyLTI1p3 2.0.0 leaves open, and where it is closed here:
-- nonces are issued at login and consumed once at launch, in the database (storage.py);
+What the library leaves open, and where it is closed here:
+- nonces are issued at login with the login's state and consumed once, by a launch presenting that state
+  (storage.py, launch.py);
+- the state is proven by a short-lived cookie or, where cookies are blocked, by a secret the login page kept in
+  the platform's storage (platform_storage.py, login.py, static/lti_launch.js);
 - state, launch data and platform key sets live in the database, shared by all workers (storage.py);
-- the id_token is checked with 45 s leeway on exp/iat, its audience and issuer (launch.py);
-- the state must match this browser's cookie, and `target_link_uri` must be our launch URL (launch.py);
+- the id_token's claims must have their types, its signature, audience and times hold (45 s leeway), its message
+  type is LtiResourceLinkRequest and `target_link_uri` is our launch URL (launch.py);
+- a platform key set is cached only when it is one, fetched with a timeout, refetched once a minute at most on an
+  unknown kid (launch.py);
 - cookies are `Secure; SameSite=None; Partitioned` also on http://localhost (cookies.py);
 - deployments are per registration, new ones recorded when the config lists none (tool_config.py);
-- the platform's JWKS is fetched with a timeout and refetched once a minute at most on an unknown kid.
+- every refusal names a Swedish and English message instead of the library's English (refusals.py).
 """

@@ -8,9 +8,11 @@ from pylti1p3.contrib.flask import FlaskCookieService
 
 
 class PartitionedCookieService(FlaskCookieService):
-    """PyLTI1p3's Flask cookie service sets `Secure`/`SameSite=None` only behind https and never `Partitioned`.
+    """pylti1p3next's Flask cookie service sets `Secure; SameSite=None; Partitioned` only when the app itself sees
+    https (PyLTI1p3 2.0.0 never set `Partitioned`); without them the cookie is dropped in Canvas's iframe.
 
-    Browsers accept `Secure` cookies from http://localhost, so the same attributes work in local tests.
+    Set always: browsers accept `Secure` cookies from http://localhost (the demo, the browser tests), and a TLS
+    proxy without `proxy_fix` hides the https from the app.
     """
 
     def update_response(self, response: Any) -> None:

@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import secrets
 import uuid
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 import jwt
 import requests
+from jwcrypto.jwk import JWK
 from pylti1p3.contrib.flask import FlaskMessageLaunch, FlaskRequest
 from pylti1p3.exception import LtiException
 from sqlalchemy import Engine
 
-from app.lti.claims import LaunchClaims, parse_claims
+from app.lti import refusals
+from app.lti.claims import LTI, LaunchClaims, parse_claims
 from app.lti.cookies import PartitionedCookieService
-from app.lti.storage import DbLaunchDataStorage, DbSessionService, utcnow
+from app.lti.platform_storage import origin_of
+from app.lti.refusals import Refusal, malformed
+from app.lti.storage import DbLaunchDataStorage, DbSessionService, NonceCheck, consume_nonce, utcnow
 from app.lti.tool_config import KursadminToolConf
 from app.store.db import write_session
 from app.store.lti_tables import LtiLaunchRow
@@ -28,6 +34,8 @@ LAUNCH_LIFETIME = dt.timedelta(hours=8)
 KEY_SET_CACHE_SECONDS = 300
 KEY_SET_TIMEOUT_SECONDS = 10
 KEY_SET_REFETCH_SECONDS = 60
+# The one message the tool answers; deep linking, submission review and the rest are not for it.
+RESOURCE_LINK = "LtiResourceLinkRequest"
 
 
 class _TimeoutSession(requests.Session):
@@ -39,104 +47,241 @@ class _TimeoutSession(requests.Session):
         return super().request(*args, **kwargs)
 
 
-class KursadminMessageLaunch(FlaskMessageLaunch):
-    """PyLTI1p3's Flask launch with: state cookie required, signature before nonce, one-time nonces,
-    clock-skew leeway, audience checked in the JWT itself, and `target_link_uri` pointing at us."""
+def _is_text(value: object) -> bool:
+    return isinstance(value, str) and bool(value)
 
-    def __init__(self, request: FlaskRequest, tool_conf: KursadminToolConf, engine: Engine, launch_url: str) -> None:
+
+def _check_shape(header: object, body: object) -> None:
+    """The claims the checks below read must have the types LTI 1.3 gives them, or nothing else can be trusted."""
+    if not isinstance(header, Mapping) or not isinstance(body, Mapping):
+        raise malformed("id_token header or body is not a JSON object")
+    if not _is_text(header.get("kid")) or not _is_text(header.get("alg")):
+        raise malformed("id_token header lacks kid or alg")
+    if not _is_text(body.get("iss")):
+        raise malformed("iss is not a non-empty string")
+    aud = body.get("aud")
+    if not (_is_text(aud) or (isinstance(aud, list) and aud and all(_is_text(a) for a in aud))):
+        raise malformed("aud is neither a non-empty string nor a non-empty list of them")
+    for claim in ("nonce", LTI + "deployment_id", LTI + "message_type"):
+        if not _is_text(body.get(claim)):
+            raise malformed(f"{claim.removeprefix(LTI)} is not a non-empty string")
+    roles = body.get(LTI + "roles")
+    if roles is not None and not (isinstance(roles, list) and all(isinstance(r, str) for r in roles)):
+        raise malformed("roles is not a list of strings")
+    for claim in ("resource_link", "context", "custom", "launch_presentation"):
+        if body.get(LTI + claim) is not None and not isinstance(body[LTI + claim], Mapping):
+            raise malformed(f"{claim} is not a JSON object")
+
+
+def _valid_key_set(key_set: object) -> bool:
+    keys = key_set.get("keys") if isinstance(key_set, Mapping) else None
+    return isinstance(keys, list) and all(isinstance(k, Mapping) for k in keys)
+
+
+def _jwt_refusal(err: jwt.InvalidTokenError) -> Refusal:
+    if isinstance(err, jwt.ExpiredSignatureError):
+        return Refusal(refusals.EXPIRED, f"id_token expired: {err}")
+    if isinstance(err, jwt.ImmatureSignatureError):
+        return Refusal(refusals.NOT_YET_VALID, f"id_token not yet valid: {err}")
+    if isinstance(err, jwt.InvalidAudienceError):
+        return Refusal(refusals.AUDIENCE, f"id_token audience: {err}")
+    if isinstance(err, jwt.MissingRequiredClaimError):
+        return malformed(f"id_token lacks a claim: {err}")
+    return Refusal(refusals.SIGNATURE, f"id_token rejected: {err}")
+
+
+class KursadminMessageLaunch(FlaskMessageLaunch):
+    """PyLTI1p3's Flask launch with: the login state proven by cookie or platform storage and tied to the nonce,
+    one-time nonces consumed last, malformed tokens and key sets refused, clock-skew leeway, audience checked in
+    the JWT itself, only resource link launches, and `target_link_uri` pointing at us.
+
+    Every refusal is a `Refusal` naming the user's message (PyLTI1p3's English texts go to the log only).
+    """
+
+    def __init__(self, request: FlaskRequest, tool_conf: KursadminToolConf, engine: Engine, launch_url: str,
+                 storage_proof: str | None = None) -> None:
         super().__init__(request, tool_conf, session_service=DbSessionService(request, engine),
                          cookie_service=PartitionedCookieService(request), requests_session=_TimeoutSession())
+        self._engine = engine
         self._launch_url = launch_url
+        self._storage_proof = storage_proof
+        self._key_sets = DbLaunchDataStorage(engine)
         self.set_launch_id(uuid.uuid4().hex)
         # PyLTI1p3 keeps the id_token body (names, e-mail) a day by default; keep it no longer than the launch.
         self.set_launch_data_lifetime(int(LAUNCH_LIFETIME.total_seconds()))
-        self.set_public_key_caching(DbLaunchDataStorage(engine), cache_lifetime=KEY_SET_CACHE_SECONDS)
 
-    def get_public_key(self) -> tuple[str, str]:
-        """The platform key named by the token's kid; an unknown kid refetches the key set (key rotation),
-        at most once a minute per platform so forged kids cannot make us hammer its JWKS endpoint."""
-        try:
-            return super().get_public_key()
-        except LtiException as err:
-            cache = self._public_key_cache_data_storage
-            if str(err) != "Unable to find public key" or self._registration is None or cache is None:
-                raise
-            url = self._registration.get_key_set_url() or ""
-            cache_key = "key-set-url-" + hashlib.md5(url.encode()).hexdigest()  # noqa: S324 (PyLTI1p3's cache key)
-            if cache.check_value("refetched-" + cache_key):
-                raise
-            cache.set_value("refetched-" + cache_key, True, KEY_SET_REFETCH_SECONDS)
-        self._public_key_cache_data_storage = None
-        self._registration.set_key_set(None)
-        try:
-            return super().get_public_key()
-        finally:
-            self._public_key_cache_data_storage = cache
-            key_set = self._registration.get_key_set()
-            if key_set:
-                cache.set_value(cache_key, key_set, KEY_SET_CACHE_SECONDS)
+    @property
+    def cookieless(self) -> bool:
+        """Whether the login state came from the platform's storage rather than a cookie."""
+        return self._storage_proof is not None
 
     def validate(self) -> KursadminMessageLaunch:
-        """Check every part of the launch; the nonce is consumed only once the signature is known good."""
+        """Check every part of the launch; the nonce is consumed only once everything else is known good."""
         self._validated = True
         try:
-            (self.validate_state().validate_jwt_format().validate_registration().validate_jwt_signature()
-             .validate_nonce().validate_deployment().validate_message().validate_target_link_uri()
+            (self.validate_jwt_format().validate_registration().validate_state().validate_jwt_signature()
+             .validate_message().validate_deployment().validate_target_link_uri().validate_nonce()
              .save_launch_data())
         except Exception:
             self._validated = False
             raise
         return self
 
+    def platform_auth_origin(self) -> str:
+        """The origin of the token's platform's OIDC endpoint (the platform storage's exact target origin).
+
+        Reads only the unverified token's issuer and audience to find the registration: nothing is trusted yet.
+        """
+        self.set_auto_validation(enable=False)  # PyLTI1p3 would otherwise validate all on reading a claim
+        self.validate_jwt_format().validate_registration()
+        assert self._registration is not None
+        return origin_of(self._registration.get_auth_login_url() or "")
+
+    def _library_step(self, step: Callable[[], object], key: str, status: int = refusals.UNAUTHORIZED) -> None:
+        try:
+            step()
+        except LtiException as err:
+            raise Refusal(key, str(err), status) from err
+
+    def validate_jwt_format(self) -> KursadminMessageLaunch:
+        """Three base64url JSON parts, with claims of the types the later checks read (else a 400, not a 500)."""
+        if not self._get_request_param("id_token"):
+            raise malformed("no id_token in the launch")
+        self._library_step(super().validate_jwt_format, refusals.TOKEN_MALFORMED, refusals.BAD_REQUEST)
+        _check_shape(self._jwt.get("header"), self._jwt.get("body"))
+        return self
+
+    def validate_registration(self) -> KursadminMessageLaunch:
+        """A registration for the token's (issuer, client_id)."""
+        self._library_step(super().validate_registration, refusals.UNKNOWN_PLATFORM)
+        return self
+
     def validate_state(self) -> KursadminMessageLaunch:
-        """The state must match the short-lived cookie set at login in this browser.
+        """The login's state is this browser's: by the short-lived cookie set at login, or by the platform-storage
+        proof (checked with the nonce, which was issued with the state and the proof's hash).
 
         PyLTI1p3 also accepts a state it has seen with the same id_token before (no cookie needed);
         we do not, so a captured form post cannot be replayed from another browser.
         """
-        state = self._get_request_param("state")
-        if not state:
-            raise LtiException("Missing state parameter")
-        if self._cookie_service.get_cookie(state) != state:
-            raise LtiException("State cookie missing or different: the login did not start in this browser")
+        if not self._get_request_param("state"):
+            raise Refusal(refusals.STATE, "launch without state")
+        if self._storage_proof is None and not self.state_cookie_present():
+            raise Refusal(refusals.STATE, "no state cookie and no platform-storage proof: the login did not "
+                                          "start in this browser, or its cookies are blocked")
         return self
+
+    def state_cookie_present(self) -> bool:
+        """Whether this browser sent the state cookie its login set."""
+        state = self._get_request_param("state")
+        return bool(state) and self._cookie_service.get_cookie(state) == state
+
+    def fetch_public_key(self, key_set_url: str) -> Any:
+        """The platform's key set, cached only when it is a JSON object with a list of keys."""
+        cache_key = _key_set_cache_key(key_set_url)
+        cached = self._key_sets.get_value(cache_key)
+        if cached:
+            return cached
+        try:
+            response = self._requests_session.get(key_set_url)
+        except requests.RequestException as err:
+            raise Refusal(refusals.KEY_SET, f"key set {key_set_url} unreachable: {err}") from err
+        if response.status_code != 200:
+            raise Refusal(refusals.KEY_SET, f"key set {key_set_url} answered {response.status_code}")
+        try:
+            key_set = response.json()
+        except ValueError as err:
+            raise Refusal(refusals.KEY_SET, f"key set {key_set_url} is not JSON") from err
+        if not _valid_key_set(key_set):
+            raise Refusal(refusals.KEY_SET, f"key set {key_set_url} has no list of keys")
+        self._key_sets.set_value(cache_key, key_set, KEY_SET_CACHE_SECONDS)
+        return key_set
+
+    def get_public_key(self) -> tuple[str, str]:
+        """The platform key named by the token's kid; an unknown kid refetches the key set (key rotation),
+        at most once a minute per platform so forged kids cannot make us hammer its JWKS endpoint."""
+        assert self._registration is not None
+        url = self._registration.get_key_set_url() or ""
+        header = self._jwt["header"]
+        kid, alg = header["kid"], header["alg"]
+        found = _matching_key(self.fetch_public_key(url), kid, alg)
+        refetched = "refetched-" + _key_set_cache_key(url)
+        if found is None and not self._key_sets.check_value(refetched):
+            self._key_sets.set_value(refetched, True, KEY_SET_REFETCH_SECONDS)
+            self._key_sets.forget(_key_set_cache_key(url))
+            found = _matching_key(self.fetch_public_key(url), kid, alg)
+        if found is None:
+            raise Refusal(refusals.UNKNOWN_KEY, f"no {alg} key with kid {kid!r} in {url}")
+        return found, alg
 
     def validate_jwt_signature(self) -> KursadminMessageLaunch:
         """Verify signature (RS256 only), audience, expiry and issue time, allowing LEEWAY_SECONDS of clock skew."""
         public_key, alg = self.get_public_key()
         if alg != "RS256":
-            raise LtiException(f"id_token rejected: algorithm {alg} is not RS256")
+            raise Refusal(refusals.SIGNATURE, f"algorithm {alg} is not RS256")
         body = self._get_jwt_body()
         # OIDC Core 3.1.3.7: with several audiences, azp must name us.
         if isinstance(body.get("aud"), list) and len(body["aud"]) > 1 and body.get("azp") != self.get_client_id():
-            raise LtiException("id_token rejected: several audiences and azp is not our client_id")
+            raise Refusal(refusals.AUDIENCE, "several audiences and azp is not our client_id")
         try:
             jwt.decode(
                 self._get_id_token(), public_key, algorithms=[alg], audience=self.get_client_id(),
                 issuer=self.get_iss(), leeway=LEEWAY_SECONDS, options={"require": ["exp", "iat", "aud", "iss"]},
             )
         except jwt.InvalidTokenError as err:
-            raise LtiException(f"id_token rejected: {err}") from err
+            raise _jwt_refusal(err) from err
         return self
 
-    def validate_nonce(self) -> KursadminMessageLaunch:
-        """The nonce must be one we issued at login and not used before (no replay)."""
-        nonce = self._get_jwt_body().get("nonce")
-        if not nonce or not self._session_service.check_nonce(nonce):
-            raise LtiException("Nonce unknown, expired or already used (replayed launch)")
+    def validate_message(self) -> KursadminMessageLaunch:
+        """Only a resource link launch, with the claims LTI 1.3 requires of it."""
+        message_type = self._get_jwt_body().get(LTI + "message_type")
+        if message_type != RESOURCE_LINK:
+            raise Refusal(refusals.MESSAGE_TYPE, f"message type {message_type!r} is not {RESOURCE_LINK}",
+                          refusals.BAD_REQUEST)
+        self._library_step(super().validate_message, refusals.MESSAGE_INVALID, refusals.BAD_REQUEST)
+        return self
+
+    def validate_deployment(self) -> KursadminMessageLaunch:
+        """A deployment the registration accepts."""
+        self._library_step(super().validate_deployment, refusals.DEPLOYMENT)
         return self
 
     def validate_target_link_uri(self) -> KursadminMessageLaunch:
         """The launch must be meant for this tool's launch URL (host and path)."""
-        target = self._get_jwt_body().get("https://purl.imsglobal.org/spec/lti/claim/target_link_uri") or ""
+        target = self._get_jwt_body().get(LTI + "target_link_uri") or ""
         want, got = urlsplit(self._launch_url), urlsplit(str(target))
         if (got.netloc, got.path.rstrip("/")) != (want.netloc, want.path.rstrip("/")):
-            raise LtiException(f"target_link_uri {target!r} is not this tool's launch URL")
+            raise Refusal(refusals.TARGET, f"target_link_uri {target!r} is not this tool's launch URL")
+        return self
+
+    def validate_nonce(self) -> KursadminMessageLaunch:
+        """The nonce must be one we issued to this browser's login state and not used before (no replay)."""
+        nonce = self._get_jwt_body()["nonce"]
+        state = self._get_request_param("state")
+        check = consume_nonce(self._engine, nonce, state, self._storage_proof)
+        if check is NonceCheck.OTHER_LOGIN:
+            raise Refusal(refusals.STATE, "the nonce was issued to another login state (or another storage proof)")
+        if check is not NonceCheck.CONSUMED:
+            raise Refusal(refusals.NONCE, "nonce unknown, expired or already used (replayed launch)")
         return self
 
     def body(self) -> dict[str, Any]:
         """The validated id_token body."""
         return dict(self._get_jwt_body())
+
+
+def _key_set_cache_key(url: str) -> str:
+    return "key-set-url-" + hashlib.sha256(url.encode()).hexdigest()
+
+
+def _matching_key(key_set: Mapping[str, Any], kid: str, alg: str) -> str | None:
+    """The PEM of the key set's key with this kid and alg (RS256 when the key names none), or None."""
+    for key in key_set["keys"]:
+        if key.get("kid") == kid and key.get("alg", "RS256") == alg:
+            try:
+                return JWK.from_json(json.dumps(key)).export_to_pem().decode()
+            except (ValueError, TypeError) as err:
+                raise Refusal(refusals.KEY_SET, f"key {kid!r} of the platform cannot be read") from err
+    return None
 
 
 def record_launch(engine: Engine, launch: KursadminMessageLaunch, institution_id: str, browser_key: str) -> str:
@@ -149,8 +294,8 @@ def record_launch(engine: Engine, launch: KursadminMessageLaunch, institution_id
             client_id=launch.get_client_id(), deployment_id=claims.deployment_id, placement=claims.placement,
             canvas_course_id=claims.canvas_course_id, canvas_course_sis_id=claims.canvas_course_sis_id,
             canvas_user_id=claims.canvas_user_id, is_root_admin=claims.is_root_admin, subject=claims.subject,
-            user_name=claims.user_name,
-            roles=list(claims.roles), locale=claims.locale, browser_key=browser_key,
+            user_name=claims.user_name, roles=list(claims.roles), locale=claims.locale, browser_key=browser_key,
+            cookieless=launch.cookieless,
             created_at=now, expires_at=now + LAUNCH_LIFETIME,
         ))
     return launch.get_launch_id()

@@ -1,18 +1,21 @@
 """PyLTI1p3's launch data storage and session service over SQLAlchemy, so every gunicorn worker sees one state.
 
 PyLTI1p3's own storages keep data per process (cache) or in the browser session; its nonce check only
-asks whether a nonce was issued, so a captured id_token could be replayed. Here nonces are issued and
-consumed in the database, each exactly once.
+asks whether a nonce was issued, so a captured id_token could be replayed, and the nonce is tied to no login.
+Here a nonce is issued with its login's state (and, under platform storage, the hash of the secret the login
+page stored in the platform) and consumed in the database exactly once, by a launch that presents that state.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
+import hashlib
 from typing import Any
 
 from pylti1p3.launch_data_storage.base import LaunchDataStorage
 from pylti1p3.session import SessionService
-from sqlalchemy import Engine, delete, update
+from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from app.lti.upsert import insert_for
@@ -59,15 +62,26 @@ class DbLaunchDataStorage(LaunchDataStorage[Any]):
             session.execute(stmt.on_conflict_do_update(index_elements=["key"],
                                                        set_={"value": value, "expires_at": expires}))
 
+    def forget(self, key: str) -> None:
+        """Drop a stored value (e.g. a platform key set that lacks a rotated key)."""
+        with write_session(self._engine) as session:
+            session.execute(delete(LtiCacheRow).where(LtiCacheRow.key == self._prepare_key(key)))
+
     def check_value(self, key: str) -> bool:
         """Whether a live value is stored under the key."""
         return self.get_value(key) is not None
 
 
-def issue_nonce(engine: Engine, nonce: str) -> None:
-    """Record a nonce sent to the platform in an OIDC login."""
+def proof_hash(proof: str) -> str:
+    """The SHA-256 (hex) under which a platform-storage proof is kept: the secret itself never is."""
+    return hashlib.sha256(proof.encode()).hexdigest()
+
+
+def issue_nonce(engine: Engine, nonce: str, state: str, proof: str | None = None) -> None:
+    """Record a nonce sent to the platform in an OIDC login, bound to the login's state (and storage proof)."""
     with write_session(engine) as session:
-        session.add(LtiNonceRow(nonce=nonce, issued_at=utcnow()))
+        session.add(LtiNonceRow(nonce=nonce, issued_at=utcnow(), state=state,
+                                proof_hash=proof_hash(proof) if proof is not None else None))
 
 
 def purge_expired(engine: Engine) -> None:
@@ -79,31 +93,46 @@ def purge_expired(engine: Engine) -> None:
         session.execute(delete(LtiLaunchRow).where(LtiLaunchRow.expires_at < now))
 
 
-def consume_nonce(engine: Engine, nonce: str) -> bool:
-    """Mark an issued, fresh, unused nonce used; False when unknown, stale or already used (a replay)."""
+class NonceCheck(enum.Enum):
+    """What consuming a nonce found."""
+
+    CONSUMED = "consumed"
+    UNKNOWN = "unknown, expired or already used"
+    OTHER_LOGIN = "issued to another login state"
+
+
+def consume_nonce(engine: Engine, nonce: str, state: str, proof: str | None = None) -> NonceCheck:
+    """Mark an issued, fresh, unused nonce used, if it was issued with this state (and this storage proof).
+
+    The state is the one this browser proved it holds (by cookie, or by `proof` read back from the platform's
+    storage); a nonce issued to another login is refused, so a token cannot be carried into another browser's
+    login. Exactly one launch can consume a nonce, whatever carried its state.
+    """
     now = utcnow()
+    fresh = (LtiNonceRow.nonce == nonce, LtiNonceRow.used_at.is_(None), LtiNonceRow.issued_at > now - NONCE_LIFETIME)
+    bound = [LtiNonceRow.state == state]
+    if proof is not None:
+        bound.append(LtiNonceRow.proof_hash == proof_hash(proof))
     with write_session(engine) as session:
-        result = session.execute(
-            update(LtiNonceRow)
-            .where(LtiNonceRow.nonce == nonce, LtiNonceRow.used_at.is_(None),
-                   LtiNonceRow.issued_at > now - NONCE_LIFETIME)
-            .values(used_at=now)
-        )
-        return (result.rowcount or 0) == 1
+        result = session.execute(update(LtiNonceRow).where(*fresh, *bound).values(used_at=now))
+        if (result.rowcount or 0) == 1:
+            return NonceCheck.CONSUMED
+        usable = session.scalar(select(func.count()).select_from(LtiNonceRow).where(*fresh))
+    return NonceCheck.OTHER_LOGIN if usable else NonceCheck.UNKNOWN
 
 
 class DbSessionService(SessionService):
-    """PyLTI1p3's session service on DbLaunchDataStorage, with one-time nonces in `lti_nonce`."""
+    """PyLTI1p3's session service on DbLaunchDataStorage; a login's nonce is issued with its state and proof."""
 
-    def __init__(self, request: Any, engine: Engine) -> None:
+    def __init__(self, request: Any, engine: Engine, state: str | None = None, proof: str | None = None) -> None:
         super().__init__(request)
         self._engine = engine
+        self._state = state
+        self._proof = proof
         self.set_data_storage(DbLaunchDataStorage(engine))
 
     def save_nonce(self, nonce: str) -> None:
-        """Record the nonce of a login."""
-        issue_nonce(self._engine, nonce)
-
-    def check_nonce(self, nonce: str) -> bool:
-        """Consume the nonce: True once for an issued nonce, False for anything else."""
-        return consume_nonce(self._engine, nonce)
+        """Record the nonce of a login, bound to the login's state."""
+        if self._state is None:
+            raise RuntimeError("a nonce is issued only by a login that knows its state")
+        issue_nonce(self._engine, nonce, self._state, self._proof)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, BigInteger, DateTime, Index, String, Text, false, func
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Index, String, Text, false, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.store.tables import Base
@@ -23,7 +23,11 @@ class LtiKeyRow(Base):
 
 
 class LtiNonceRow(Base):
-    """A nonce sent in an OIDC login; `used_at` is set by the one launch that may consume it."""
+    """A nonce sent in an OIDC login, with the login's state; `used_at` is set by the one launch that may consume it.
+
+    `proof_hash` is the SHA-256 of the secret the login page put into the platform's storage (LTI platform
+    storage), for a launch whose browser holds no state cookie.
+    """
 
     __tablename__ = "lti_nonce"
     __table_args__ = (Index("ix_lti_nonce_issued", "issued_at"),)
@@ -31,6 +35,8 @@ class LtiNonceRow(Base):
     nonce: Mapped[str] = mapped_column(String(128), primary_key=True)
     issued_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    state: Mapped[str | None] = mapped_column(String(128))
+    proof_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class LtiCacheRow(Base):
@@ -78,5 +84,7 @@ class LtiLaunchRow(Base):
     roles: Mapped[list] = mapped_column(JSON, default=list)
     locale: Mapped[str] = mapped_column(String(8))
     browser_key: Mapped[str] = mapped_column(String(64))
+    # Made through platform storage: no cookie reaches the tool, so the unguessable launch id alone binds it.
+    cookieless: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

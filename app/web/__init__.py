@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app.core.redact import redact
 from app.lti.launch import LAUNCH_LIFETIME
 from app.lti.tool_config import KursadminToolConf
-from app.web import admin_views, course_views, errors, lti_views, security, sso_views
+from app.web import admin_views, course_views, errors, launch_session, lti_views, security, sso_views
 from app.web.i18n import current_language, translate, who
 from app.web.settings import web_settings
 
@@ -19,6 +19,8 @@ BLUEPRINTS = (lti_views.bp, course_views.bp, admin_views.bp, sso_views.bp)
 for _bp in BLUEPRINTS:
     security.install(_bp)
     errors.install(_bp)
+for _bp in (course_views.bp, admin_views.bp):
+    launch_session.install(_bp)
 
 
 def init_app(flask_app: Flask) -> None:

@@ -34,7 +34,9 @@ def current_launch(launch_id: str) -> LtiLaunchRow:
     g.lang = row.locale
     # SQLite hands back naive datetimes for timezone-aware columns; they were stored as UTC.
     expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=dt.UTC)
-    if row.browser_key != session.get("browser_key") or expires <= dt.datetime.now(dt.UTC):
+    # A launch made through platform storage has no cookie to bind it: its unguessable id does (launch_session.py).
+    bound = row.cookieless or row.browser_key == session.get("browser_key")
+    if not bound or expires <= dt.datetime.now(dt.UTC):
         abort(403, description="error_session")
     g.launch = row
     return row

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, render_template
+from flask import Blueprint, g, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
+from app.store.lti_tables import LtiLaunchRow
+from app.web.current import engine
 from app.web.i18n import MESSAGES
 
 
@@ -31,6 +34,13 @@ def refusal(admin: bool, roles: list[str] | tuple[str, ...] | None) -> str:
 
 
 def _csrf_error(err: CSRFError) -> tuple[str, int]:
+    # Flask-WTF refuses before the view has loaded the launch: take its language from the launch in the URL.
+    launch_id = (request.view_args or {}).get("launch_id")
+    if launch_id:
+        with Session(engine()) as db:
+            row = db.get(LtiLaunchRow, launch_id)
+        if row is not None:
+            g.lang = row.locale
     return render_template("error.html", reason_key="error_csrf"), 400
 
 

@@ -1,4 +1,13 @@
-"""The sandbox platform's web side: course pages that frame the tool, the OIDC auth endpoint and the JWKS."""
+"""The sandbox platform's web side: course pages that frame the tool, the OIDC auth endpoint and the JWKS.
+
+Like Canvas, a course page holds the tool's iframe ("tool_content") beside a hidden `post_message_forwarding`
+frame, and answers the tool's postMessages (platform storage, lti.capabilities, lti.frameResize) with the scripts
+in `static/`, ports of canvas-lms's own. `platform_storage=False` is a Canvas without platform storage (no
+`lti_storage_target`, no forwarding frame), `forwarding_frame=False` one whose forwarding frame the tool cannot
+reach (it must post to its parent), `storage_answers=False` one whose storage never answers (the tool must time
+out and use cookies); `storage_forgeries` makes every storage answer come after two forged
+ones (wrong message_id, wrong origin), for tests of the tool's checks.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import escape
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,6 +26,11 @@ from werkzeug.serving import make_server
 
 from app.sandbox.lti.personas import PERSONAS, Persona
 from app.sandbox.lti.tokens import CANVAS_ISSUER, LaunchContext, SigningKey, claims, sign
+
+STATIC = Path(__file__).resolve().parent / "static"
+# Canvas's name of the frame that forwards platform-storage messages (lib/lti/platform_storage.rb).
+STORAGE_TARGET = "post_message_forwarding"
+TOOL_FRAME = "tool_content"
 
 
 @dataclass
@@ -35,6 +50,15 @@ class SandboxPlatform:
     issuer: str = CANVAS_ISSUER
     base_url: str = "http://127.0.0.1"
     key: SigningKey = field(default_factory=SigningKey)
+    platform_storage: bool = True
+    # False: storage is offered but the forwarding frame is not beside the tool (Canvas's Rich Content Editor),
+    # so the tool must fall back to posting to its parent.
+    forwarding_frame: bool = True
+    # False: storage is offered but never answers (a Canvas page still loading, a broken frame): the tool times out.
+    storage_answers: bool = True
+    storage_forgeries: bool = False
+    # A broken key set endpoint (status, body), for tests of the tool's handling of it.
+    jwks_fault: tuple[int, str] | None = None
     _pending: dict[str, _Pending] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -70,7 +94,18 @@ class SandboxPlatform:
         with self._lock:
             self._pending[hint] = _Pending(who, LaunchContext(placement, course_id, account_id, locale))
         return {"iss": self.issuer, "login_hint": who.sub, "target_link_uri": self.tool_launch_url,
-                "lti_message_hint": hint, "client_id": self.client_id, "lti_deployment_id": self.deployment_id}
+                "lti_message_hint": hint, "client_id": self.client_id, "lti_deployment_id": self.deployment_id,
+                **self.storage_params()}
+
+    def storage_params(self) -> dict[str, str]:
+        """`lti_storage_target`, which Canvas adds to login initiations and launches when it offers storage."""
+        return {"lti_storage_target": STORAGE_TARGET} if self.platform_storage else {}
+
+    @property
+    def impostor_origin(self) -> str:
+        """Another site on the same server, where the forging frame lives (browsers resolve *.localhost to
+        loopback); a site of its own, so it shares a browser process with neither the platform nor the tool."""
+        return self.base_url.replace("://127.0.0.1:", "://impostor.localhost:")
 
     def id_token(self, persona: str, course_id: int | None, nonce: str, *, locale: str = "en",
                  placement: str = "course_navigation", key: SigningKey | None = None, now: float | None = None,
@@ -124,11 +159,15 @@ class SandboxPlatform:
             thread.join()
 
 
-def _page(title: str, body: str, lang: str = "en") -> str:
+def _page(title: str, body: str, lang: str = "en", body_data: dict[str, str] | None = None,
+          script: str | None = None) -> str:
+    data = "".join(f' data-{escape(k)}="{escape(v)}"' for k, v in (body_data or {}).items())
+    tag = f'<script src="/sandbox-static/{escape(script)}" defer></script>' if script else ""
     return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{escape(title)}</title>'
             '<style>body{font-family:sans-serif;margin:0}header{background:#2d3b45;color:#fff;padding:.5rem 1rem}'
-            'iframe{border:0;width:100%;height:85vh}</style></head>'
-            f"<body>{body}</body></html>")
+            '.tool_content_wrapper iframe{border:0;width:100%;height:450px}'
+            '.hidden-frame{display:none}</style>'
+            f"{tag}</head><body{data}>{body}</body></html>")
 
 
 def _autopost(action: str, fields: dict[str, str], label: str) -> str:
@@ -139,7 +178,7 @@ def _autopost(action: str, fields: dict[str, str], label: str) -> str:
 
 
 def _make_app(platform: SandboxPlatform) -> Flask:
-    app = Flask("sandbox_lti_platform")
+    app = Flask("sandbox_lti_platform", static_folder=str(STATIC), static_url_path="/sandbox-static")
 
     @app.get("/")
     def index() -> str:
@@ -150,7 +189,10 @@ def _make_app(platform: SandboxPlatform) -> Flask:
         return _page("Sandbox Canvas", f"<header><h1>Sandbox Canvas</h1></header><main><ul>{links}</ul></main>")
 
     @app.get("/api/lti/security/jwks")
-    def jwks() -> dict[str, Any]:
+    def jwks() -> dict[str, Any] | tuple[str, int, dict[str, str]]:
+        if platform.jwks_fault is not None:
+            status, body = platform.jwks_fault
+            return body, status, {"Content-Type": "application/json"}
         return {"keys": [platform.key.jwk()]}
 
     def _frame(persona: str, course_id: int | None, placement: str) -> str:
@@ -161,9 +203,32 @@ def _make_app(platform: SandboxPlatform) -> Flask:
         params = platform.start_launch(persona, course_id, locale, placement)
         src = f"/launch_frame?{urlencode({**params, 'method': method})}"
         title = f"Course {course_id}" if course_id is not None else "Account"
+        frames = ""
+        if platform.platform_storage and platform.forwarding_frame:
+            frames += (f'<iframe name="{STORAGE_TARGET}" title="{STORAGE_TARGET}" class="hidden-frame" '
+                       f'src="/{STORAGE_TARGET}"></iframe>')
+        if platform.storage_forgeries:
+            frames += (f'<iframe name="impostor" title="impostor" class="hidden-frame" '
+                       f'src="{escape(platform.impostor_origin)}/impostor"></iframe>')
         return _page(title, f"<header><h1>{escape(title)} — {escape(PERSONAS[persona].name)}</h1></header>"
-                            f'<main><iframe title="Kursadministration" src="{escape(src)}" '
-                            'allow="clipboard-write"></iframe></main>')
+                            f'<main class="tool_content_wrapper"><iframe name="{TOOL_FRAME}" title="Kursadministration"'
+                            f' src="{escape(src)}" allow="clipboard-write"></iframe></main>{frames}',
+                     body_data={"platform-storage": "on" if platform.platform_storage else "off",
+                                "storage-answers": "on" if platform.storage_answers else "off"},
+                     script="canvas_messages.js")
+
+    @app.get(f"/{STORAGE_TARGET}")
+    def post_message_forwarding() -> str:
+        if not platform.platform_storage:
+            abort(404)
+        data = {"parent-origin": platform.base_url}
+        if platform.storage_forgeries:
+            data["impostor-origin"] = platform.impostor_origin
+        return _page(STORAGE_TARGET, "", body_data=data, script="post_message_forwarding.js")
+
+    @app.get("/impostor")
+    def impostor() -> str:
+        return _page("impostor", "", body_data={"platform-origin": platform.base_url}, script="impostor.js")
 
     @app.get("/courses/<int:course_id>/external_tools/kursadmin")
     def course_tool(course_id: int) -> str:
@@ -186,6 +251,7 @@ def _make_app(platform: SandboxPlatform) -> Flask:
             redirect_uri, token = platform.authorize(dict(request.values.items()))
         except ValueError as err:
             return _page("Error", f"<p>{escape(str(err))}</p>"), 400
-        return _autopost(redirect_uri, {"id_token": token, "state": request.values.get("state", "")}, "Continue")
+        fields = {"id_token": token, "state": request.values.get("state", ""), **platform.storage_params()}
+        return _autopost(redirect_uri, fields, "Continue")
 
     return app

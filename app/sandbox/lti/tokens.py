@@ -103,5 +103,9 @@ def claims(*, issuer: str, client_id: str, deployment_id: str, target_link_uri: 
 
 
 def sign(body: Mapping[str, Any], key: SigningKey) -> str:
-    """An RS256 JWT of the body, with the key's kid in its header."""
-    return jwt.encode(dict(body), key.pem(), algorithm="RS256", headers={"kid": key.kid})
+    """An RS256 JWT of the body, with the key's kid in its header.
+
+    Signed as plain JWS, so a test can forge claims PyJWT would refuse to encode (a list `iss`, say).
+    """
+    payload = json.dumps(dict(body), separators=(",", ":")).encode()
+    return jwt.PyJWS().encode(payload, key.pem(), algorithm="RS256", headers={"kid": key.kid, "typ": "JWT"})

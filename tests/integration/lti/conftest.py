@@ -9,7 +9,7 @@ from flask import Flask
 from sqlalchemy import Engine
 
 from app.sandbox.lti.platform import SandboxPlatform
-from tests.integration.lti.harness import LaunchDriver, make_config, make_tool, running_platform, tool_client
+from tests.integration.lti.harness import LaunchDriver, make_config, make_tool, running_platform, speaking, tool_client
 
 
 @pytest.fixture(scope="module")
@@ -29,3 +29,10 @@ def tool(platform: SandboxPlatform, engine: Engine, database_url: str) -> Flask:
 def driver(platform: SandboxPlatform, tool: Flask) -> LaunchDriver:
     """A browser-like driver of launches against the tool."""
     return LaunchDriver(platform, tool_client(tool))
+
+
+@pytest.fixture(params=["sv", "en"])
+def lang(request: pytest.FixtureRequest, driver: LaunchDriver) -> str:
+    """Each refusal test runs with a Swedish and with an English browser (the driver's client prefers it)."""
+    speaking(driver.client, request.param)
+    return request.param

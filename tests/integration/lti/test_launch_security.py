@@ -1,4 +1,8 @@
-"""Each way a launch must be refused, refused — and nothing stored for it."""
+"""Each way a launch must be refused, refused — in the user's language, and nothing stored for it.
+
+Refusals before the launch is validated follow the browser's Accept-Language; every one is checked in Swedish
+and in English, and never shows PyLTI1p3's own English text.
+"""
 
 from __future__ import annotations
 
@@ -7,65 +11,70 @@ import time
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from markupsafe import escape
+from sqlalchemy import select
 from sqlalchemy.orm import Session
+from werkzeug.test import TestResponse
 
 from app.config import AppConfig
+from app.lti import refusals
 from app.sandbox.lti.personas import PERSONAS
 from app.sandbox.lti.platform import SandboxPlatform
 from app.sandbox.lti.tokens import SigningKey
-from app.store.lti_tables import LtiLaunchRow
 from app.store.tables import CourseSettingsRow
-from tests.integration.lti.harness import LaunchDriver, csrf_token, make_config, make_tool, tool_client
+from app.web.i18n import MESSAGES
+from tests.integration.lti.harness import (
+    LaunchDriver,
+    assert_refused,
+    csrf_token,
+    launches,
+    make_config,
+    make_tool,
+    speaking,
+    tool_client,
+)
 
 
-def _launches(tool: Flask) -> int:
-    with Session(tool.extensions["kursadmin.engine"]) as db:
-        return db.scalar(select(func.count()).select_from(LtiLaunchRow)) or 0
-
-
-def _crafted(driver: LaunchDriver, **overrides: object):
+def _crafted(driver: LaunchDriver, **overrides: object) -> TestResponse:
     """Log in honestly, then post a token built with `overrides` (claims, or key=/now=)."""
     auth = driver.login("teacher", 101)
     token = driver.platform.id_token("teacher", 101, auth["nonce"], **overrides)
     return driver.post_launch(token, auth["state"])
 
 
-def _assert_rejected(resp, tool: Flask, words: str) -> None:
-    assert resp.status_code == 401
-    assert words in resp.get_data(as_text=True)
-    assert _launches(tool) == 0
-
-
-def test_forged_signature_is_rejected(driver: LaunchDriver, tool: Flask) -> None:
+def test_forged_signature_is_rejected(driver: LaunchDriver, tool: Flask, lang: str) -> None:
     forger = SigningKey(kid=driver.platform.key.kid)  # same kid, different key
-    _assert_rejected(_crafted(driver, key=forger), tool, "Signature verification failed")
+    resp = _crafted(driver, key=forger)
+    assert_refused(resp, tool, refusals.SIGNATURE, lang)
+    assert "Signature verification failed" not in resp.get_data(as_text=True)  # PyLTI1p3's words: for the log
 
 
-def test_token_signed_with_an_unpublished_key_is_rejected(driver: LaunchDriver, tool: Flask) -> None:
-    _assert_rejected(_crafted(driver, key=SigningKey()), tool, "Unable to find public key")
+def test_token_signed_with_an_unpublished_key_is_rejected(driver: LaunchDriver, tool: Flask, lang: str) -> None:
+    assert_refused(_crafted(driver, key=SigningKey()), tool, refusals.UNKNOWN_KEY, lang)
 
 
-def test_wrong_issuer_is_rejected(driver: LaunchDriver, tool: Flask) -> None:
-    _assert_rejected(_crafted(driver, iss="https://evil.example"), tool, "Registration not found")
+def test_wrong_issuer_is_rejected(driver: LaunchDriver, tool: Flask, lang: str) -> None:
+    assert_refused(_crafted(driver, iss="https://evil.example"), tool, refusals.UNKNOWN_PLATFORM, lang)
 
 
-def test_wrong_audience_is_rejected(driver: LaunchDriver, tool: Flask) -> None:
-    _assert_rejected(_crafted(driver, aud="99999"), tool, "Registration not found")
+def test_wrong_audience_is_rejected(driver: LaunchDriver, tool: Flask, lang: str) -> None:
+    assert_refused(_crafted(driver, aud="99999"), tool, refusals.UNKNOWN_PLATFORM, lang)
 
 
 def test_audience_list_naming_us_first_is_accepted(driver: LaunchDriver) -> None:
     assert _crafted(driver, aud=[driver.platform.client_id, "other"]).status_code == 303
 
 
-def test_audience_list_whose_azp_is_another_client_is_rejected(driver: LaunchDriver, tool: Flask) -> None:
-    _assert_rejected(_crafted(driver, aud=[driver.platform.client_id, "other"], azp="other"), tool, "azp")
+def test_audience_list_whose_azp_is_another_client_is_rejected(driver: LaunchDriver, tool: Flask, lang: str) -> None:
+    resp = _crafted(driver, aud=[driver.platform.client_id, "other"], azp="other")
+    assert_refused(resp, tool, refusals.AUDIENCE, lang)
 
 
-def test_unknown_deployment_is_rejected(platform: SandboxPlatform, engine, database_url: str) -> None:
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_unknown_deployment_is_rejected(platform: SandboxPlatform, engine, database_url: str, lang: str) -> None:
     tool = make_tool(make_config(platform, database_url, deployment_ids=("1:the-only-one",)))
-    driver = LaunchDriver(platform, tool_client(tool))
-    _assert_rejected(driver.launch(), tool, "Unable to find deployment")
+    driver = LaunchDriver(platform, speaking(tool_client(tool), lang))
+    assert_refused(driver.launch(), tool, refusals.DEPLOYMENT, lang)
 
 
 def test_listed_deployment_is_accepted(platform: SandboxPlatform, engine, database_url: str) -> None:
@@ -73,73 +82,78 @@ def test_listed_deployment_is_accepted(platform: SandboxPlatform, engine, databa
     assert LaunchDriver(platform, tool_client(tool)).launch().status_code == 303
 
 
-def test_expired_token_is_rejected(driver: LaunchDriver, tool: Flask) -> None:
-    _assert_rejected(_crafted(driver, now=time.time() - 400), tool, "expired")
+def test_expired_token_is_rejected(driver: LaunchDriver, tool: Flask, lang: str) -> None:
+    assert_refused(_crafted(driver, now=time.time() - 400), tool, refusals.EXPIRED, lang)
 
 
 def test_token_just_past_expiry_is_accepted_within_the_leeway(driver: LaunchDriver) -> None:
     assert _crafted(driver, now=time.time() - 320).status_code == 303  # exp 20 s ago
 
 
-def test_token_from_the_future_beyond_leeway_is_rejected(driver: LaunchDriver, tool: Flask) -> None:
-    _assert_rejected(_crafted(driver, now=time.time() + 120), tool, "not yet valid")
+def test_token_from_the_future_beyond_leeway_is_rejected(driver: LaunchDriver, tool: Flask, lang: str) -> None:
+    assert_refused(_crafted(driver, now=time.time() + 120), tool, refusals.NOT_YET_VALID, lang)
 
 
 def test_token_slightly_from_the_future_is_accepted(driver: LaunchDriver) -> None:
     assert _crafted(driver, now=time.time() + 20).status_code == 303
 
 
-def test_replayed_id_token_is_rejected(driver: LaunchDriver, tool: Flask) -> None:
+def test_replayed_id_token_is_rejected(driver: LaunchDriver, tool: Flask, lang: str) -> None:
     auth = driver.login("teacher", 101)
     _, token = driver.platform.authorize(auth)
     assert driver.post_launch(token, auth["state"]).status_code == 303
     again = driver.post_launch(token, auth["state"])
     assert again.status_code == 401
-    assert "already used" in again.get_data(as_text=True)
-    assert _launches(tool) == 1
+    assert str(escape(MESSAGES[refusals.NONCE][lang])) in again.get_data(as_text=True)
+    assert launches(tool) == 1
 
 
-def test_nonce_never_issued_is_rejected(driver: LaunchDriver, tool: Flask) -> None:
+def test_nonce_never_issued_is_rejected(driver: LaunchDriver, tool: Flask, lang: str) -> None:
     auth = driver.login("teacher", 101)
     token = driver.platform.id_token("teacher", 101, "made-up-nonce")
-    _assert_rejected(driver.post_launch(token, auth["state"]), tool, "Nonce unknown")
+    assert_refused(driver.post_launch(token, auth["state"]), tool, refusals.NONCE, lang)
 
 
-def test_missing_state_cookie_is_rejected(driver: LaunchDriver, tool: Flask) -> None:
+def test_missing_state_cookie_is_rejected(driver: LaunchDriver, tool: Flask, lang: str) -> None:
     auth = driver.login("teacher", 101)
     _, token = driver.platform.authorize(auth)
-    other_browser = tool_client(tool)
-    _assert_rejected(other_browser.post("/lti/launch", data={"id_token": token, "state": auth["state"]}),
-                     tool, "State cookie missing")
+    other_browser = speaking(tool_client(tool), lang)
+    assert_refused(other_browser.post("/lti/launch", data={"id_token": token, "state": auth["state"]}),
+                   tool, refusals.STATE, lang)
 
 
-def test_target_link_uri_elsewhere_is_rejected(driver: LaunchDriver, tool: Flask) -> None:
+def test_target_link_uri_elsewhere_is_rejected(driver: LaunchDriver, tool: Flask, lang: str) -> None:
     claim = "https://purl.imsglobal.org/spec/lti/claim/target_link_uri"
-    _assert_rejected(_crafted(driver, **{claim: "https://evil.example/lti/launch"}), tool, "target_link_uri")
+    assert_refused(_crafted(driver, **{claim: "https://evil.example/lti/launch"}), tool, refusals.TARGET, lang)
 
 
 @pytest.mark.parametrize("persona", ["student", "ta", "designer"])
-def test_non_teachers_get_a_refusal_listing_their_roles(driver: LaunchDriver, tool: Flask, persona: str) -> None:
-    resp = driver.launch(persona, 101)
+@pytest.mark.parametrize(("locale", "lang"), [("sv-SE", "sv"), ("en-GB", "en")])
+def test_non_teachers_get_a_refusal_listing_their_roles(driver: LaunchDriver, tool: Flask, persona: str,
+                                                        locale: str, lang: str) -> None:
+    resp = driver.launch(persona, 101, locale=locale)
     html = resp.get_data(as_text=True)
     assert resp.status_code == 403
-    assert "teachers (not teaching assistants only) or the institution" in html
+    assert f'<html lang="{lang}">' in html
+    assert str(escape(MESSAGES["refused_body"][lang])) in html
     for role in PERSONAS[persona].roles:
         assert role in html
-    assert _launches(tool) == 0
+    assert launches(tool) == 0
 
 
-def test_teacher_cannot_open_the_admin_view(driver: LaunchDriver, tool: Flask) -> None:
-    resp = driver.launch("teacher", None, placement="account_navigation")
+@pytest.mark.parametrize(("locale", "lang"), [("sv-SE", "sv"), ("en-GB", "en")])
+def test_teacher_cannot_open_the_admin_view(driver: LaunchDriver, locale: str, lang: str) -> None:
+    resp = driver.launch("teacher", None, locale=locale, placement="account_navigation")
     assert resp.status_code == 403
-    assert "You have no access to the admin view" in resp.get_data(as_text=True)
+    assert str(escape(MESSAGES["refused_admin_body"][lang])) in resp.get_data(as_text=True)
 
 
-def test_post_without_csrf_token_is_refused(driver: LaunchDriver, tool: Flask) -> None:
-    path = driver.launch_page()
+@pytest.mark.parametrize(("locale", "lang"), [("sv-SE", "sv"), ("en-GB", "en")])
+def test_post_without_csrf_token_is_refused(driver: LaunchDriver, tool: Flask, locale: str, lang: str) -> None:
+    path = driver.launch_page(locale=locale)
     resp = driver.client.post(f"{path}/early-access", data={"enabled": "y"})
     assert resp.status_code == 400
-    assert "security token" in resp.get_data(as_text=True)
+    assert str(escape(MESSAGES["error_csrf"][lang])) in resp.get_data(as_text=True)
     with Session(tool.extensions["kursadmin.engine"]) as db:
         assert db.scalars(select(CourseSettingsRow)).first() is None
 
@@ -166,25 +180,27 @@ def test_unknown_kids_refetch_the_platform_key_set_at_most_once_a_minute(driver:
     assert driver.launch().status_code == 303
     for _ in range(3):
         assert _crafted(driver, key=SigningKey()).status_code == 401
-    fetches = [r for r in caplog.records if "/api/lti/security/jwks" in r.getMessage()]
+    fetches = [r for r in caplog.records if r.name == "werkzeug" and "/api/lti/security/jwks" in r.getMessage()]
     assert len(fetches) == 2  # the first launch, and one refetch for the unknown kids
 
 
-@pytest.mark.parametrize(("change", "words"), [({"iss": "https://evil.example"}, "Could not find registration"),
-                                               ({"login_hint": ""}, "Could not find login hint")])
-def test_login_initiation_for_an_unknown_platform_is_refused(driver: LaunchDriver, change: dict[str, str],
-                                                             words: str) -> None:
+@pytest.mark.parametrize(("change", "key"), [({"iss": "https://evil.example"}, refusals.LOGIN_UNKNOWN_PLATFORM),
+                                             ({"iss": ""}, refusals.LOGIN_UNKNOWN_PLATFORM),
+                                             ({"login_hint": ""}, refusals.LOGIN_INCOMPLETE)])
+def test_login_initiation_for_an_unknown_platform_is_refused(driver: LaunchDriver, tool: Flask,
+                                                             change: dict[str, str], key: str, lang: str) -> None:
     params = {**driver.platform.start_launch("teacher", 101), **change}
     resp = driver.client.get("/lti/login", query_string=params)
-    assert resp.status_code == 400
-    assert words in resp.get_data(as_text=True)
+    assert_refused(resp, tool, key, lang, status=400)
     assert "Set-Cookie" not in resp.headers
 
 
+@pytest.mark.parametrize("lang", ["sv", "en"])
 def test_unreachable_platform_key_set_gives_a_clear_refusal(platform: SandboxPlatform, engine,
-                                                            database_url: str) -> None:
+                                                            database_url: str, lang: str) -> None:
     config = make_config(platform, database_url)
     reg = config.institutions[0].lti[0].model_copy(update={"key_set_url": "http://127.0.0.1:9/jwks"})
     inst = config.institutions[0].model_copy(update={"lti": (reg,)})
     tool = make_tool(AppConfig(config.database_url, config.secret_key, (inst,), config.extra))
-    _assert_rejected(LaunchDriver(platform, tool_client(tool)).launch(), tool, "Error during fetch URL")
+    driver = LaunchDriver(platform, speaking(tool_client(tool), lang))
+    assert_refused(driver.launch(), tool, refusals.KEY_SET, lang)

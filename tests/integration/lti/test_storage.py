@@ -8,7 +8,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from app.lti.keys import jwks, tool_key
-from app.lti.storage import DbLaunchDataStorage, consume_nonce, issue_nonce, purge_expired, utcnow
+from app.lti.storage import DbLaunchDataStorage, NonceCheck, consume_nonce, issue_nonce, purge_expired, utcnow
 from app.store.db import write_session
 from app.store.lti_tables import LtiCacheRow, LtiLaunchRow, LtiNonceRow
 from tests.integration.lti.harness import prepare_schema
@@ -29,20 +29,30 @@ def test_cache_values_are_shared_and_expire(engine: Engine) -> None:
 
 def test_a_nonce_is_consumed_once_and_only_if_issued_recently(engine: Engine) -> None:
     prepare_schema(engine)
-    issue_nonce(engine, "n1")
-    assert consume_nonce(engine, "n1")
-    assert not consume_nonce(engine, "n1")
-    assert not consume_nonce(engine, "never-issued")
-    issue_nonce(engine, "stale")
+    issue_nonce(engine, "n1", "state-1")
+    assert consume_nonce(engine, "n1", "state-1") is NonceCheck.CONSUMED
+    assert consume_nonce(engine, "n1", "state-1") is NonceCheck.UNKNOWN
+    assert consume_nonce(engine, "never-issued", "state-1") is NonceCheck.UNKNOWN
+    issue_nonce(engine, "stale", "state-2")
     with write_session(engine) as db:
         db.get(LtiNonceRow, "stale").issued_at = utcnow() - dt.timedelta(minutes=11)
-    assert not consume_nonce(engine, "stale")
+    assert consume_nonce(engine, "stale", "state-2") is NonceCheck.UNKNOWN
+
+
+def test_a_nonce_is_consumed_only_with_the_state_and_proof_it_was_issued_with(engine: Engine) -> None:
+    prepare_schema(engine)
+    issue_nonce(engine, "n1", "state-1", proof="secret")
+    assert consume_nonce(engine, "n1", "state-2") is NonceCheck.OTHER_LOGIN
+    assert consume_nonce(engine, "n1", "state-1", proof="guess") is NonceCheck.OTHER_LOGIN
+    assert consume_nonce(engine, "n1", "state-1", proof="secret") is NonceCheck.CONSUMED
+    with Session(engine) as db:
+        assert db.get(LtiNonceRow, "n1").proof_hash not in (None, "secret")  # only its hash is kept
 
 
 def test_purge_drops_only_what_has_expired(engine: Engine) -> None:
     prepare_schema(engine)
     now = utcnow()
-    issue_nonce(engine, "fresh")
+    issue_nonce(engine, "fresh", "state-1")
     storage = DbLaunchDataStorage(engine)
     storage.set_value("live", 1, exp=60)
     storage.set_value("dead", 1, exp=60)
