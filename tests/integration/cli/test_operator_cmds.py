@@ -11,11 +11,11 @@ from click.testing import Result
 from sqlalchemy import Engine
 
 from app.core.settings import InstitutionSettings
-from app.store import control
 from app.store.db import write_session
 from app.store.projection import DirtyKey
 from app.store.queue import claim, fail, mark_dirty, utcnow
-from tests.integration.pipeline.world import World, add_offering, add_student
+from tests.integration.pipeline.test_safeguards import _registered, _withdraw_all
+from tests.integration.pipeline.world import World
 
 
 def test_pause_and_resume_show_in_status(config: Path, engine: Engine, cli: Callable[..., Result]) -> None:
@@ -46,16 +46,7 @@ def test_delay_delete_sets_and_clears_a_window_and_refuses_one_that_ends_first(
 def held_world(config: Path, engine: Engine) -> World:
     """Four registered students withdrawn at once with the safety filter at two an hour: two removals held."""
     world = World(engine, InstitutionSettings())
-    offering = add_offering(world).offering
-    students = [add_student(world, f"S{i}", f"19900101{1000 + i}") for i in range(4)]
-    for student in students:
-        world.ladok.add_registration(student, offering)
-    world.sync()
-    with write_session(engine) as s:
-        control.set_safety_filter(s, "kth", max_removals_per_hour=2)
-    for student in students:
-        world.ladok.add_participation("AvbrottEvent", student, offering)
-    world.sync()
+    _withdraw_all(world, *_registered(world, 4))
     return world
 
 
