@@ -110,7 +110,7 @@ class CanvasSandbox:
 
         Beside the API it serves pages for people (`/`, `/courses/:id`); `nav` links them to other pages.
         """
-        return serve(self.app, self._sleep, pages=canvas_pages(self, nav))
+        return serve(self.app, canvas_pages(self, nav), self._sleep)
 
     def add_token(self, token: str, user_id: int | None = None) -> None:
         """Accept another access token, owned by `user_id` (default: the sandbox admin)."""

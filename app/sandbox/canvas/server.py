@@ -75,10 +75,8 @@ def beside_api(api: WsgiApp, pages: WsgiApp) -> WsgiApp:
     return application
 
 
-def serve(app: CanvasApp, sleep: Callable[[float], None] = time.sleep,
-          pages: WsgiApp | None = None) -> RunningServer:
-    """Start a threaded server for the emulator on a free loopback port, with `pages` beside the API if given."""
-    api = wsgi_app(app, sleep)
-    server = make_server("127.0.0.1", 0, beside_api(api, pages) if pages else api, threaded=True,
+def serve(app: CanvasApp, pages: WsgiApp, sleep: Callable[[float], None] = time.sleep) -> RunningServer:
+    """Start a threaded server for the emulator, with `pages` beside its API, on a free loopback port."""
+    server = make_server("127.0.0.1", 0, beside_api(wsgi_app(app, sleep), pages), threaded=True,
                          request_handler=QuietHandler)
     return RunningServer(server)
