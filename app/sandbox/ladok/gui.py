@@ -110,17 +110,21 @@ def ladok_gui(desk: LadokDesk, nav: Mapping[str, str] | None = None,
         form = OfferingForm(prefix="o")
 
         def add() -> str:
-            uid = desk.add_offering(form.course.data, form.code.data, form.term.data.strip().upper(),
-                                    form.start.data, form.end.data)
-            return f"KurstillfalleTillStatusEvent: offering {uid} added"
+            desk.add_offering(form.course.data, form.code.data, form.term.data.strip().upper(), form.start.data,
+                              form.end.data)
+            return _newest(desk)
 
         return act("offering", form, add)
 
     @app.post(f"{GUI_PREFIX}/student")
     def student() -> Response | tuple[str, int]:
         form = StudentForm(prefix="n")
-        return act("student", form, lambda: "LokalStudentEvent: new student "
-                   + desk.add_student(form.first_name.data, form.last_name.data))
+
+        def add() -> str:
+            desk.add_student(form.first_name.data, form.last_name.data)
+            return _newest(desk)
+
+        return act("student", form, add)
 
     return app
 
@@ -146,6 +150,12 @@ def _choices(desk: LadokDesk, made: Mapping[str, FlaskForm]) -> None:
             form.offering.choices = offerings
         if hasattr(form, "course"):
             form.course.choices = [SelectChoice(c.uid, f"{c.code} – {c.name}") for c in desk.courses()]
+
+
+def _newest(desk: LadokDesk) -> str:
+    """The event the desk appended last, in words (the adding actions return the new uid instead)."""
+    line = desk.journal()[0]
+    return f"{line.event}: {line.text}"
 
 
 def _when(at: dt.datetime) -> str:

@@ -100,3 +100,6 @@ def test_a_new_offering_and_a_new_student_reach_the_feed_and_the_catalogue(
     assert _feed_terms(browser)[:3] == ["KontaktuppgifterEvent", "LokalStudentEvent", "KurstillfalleTillStatusEvent"]
     assert "SF1625 60299 VT2026" in [o.label for o in desk.offerings()]
     assert "Ines Ek" in [s.name for s in desk.students()]
+    page = browser.get("/gui/").text
+    assert "Sent: KurstillfalleTillStatusEvent: new offering SF1625 60299 VT2026 (Envariabelanalys)" in page
+    assert "Sent: LokalStudentEvent: Ines Ek is a new student" in page
