@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
 
 import httpx
@@ -36,6 +36,7 @@ from app.sandbox.canvas.ops_courses import (
 )
 from app.sandbox.canvas.ops_enrollments import NewEnrollment, enroll_user, resolve_role
 from app.sandbox.canvas.ops_users import NewUser, create_user, remove_user
+from app.sandbox.canvas.pages import canvas_pages
 from app.sandbox.canvas.router import Router
 from app.sandbox.canvas.routes_accounts import create_sub_account
 from app.sandbox.canvas.routes_conversations import send_message
@@ -104,9 +105,12 @@ class CanvasSandbox:
         return httpx.Client(base_url=base_url, transport=self.transport(),
                             headers={"Authorization": f"Bearer {token}"})
 
-    def serve(self) -> RunningServer:
-        """Start a threaded HTTP server on 127.0.0.1 with a free port (`.url`, `.stop()`)."""
-        return serve(self.app, self._sleep)
+    def serve(self, nav: Mapping[str, str] | None = None) -> RunningServer:
+        """Start a threaded HTTP server on 127.0.0.1 with a free port (`.url`, `.stop()`).
+
+        Beside the API it serves pages for people (`/`, `/courses/:id`); `nav` links them to other pages.
+        """
+        return serve(self.app, canvas_pages(self, nav), self._sleep)
 
     def add_token(self, token: str, user_id: int | None = None) -> None:
         """Accept another access token, owned by `user_id` (default: the sandbox admin)."""

@@ -8,9 +8,10 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import quote
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.serving import BaseWSGIServer, make_server
 
 from app.sandbox.canvas.dispatch import CanvasApp, RawRequest
+from app.sandbox.serving import QuietHandler, WsgiApp
 
 _REASONS = {200: "OK", 201: "Created", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden",
             404: "Not Found", 500: "Internal Server Error", 504: "Gateway Timeout"}
@@ -64,15 +65,18 @@ class RunningServer:
         self.stop()
 
 
-class _QuietHandler(WSGIRequestHandler):
-    """Keeps test and demo output clean; the sandbox counts requests itself."""
+def beside_api(api: WsgiApp, pages: WsgiApp) -> WsgiApp:
+    """One WSGI app: /api/… answers as Canvas's API does, every other path is a page for people."""
 
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        """Skip the per-request access log line."""
+    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        target = api if environ.get("PATH_INFO", "").startswith("/api/") else pages
+        return target(environ, start_response)
+
+    return application
 
 
-def serve(app: CanvasApp, sleep: Callable[[float], None] = time.sleep) -> RunningServer:
-    """Start a threaded server for the emulator on a free loopback port."""
-    server = make_server("127.0.0.1", 0, wsgi_app(app, sleep), threaded=True,
-                         request_handler=_QuietHandler)
+def serve(app: CanvasApp, pages: WsgiApp, sleep: Callable[[float], None] = time.sleep) -> RunningServer:
+    """Start a threaded server for the emulator, with `pages` beside its API, on a free loopback port."""
+    server = make_server("127.0.0.1", 0, beside_api(wsgi_app(app, sleep), pages), threaded=True,
+                         request_handler=QuietHandler)
     return RunningServer(server)

@@ -1,20 +1,15 @@
-"""A small, believable Ladok for `kursadmin demo`: a department, courses, offerings this term, students."""
+"""A small, believable Ladok for `kursadmin demo`: a school, courses, offerings starting next week, students."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from app.sandbox.ladok.sandbox import SandboxLadok
+from app.sandbox.ladok.desk import LadokDesk
 
-_STUDENTS = [
-    ("Astrid", "Lind", "200101012383"),
-    ("Bo", "Ek", "199912242392"),
-    ("Cecilia", "Berg", "200203034441"),
-    ("David", "Sund", "200006065578"),
-    ("Elin", "Holm", "200110106662"),
-    ("Farid", "Nasser", "199805057777"),
-]
+STUDENTS = (("Astrid", "Lind"), ("Bo", "Ek"), ("Cecilia", "Berg"), ("David", "Sund"), ("Elin", "Holm"),
+            ("Farid", "Nasser"), ("Greta", "Åberg"), ("Hugo", "Öst"))
+TEACHING_DAYS = 130
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +21,8 @@ class DemoLadok:
     offering_uids: tuple[str, ...]
     student_uids: tuple[str, ...]
     term_code: str
+    start: dt.date
+    end: dt.date
 
 
 def term_of(day: dt.date) -> tuple[str, dt.date, dt.date]:
@@ -35,43 +32,34 @@ def term_of(day: dt.date) -> tuple[str, dt.date, dt.date]:
     return f"VT{day.year}", dt.date(day.year, 1, 15), dt.date(day.year, 6, 2)
 
 
-def seed_demo(sandbox: SandboxLadok, today: dt.date) -> DemoLadok:
-    """Append the demo's events (catalogue first, then students, admissions, registrations, one suspension)."""
-    term, start, end = term_of(today)
-    org = sandbox.add_organisation(code="EECS", names={"sv": "Skolan för datavetenskap", "en": "School of EECS"})
+def seed_demo(desk: LadokDesk, today: dt.date) -> DemoLadok:
+    """Offerings that start in a week (so early access has a future purge date) and students at every stage.
+
+    DD1310 50101: six admitted, three of them registered, one declined. SF1625 60201: four admitted, three
+    registered. DD1310 50102: two admitted, one registered. One student is suspended for a month.
+    """
+    ladok = desk.ladok
+    start = today + dt.timedelta(days=7)
+    end = start + dt.timedelta(days=TEACHING_DAYS)
+    term = term_of(start)[0]
+    org = ladok.add_organisation(code="EECS", names={"sv": "Skolan för elektroteknik och datavetenskap",
+                                                     "en": "School of Electrical Engineering and Computer Science"})
     courses = (
-        sandbox.add_course(
-            code="DD1310",
-            names={"sv": "Programmeringsteknik", "en": "Programming Techniques"},
-            organisation_uid=org,
-            education_type_id=22,
-        ),
-        sandbox.add_course(
-            code="SF1625",
-            names={"sv": "Envariabelanalys", "en": "Calculus in One Variable"},
-            organisation_uid=org,
-            education_type_id=22,
-        ),
+        ladok.add_course(code="DD1310", names={"sv": "Programmeringsteknik", "en": "Programming Techniques"},
+                         organisation_uid=org, education_type_id=22),
+        ladok.add_course(code="SF1625", names={"sv": "Envariabelanalys", "en": "Calculus in One Variable"},
+                         organisation_uid=org, education_type_id=22),
     )
-    offerings = (
-        sandbox.add_offering(
-            course_uid=courses[0], code="50101", term_code=term, start=start, end=end, organisation_uid=org
-        ),
-        sandbox.add_offering(
-            course_uid=courses[0], code="50102", term_code=term, start=start, end=end, organisation_uid=org
-        ),
-        sandbox.add_offering(
-            course_uid=courses[1], code="60201", term_code=term, start=start, end=end, organisation_uid=org
-        ),
-    )
-    students = []
-    for index, (first, last, personnummer) in enumerate(_STUDENTS):
-        uid = sandbox.add_student(first_name=first, last_name=last, personnummer=personnummer)
-        sandbox.add_contact(uid, f"{first.lower()}.{last.lower()}@student.example.se")
-        offering = offerings[index % len(offerings)]
-        sandbox.add_admission(uid, offering)
-        if index % 2 == 0:
-            sandbox.add_registration(uid, offering)
-        students.append(uid)
-    sandbox.add_suspension(students[-1], start=today, end=today + dt.timedelta(days=30))
-    return DemoLadok(org, courses, offerings, tuple(students), term)
+    offerings = tuple(desk.add_offering(course, code, term, start, end)
+                      for course, code in ((courses[0], "50101"), (courses[1], "60201"), (courses[0], "50102")))
+    students = tuple(desk.add_student(first, last) for first, last in STUDENTS)
+    plan = ((offerings[0], (0, 1, 2, 3, 4, 5), (0, 2, 4)), (offerings[1], (2, 3, 6, 7), (2, 3, 6)),
+            (offerings[2], (6, 7), (7,)))
+    for offering, admitted, registered in plan:
+        for index in admitted:
+            desk.admit(students[index], offering)
+        for index in registered:
+            desk.register(students[index], offering)
+    desk.drop_out(students[5], offerings[0])
+    desk.suspend(students[6], days=30)
+    return DemoLadok(org, courses, offerings, students, term, start, end)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import secrets
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import escape
@@ -25,7 +25,7 @@ from flask import Flask, Response, abort, redirect, request
 from werkzeug.serving import make_server
 
 from app.sandbox.lti.personas import PERSONAS, Persona
-from app.sandbox.lti.tokens import CANVAS_ISSUER, LaunchContext, SigningKey, claims, sign
+from app.sandbox.lti.tokens import CANVAS_ISSUER, CourseFacts, LaunchContext, SigningKey, claims, sign
 
 STATIC = Path(__file__).resolve().parent / "static"
 # Canvas's name of the frame that forwards platform-storage messages (lib/lti/platform_storage.rb).
@@ -59,6 +59,8 @@ class SandboxPlatform:
     storage_forgeries: bool = False
     # A broken key set endpoint (status, body), for tests of the tool's handling of it.
     jwks_fault: tuple[int, str] | None = None
+    # What Canvas knows of a course id (SIS id, name, code); by default the platform knows no course.
+    course_facts: Callable[[int], CourseFacts | None] = lambda _course_id: None
     _pending: dict[str, _Pending] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -92,7 +94,7 @@ class SandboxPlatform:
         hint = secrets.token_urlsafe(16)
         who = PERSONAS[persona]
         with self._lock:
-            self._pending[hint] = _Pending(who, LaunchContext(placement, course_id, account_id, locale))
+            self._pending[hint] = _Pending(who, self._context(placement, course_id, account_id, locale))
         return {"iss": self.issuer, "login_hint": who.sub, "target_link_uri": self.tool_launch_url,
                 "lti_message_hint": hint, "client_id": self.client_id, "lti_deployment_id": self.deployment_id,
                 **self.storage_params()}
@@ -113,9 +115,13 @@ class SandboxPlatform:
         """A signed id_token as Canvas would send it; `overrides` replace claims (to forge bad ones in tests)."""
         body = claims(issuer=self.issuer, client_id=self.client_id, deployment_id=self.deployment_id,
                       target_link_uri=self.tool_launch_url, persona=PERSONAS[persona],
-                      ctx=LaunchContext(placement, course_id, 1, locale), nonce=nonce, now=now)
+                      ctx=self._context(placement, course_id, 1, locale), nonce=nonce, now=now)
         body.update(overrides)
         return sign(body, key or self.key)
+
+    def _context(self, placement: str, course_id: int | None, account_id: int, locale: str) -> LaunchContext:
+        course = self.course_facts(course_id) if course_id is not None else None
+        return LaunchContext(placement, course_id, account_id, locale, course)
 
     def authorize(self, params: dict[str, str]) -> tuple[str, str]:
         """Check an OIDC auth request; return (redirect_uri, id_token) or raise ValueError saying why."""
@@ -202,7 +208,8 @@ def _make_app(platform: SandboxPlatform) -> Flask:
         method = request.args.get("method", "post")
         params = platform.start_launch(persona, course_id, locale, placement)
         src = f"/launch_frame?{urlencode({**params, 'method': method})}"
-        title = f"Course {course_id}" if course_id is not None else "Account"
+        facts = platform.course_facts(course_id) if course_id is not None else None
+        title = facts.name if facts else "Account" if course_id is None else f"Course {course_id}"
         frames = ""
         if platform.platform_storage and platform.forwarding_frame:
             frames += (f'<iframe name="{STORAGE_TARGET}" title="{STORAGE_TARGET}" class="hidden-frame" '

@@ -52,6 +52,15 @@ class SigningKey:
 
 
 @dataclass(frozen=True, slots=True)
+class CourseFacts:
+    """What Canvas puts into a launch about its course: SIS id (None when it has none), name and course code."""
+
+    sis_id: str | None
+    name: str
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
 class LaunchContext:
     """Where a launch happens: a course (course_navigation) or an account (account_navigation)."""
 
@@ -59,6 +68,7 @@ class LaunchContext:
     course_id: int | None
     account_id: int
     locale: str
+    course: CourseFacts | None = None  # None: stand-ins ("SIS-{id}", "Course {id}") for a course we know nothing of
 
 
 def _expand(value: str, persona: Persona, ctx: LaunchContext) -> str | bool:
@@ -68,7 +78,9 @@ def _expand(value: str, persona: Persona, ctx: LaunchContext) -> str | bool:
                                         "$Canvas.account.id": str(ctx.account_id)}
     if ctx.course_id is not None:
         variables["$Canvas.course.id"] = str(ctx.course_id)
-        variables["$Canvas.course.sisSourceId"] = f"SIS-{ctx.course_id}"
+        sis_id = ctx.course.sis_id if ctx.course else f"SIS-{ctx.course_id}"
+        if sis_id is not None:  # Canvas sends a variable it cannot substitute as it is
+            variables["$Canvas.course.sisSourceId"] = sis_id
         variables["$Canvas.membership.roles"] = ",".join(r.rsplit("#", 1)[-1] for r in persona.roles)
     return variables.get(value, value)
 
@@ -81,6 +93,8 @@ def claims(*, issuer: str, client_id: str, deployment_id: str, target_link_uri: 
     context: dict[str, Any] = {"id": context_id, "title": f"Course {ctx.course_id}" if ctx.course_id else "Account"}
     if ctx.course_id is not None:
         context.update(label=f"C{ctx.course_id}", type=[COURSE_OFFERING])
+    if ctx.course is not None:  # Canvas: the course's name and course code (lib/lti/messages/jwt_message.rb)
+        context.update(title=ctx.course.name, label=ctx.course.code)
     return {
         "iss": issuer, "aud": client_id, "azp": client_id, "sub": persona.sub, "nonce": nonce,
         "iat": int(now), "exp": int(now) + lifetime,
