@@ -70,6 +70,7 @@ def test_the_worker_lease_comes_from_the_file_unless_the_environment_or_option_s
     monkeypatch.delenv("KURSADMIN_DATABASE_URL", raising=False)
     monkeypatch.delenv("KURSADMIN_WORKER_LEASE", raising=False)
     runner = CliRunner()
+    assert runner.invoke(main, ["init"]).exit_code == 0
     args = ["worker", "--until-idle", "--no-feed"]
 
     assert runner.invoke(main, args).exit_code == 0
