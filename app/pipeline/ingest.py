@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.core import events as ev
 from app.ladok.atom import FeedError, FeedPage, parse_page
 from app.ladok.entry import FeedEntry
+from app.store import planner_stats
 from app.store.db import retry_conflicts, write_session
 from app.store.jsonable import to_json
 from app.store.projection import DirtyKey, PageRows, record
@@ -150,11 +151,14 @@ def ingest_entries(
 
     try:
         # A deadlock with a reconciler marking keys dirty is no fault of the page: the batch runs again.
-        return retry_conflicts(lambda: run(guard_each=False))
+        result = retry_conflicts(lambda: run(guard_each=False))
     except Exception:
         # Something in the page broke the batch: redo it entry by entry so only the culprit is set aside.
         log.warning("page %s failed as a batch; recording entry by entry", page_url, exc_info=True)
-        return run(guard_each=True)
+        result = run(guard_each=True)
+    # The next page's look-ups are planned from these statistics: stale, each would scan the whole table.
+    planner_stats.refresh(engine)
+    return result
 
 
 def page_key(page: FeedPage, fallback: str) -> str:
