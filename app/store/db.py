@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
@@ -15,9 +17,17 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+# Connections a process keeps open: one per reconciler thread of a busy worker (up to 24), its heartbeat,
+# reclaimer and feed reader. Below that, threads queue for a connection (up to 30 s) instead of the
+# database; pooled connections are opened only when needed, so a small process keeps few.
+POOL_SIZE = 32
+
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for the URL; SQLite gets the pragmas that make several processes share one file safely."""
+    in_memory = ":memory:" in url or url in ("sqlite://", "sqlite:///")
+    if not in_memory:  # an in-memory SQLite has a pool of its own kind, one connection per thread
+        kwargs.setdefault("pool_size", POOL_SIZE)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
 
@@ -26,7 +36,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             # Let SQLAlchemy issue BEGIN itself so the queue can take BEGIN IMMEDIATE (pysqlite quirk).
             dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
-            if ":memory:" not in url and url not in ("sqlite://", "sqlite:///"):
+            if not in_memory:
                 cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA synchronous=NORMAL")
@@ -41,14 +51,32 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
+# One lock per SQLite engine: the threads of a process take turns at writing. SQLite lets one writer in
+# at a time and makes the others poll with sleeps that grow to 100 ms (its busy handler), so without it
+# a thread often sleeps long after the lock was freed; a threading lock hands it over at once.
+_WRITERS: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
+_WRITERS_GUARD = threading.Lock()
+
+
+def writer_lock(engine: Engine) -> threading.RLock:
+    """The lock this process's writers to a SQLite `engine` take turns by (re-entrant, for a nested write)."""
+    with _WRITERS_GUARD:
+        lock = _WRITERS.get(engine)
+        if lock is None:
+            lock = _WRITERS[engine] = threading.RLock()
+        return lock
+
+
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
     """A session whose transaction takes the write lock at its start (SQLite BEGIN IMMEDIATE).
 
-    Commits on success, rolls back on error. On PostgreSQL it is an ordinary transaction.
+    Commits on success, rolls back on error. On SQLite the writers of this process also take turns by
+    `writer_lock`; other processes are kept out by SQLite itself. On PostgreSQL it is an ordinary transaction.
     """
-    with engine.connect() as conn:
-        if engine.dialect.name == "sqlite":
+    sqlite = engine.dialect.name == "sqlite"
+    with writer_lock(engine) if sqlite else nullcontext(), engine.connect() as conn:
+        if sqlite:
             conn.info["sqlite_begin"] = "BEGIN IMMEDIATE"
         try:
             with Session(bind=conn, expire_on_commit=False) as session, session.begin():
