@@ -67,6 +67,21 @@ def writer_lock(engine: Engine) -> threading.RLock:
         return lock
 
 
+WRITE_WAIT = 30.0  # seconds, as SQLite's busy timeout: a writer held up longer fails instead of waiting for good
+
+
+@contextmanager
+def _writers_turn(engine: Engine) -> Iterator[None]:
+    """Wait for this process's other writers to SQLite; TimeoutError after WRITE_WAIT seconds (one is stuck)."""
+    lock = writer_lock(engine)
+    if not lock.acquire(timeout=WRITE_WAIT):
+        raise TimeoutError(f"another thread of this process has been writing to the database for {WRITE_WAIT:.0f} s")
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
     """A session whose transaction takes the write lock at its start (SQLite BEGIN IMMEDIATE).
@@ -75,7 +90,7 @@ def write_session(engine: Engine) -> Iterator[Session]:
     `writer_lock`; other processes are kept out by SQLite itself. On PostgreSQL it is an ordinary transaction.
     """
     sqlite = engine.dialect.name == "sqlite"
-    with writer_lock(engine) if sqlite else nullcontext(), engine.connect() as conn:
+    with _writers_turn(engine) if sqlite else nullcontext(), engine.connect() as conn:
         if sqlite:
             conn.info["sqlite_begin"] = "BEGIN IMMEDIATE"
         try:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event, make_url, select, text
 
+from app.store import db
 from app.store.db import make_engine, write_session
 from app.store.schema import upgrade
 from app.store.tables import FeedPosition
@@ -100,3 +101,25 @@ def test_every_reconciler_of_a_busy_worker_holds_a_connection_at_once(database_u
         t.join()
     engine.dispose()
     assert failures == []
+
+
+def test_a_writer_held_up_by_a_stuck_one_of_its_process_fails_instead_of_waiting_for_good(
+        engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's writers do not take turns")
+    monkeypatch.setattr(db, "WRITE_WAIT", 0.1)
+    holding, release = threading.Event(), threading.Event()
+
+    def stuck() -> None:
+        with write_session(engine):
+            holding.set()
+            release.wait(timeout=30)
+
+    thread = threading.Thread(target=stuck)
+    thread.start()
+    holding.wait(timeout=30)
+    with pytest.raises(TimeoutError):
+        _bump(engine)
+    release.set()
+    thread.join()
+    _bump(engine)  # the turn is free again
