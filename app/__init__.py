@@ -24,6 +24,9 @@ def create_app(config: AppConfig | None = None, **overrides: Any) -> Flask:
     flask_app.extensions["kursadmin.engine"] = engine
     flask_app.extensions["kursadmin.sessions"] = make_sessionmaker(engine)
 
+    from app.web import ops_views  # no secret needed: health and metrics say nothing about anyone
+
+    flask_app.register_blueprint(ops_views.bp)
     if config.secret_key:
         from app.web import init_app as init_web
 

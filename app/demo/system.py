@@ -17,6 +17,7 @@ from app.config import AppConfig, InstitutionConfig, LtiRegistration
 from app.core.settings import InstitutionSettings
 from app.core.swedish_time import swedish_today
 from app.demo.index import index_pages
+from app.pipeline.activity import ActivityRecorder
 from app.pipeline.reconcile import InstitutionContext
 from app.pipeline.worker import context_for, drain, feed_fetcher, read_feed, run_forever
 from app.sandbox.canvas import DEFAULT_TOKEN, CanvasSandbox
@@ -59,17 +60,21 @@ class Demo:
     engine: Engine
     institution: InstitutionConfig
     context: InstitutionContext
+    recorder: ActivityRecorder
 
     def apply(self) -> Applied:
         """Read the feed and reconcile until nothing is pending."""
-        recorded = read_feed(self.engine, self.institution, feed_fetcher(self.institution))
+        recorded = read_feed(self.engine, self.institution, self._fetcher())
         stats = drain(self.engine, {self.institution.id: self.context}, concurrency=2)
         return Applied(recorded.recorded.total(), stats.operations)
 
     def work(self, stop: threading.Event) -> None:
         """Read the feed every second and reconcile continuously until `stop` is set (or Ctrl-C)."""
         run_forever(self.engine, [self.institution], {self.institution.id: self.context},
-                    {self.institution.id: feed_fetcher(self.institution)}, concurrency=2, poll=FEED_POLL, stop=stop)
+                    {self.institution.id: self._fetcher()}, concurrency=2, poll=FEED_POLL, stop=stop)
+
+    def _fetcher(self) -> Callable[[str], bytes]:
+        return self.recorder.feed_fetcher(self.institution.id, feed_fetcher(self.institution))
 
     def courses(self) -> list[Course]:
         """The Canvas courses the adapter made (those with an SIS id), by name."""
@@ -122,8 +127,10 @@ def start_demo(database_url: str, *, port: int = 0, today: dt.date | None = None
         holder["tool"] = tool = create_app(config)
         engine = tool.extensions["kursadmin.engine"]
         upgrade(engine)  # the demo's own database: it may create its schema itself
+        recorder = stack.enter_context(ActivityRecorder(engine))  # what /metrics and /healthz read
         demo = Demo("", canvas, canvas_url, desk, ladok_url, platform, platform_url, tool_url, seeded, engine, inst,
-                    context_for(inst))
+                    context_for(inst), recorder)
+        recorder.count_canvas({inst.id: demo.context})
         demo.index_url = stack.enter_context(serve_in_thread(_late(holder, "index"), port=port)) + "/"
         holder["index"] = index_pages(demo, nav)
         nav.update({"Demo": demo.index_url, "Canvas": f"{canvas_url}/", "Ladok": f"{ladok_url}/gui/"})
