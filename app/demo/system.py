@@ -127,10 +127,11 @@ def start_demo(database_url: str, *, port: int = 0, today: dt.date | None = None
         holder["tool"] = tool = create_app(config)
         engine = tool.extensions["kursadmin.engine"]
         upgrade(engine)  # the demo's own database: it may create its schema itself
-        recorder = stack.enter_context(ActivityRecorder(engine))  # what /metrics and /healthz read
+        context, recorder = context_for(inst), ActivityRecorder(engine)  # what /metrics, /healthz and /admin read
+        recorder.count_canvas({inst.id: context})
+        stack.enter_context(recorder)
         demo = Demo("", canvas, canvas_url, desk, ladok_url, platform, platform_url, tool_url, seeded, engine, inst,
-                    context_for(inst), recorder)
-        recorder.count_canvas({inst.id: demo.context})
+                    context, recorder)
         demo.index_url = stack.enter_context(serve_in_thread(_late(holder, "index"), port=port)) + "/"
         holder["index"] = index_pages(demo, nav)
         nav.update({"Demo": demo.index_url, "Canvas": f"{canvas_url}/", "Ladok": f"{ladok_url}/gui/"})

@@ -1,10 +1,10 @@
-"""Tables the monitoring reads that the workers write: Canvas requests counted by outcome, feed reads."""
+"""Tables the monitoring reads that the workers write: Canvas requests by outcome, feed reads, lag samples."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, DateTime, String
+from sqlalchemy import BigInteger, DateTime, Float, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.store.tables import Base
@@ -27,3 +27,14 @@ class FeedReadRow(Base):
 
     institution_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     read_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LagSampleRow(Base):
+    """The age of an institution's oldest pending change, sampled by the workers once a minute (the largest kept)."""
+
+    __tablename__ = "lag_sample"
+
+    institution_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    minute: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
+    lag_seconds: Mapped[float] = mapped_column(Float)
+    pending: Mapped[int] = mapped_column(Integer)

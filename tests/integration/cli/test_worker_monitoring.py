@@ -9,6 +9,7 @@ from pathlib import Path
 from click.testing import Result
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import Engine, update
+from sqlalchemy.orm import Session
 
 from app import create_app
 from app.config import load_config
@@ -16,6 +17,7 @@ from app.sandbox.canvas import CanvasSandbox
 from app.sandbox.canvas.throttle import ThrottleConfig
 from app.sandbox.ladok import SandboxLadok
 from app.sandbox.ladok.server import serve as serve_ladok
+from app.store.activity import lag_samples
 from app.store.db import write_session
 from app.store.ops_tables import FeedReadRow
 from app.store.tables import WorkerRow
@@ -72,6 +74,9 @@ def test_metrics_count_what_a_worker_run_did(write_config: Callable[..., Path], 
     assert samples["kursadmin_dead_letters"][kth] == 0
     assert 0 <= samples["kursadmin_feed_read_age_seconds"][kth] < 60
     assert 0 <= samples["kursadmin_worker_heartbeat_age_seconds"][kth] < 60
+    with Session(engine) as s:  # the admin view's chart has the run's lag: some at its start, none at its end
+        lags = [lag for _minute, lag in lag_samples(s, "kth", dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))]
+    assert lags and all(lag >= 0 for lag in lags)
 
 
 def test_health_is_ok_after_a_run_and_names_what_went_stale(write_config: Callable[..., Path], engine: Engine,

@@ -1,4 +1,4 @@
-"""ops: Canvas requests counted by outcome, and the time of each institution's last feed read
+"""ops: Canvas requests counted by outcome, each institution's last feed read, and lag sampled a minute
 
 Revision ID: 0013
 Revises: 0011
@@ -27,8 +27,17 @@ def upgrade() -> None:
         sa.Column('read_at', sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint('institution_id'),
     )
+    op.create_table(
+        'lag_sample',
+        sa.Column('institution_id', sa.String(length=32), nullable=False),
+        sa.Column('minute', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('lag_seconds', sa.Float(), nullable=False),
+        sa.Column('pending', sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint('institution_id', 'minute'),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('lag_sample')
     op.drop_table('feed_read')
     op.drop_table('canvas_request_count')
