@@ -17,6 +17,7 @@ from app.config import AppConfig, InstitutionConfig, LtiRegistration
 from app.core.settings import InstitutionSettings
 from app.core.swedish_time import swedish_today
 from app.demo.index import index_pages
+from app.demo.people import canvas_personas, seat
 from app.pipeline.activity import ActivityRecorder
 from app.pipeline.reconcile import InstitutionContext
 from app.pipeline.worker import context_for, drain, feed_fetcher, read_feed, run_forever
@@ -77,9 +78,12 @@ class Demo:
         return self.recorder.feed_fetcher(self.institution.id, feed_fetcher(self.institution))
 
     def courses(self) -> list[Course]:
-        """The Canvas courses the adapter made (those with an SIS id), by name."""
-        return sorted((c for c in self.canvas.courses() if c.sis_course_id and c.workflow_state != "deleted"),
+        """The Canvas courses the adapter made (with an SIS id), by name; the demo's people are seated in each."""
+        made = sorted((c for c in self.canvas.courses() if c.sis_course_id and c.workflow_state != "deleted"),
                       key=lambda c: (c.name, c.id))
+        for course in made:
+            seat(self.canvas, self.platform.personas, course.id)
+        return made
 
     def launch_url(self, persona: str, course_id: int | None = None) -> str:
         """The sandbox platform's page that launches the tool as `persona` (in a course, or the account)."""
@@ -113,7 +117,7 @@ def start_demo(database_url: str, *, port: int = 0, today: dt.date | None = None
         ladok_url = stack.enter_context(serve_ladok(with_gui(ladok, ladok_gui(desk, nav, lambda: dict(defaults)))))
         tool_url = stack.enter_context(serve_in_thread(_late(holder, "tool"), "localhost"))
         platform = SandboxPlatform(tool_login_url=f"{tool_url}/lti/login", tool_launch_url=f"{tool_url}/lti/launch",
-                                   course_facts=_course_facts(canvas))
+                                   course_facts=_course_facts(canvas), personas=canvas_personas(canvas))
         # Served quietly here rather than by platform.serve(), whose access log would drown the demo's output.
         platform.base_url = platform_url = stack.enter_context(serve_in_thread(platform.app))
         reg = platform.registration()
