@@ -61,8 +61,9 @@ class SandboxPlatform:
     jwks_fault: tuple[int, str] | None = None
     # What Canvas knows of a course id (SIS id, name, code); by default the platform knows no course.
     course_facts: Callable[[int], CourseFacts | None] = lambda _course_id: None
-    # Who it launches as; a demo puts its own Canvas's user ids in (Canvas sends its own user's id).
-    personas: dict[str, Persona] = field(default_factory=lambda: dict(PERSONAS))
+    # Who it launches as (by default the module's table itself, which tests may patch); a demo gives its
+    # own, with its Canvas's user ids (Canvas sends its own user's id).
+    personas: dict[str, Persona] = field(default_factory=lambda: PERSONAS)
     _pending: dict[str, _Pending] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
