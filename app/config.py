@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from app.core.origins import in_clear_over_the_network
 from app.core.safeguards import SafetyLimits
 from app.core.settings import SEED_KEYS, InstitutionSettings, attr_name
+from app.monitoring_config import HealthConfig, LoggingConfig
 
 DEFAULT_DATABASE_URL = "sqlite:///kursadmin.db"
 DEFAULT_LEASE_SECONDS = 60.0
@@ -177,6 +178,8 @@ class _FileModel(_Strict):
     secret_key: str | None = None
     mail: MailConfig | None = None
     worker: WorkerConfig = WorkerConfig()
+    health: HealthConfig = HealthConfig()
+    logging: LoggingConfig = LoggingConfig()
     institution: tuple[dict[str, Any], ...] = ()
 
 
@@ -195,6 +198,8 @@ class AppConfig:
     mail: MailConfig | None = None
     worker: WorkerConfig = field(default_factory=WorkerConfig)
     sso: SsoConfig | None = None
+    health: HealthConfig = field(default_factory=HealthConfig)
+    logging: LoggingConfig = field(default_factory=LoggingConfig)
 
     def institution(self, institution_id: str) -> InstitutionConfig:
         """The institution with this id, or a ConfigError naming the known ones."""
@@ -351,8 +356,9 @@ def parse_config(data: Mapping[str, Any], env: Mapping[str, str] | None = None) 
         if "password" in mail:
             mail["password"] = _resolve_secret(mail["password"], "mail.password", env, problems)
         top["mail"] = mail
-    if isinstance(top.get("worker"), dict):
-        top["worker"] = _known_keys(top["worker"], WorkerConfig.model_fields, "worker.", "[worker]", problems)
+    for name, model_class in (("worker", WorkerConfig), ("health", HealthConfig), ("logging", LoggingConfig)):
+        if isinstance(top.get(name), dict):
+            top[name] = _known_keys(top[name], model_class.model_fields, f"{name}.", f"[{name}]", problems)
     try:
         model = _FileModel(**top)
     except ValidationError as err:
@@ -370,7 +376,8 @@ def parse_config(data: Mapping[str, Any], env: Mapping[str, str] | None = None) 
     if problems:
         raise ConfigError(problems)
     database_url = env.get("KURSADMIN_DATABASE_URL") or model.database_url
-    return AppConfig(database_url, model.secret_key, tuple(institutions), extra, model.mail, model.worker, sso)
+    return AppConfig(database_url, model.secret_key, tuple(institutions), extra, model.mail, model.worker, sso,
+                     model.health, model.logging)
 
 
 def _sso(web: Any, institution_ids: set[str], problems: list[str]) -> SsoConfig | None:

@@ -169,6 +169,10 @@ class CanvasClient:
         """DELETE; return the JSON answer."""
         return self.request("DELETE", path, params=params).json()
 
+    def on_response(self, hook: Callable[[httpx.Response], None]) -> None:
+        """Call `hook` with every answer Canvas gives, retries and throttle answers included."""
+        self._http.event_hooks["response"].append(hook)
+
 
 def _refusal(response: httpx.Response, method: str, path: str) -> CanvasError:
     status, body = response.status_code, response.text

@@ -8,6 +8,7 @@ import click
 from sqlalchemy import Engine
 
 from app.config import AppConfig, ConfigError, InstitutionConfig, load_config
+from app.log_setup import configure_logging
 from app.store.db import make_engine
 from app.store.schema import schema_problem
 
@@ -31,6 +32,7 @@ class Runtime:
             except ConfigError as err:
                 click.echo(str(err), err=True)
                 raise click.exceptions.Exit(USAGE_ERROR) from None
+            configure_logging(self._config.logging)
         return self._config
 
     def institution(self, institution_id: str) -> InstitutionConfig:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import click
+from sqlalchemy import Engine
 
 from app.cli.feed_cmds import print_result
 from app.cli.runtime import Runtime, pass_runtime
+from app.config import InstitutionConfig, MailConfig
 from app.pipeline.reconcile import InstitutionContext
 
 
@@ -27,16 +29,8 @@ def worker_command(runtime: Runtime, until_idle: bool, concurrency: int, no_feed
 
     With --until-idle it exits 0 only when nothing is left, and 1 naming each key still pending.
     """
-    from app.pipeline.until_idle import unfinished_lines
-    from app.pipeline.worker import (
-        context_for,
-        drain,
-        feed_fetcher,
-        lease_seconds,
-        read_feed,
-        run_forever,
-        shared_gates,
-    )
+    from app.pipeline.activity import ActivityRecorder
+    from app.pipeline.worker import context_for, feed_fetcher, lease_seconds, shared_gates
 
     try:
         lease = lease if lease is not None else lease_seconds(default=runtime.config.worker.lease_seconds)
@@ -46,8 +40,22 @@ def worker_command(runtime: Runtime, until_idle: bool, concurrency: int, no_feed
     institutions = list(runtime.config.institutions)
     gate_for = shared_gates(engine)
     contexts = {inst.id: context_for(inst, gate=gate_for(inst)) for inst in institutions}
+    recorder = ActivityRecorder(engine)
+    recorder.count_canvas(contexts)
     _refuse_unusable_roles(contexts)
-    fetchers = {inst.id: feed_fetcher(inst) for inst in institutions}
+    fetchers = {inst.id: recorder.feed_fetcher(inst.id, feed_fetcher(inst)) for inst in institutions}
+    with recorder:
+        _work(engine, institutions, contexts, fetchers, until_idle=until_idle, no_feed=no_feed, concurrency=concurrency,
+              poll=poll, lease=lease, max_wait=max_wait, mail=runtime.config.mail)
+
+
+def _work(engine: Engine, institutions: list[InstitutionConfig], contexts: Mapping[str, InstitutionContext],
+          fetchers: Mapping[str, Callable[[str], bytes]], *, until_idle: bool, no_feed: bool, concurrency: int,
+          poll: float, lease: float, max_wait: float, mail: MailConfig | None) -> None:
+    """One round (`until_idle`) or work until stopped."""
+    from app.pipeline.until_idle import unfinished_lines
+    from app.pipeline.worker import drain, read_feed, run_forever
+
     if until_idle:
         if not no_feed:
             for inst in institutions:
@@ -59,8 +67,7 @@ def worker_command(runtime: Runtime, until_idle: bool, concurrency: int, no_feed
             click.echo("\n".join(unfinished_lines(stats.remaining)), err=True)
             raise click.exceptions.Exit(1)
         return
-    run_forever(engine, [] if no_feed else institutions, contexts, fetchers, concurrency, poll,
-                lease=lease, mail=runtime.config.mail)
+    run_forever(engine, [] if no_feed else institutions, contexts, fetchers, concurrency, poll, lease=lease, mail=mail)
 
 
 def _refuse_unusable_roles(contexts: Mapping[str, InstitutionContext]) -> None:

@@ -7,6 +7,7 @@ from collections import Counter
 
 import click
 
+from app.demo.people import persona_user_ids
 from app.demo.system import Demo, start_demo
 
 
@@ -25,10 +26,12 @@ def run_demo(database_url: str, *, once: bool, port: int = 0) -> None:
 
 
 def canvas_summary(demo: Demo) -> list[str]:
-    """One line per Canvas course the adapter made: code, id, name and enrollments counted by state."""
+    """One line per Canvas course the adapter made: code, id, name and its students' enrollments counted by state."""
+    people = persona_user_ids(demo.platform.personas)  # the demo's teacher, TA and student are not Ladok's
     lines = []
     for course in demo.courses():
-        states = Counter(e.workflow_state for e in demo.canvas.enrollments(course_id=course.id))
+        states = Counter(e.workflow_state for e in demo.canvas.enrollments(course_id=course.id)
+                         if e.user_id not in people)
         lines.append(f"{course.course_code}: Canvas course {course.id} '{course.name}', "
                      f"enrollments {dict(sorted(states.items()))}")
     return lines

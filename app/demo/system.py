@@ -17,6 +17,8 @@ from app.config import AppConfig, InstitutionConfig, LtiRegistration
 from app.core.settings import InstitutionSettings
 from app.core.swedish_time import swedish_today
 from app.demo.index import index_pages
+from app.demo.people import canvas_personas, seat
+from app.pipeline.activity import ActivityRecorder
 from app.pipeline.reconcile import InstitutionContext
 from app.pipeline.worker import context_for, drain, feed_fetcher, read_feed, run_forever
 from app.sandbox.canvas import DEFAULT_TOKEN, CanvasSandbox
@@ -59,22 +61,29 @@ class Demo:
     engine: Engine
     institution: InstitutionConfig
     context: InstitutionContext
+    recorder: ActivityRecorder
 
     def apply(self) -> Applied:
         """Read the feed and reconcile until nothing is pending."""
-        recorded = read_feed(self.engine, self.institution, feed_fetcher(self.institution))
+        recorded = read_feed(self.engine, self.institution, self._fetcher())
         stats = drain(self.engine, {self.institution.id: self.context}, concurrency=2)
         return Applied(recorded.recorded.total(), stats.operations)
 
     def work(self, stop: threading.Event) -> None:
         """Read the feed every second and reconcile continuously until `stop` is set (or Ctrl-C)."""
         run_forever(self.engine, [self.institution], {self.institution.id: self.context},
-                    {self.institution.id: feed_fetcher(self.institution)}, concurrency=2, poll=FEED_POLL, stop=stop)
+                    {self.institution.id: self._fetcher()}, concurrency=2, poll=FEED_POLL, stop=stop)
+
+    def _fetcher(self) -> Callable[[str], bytes]:
+        return self.recorder.feed_fetcher(self.institution.id, feed_fetcher(self.institution))
 
     def courses(self) -> list[Course]:
-        """The Canvas courses the adapter made (those with an SIS id), by name."""
-        return sorted((c for c in self.canvas.courses() if c.sis_course_id and c.workflow_state != "deleted"),
+        """The Canvas courses the adapter made (with an SIS id), by name; the demo's people are seated in each."""
+        made = sorted((c for c in self.canvas.courses() if c.sis_course_id and c.workflow_state != "deleted"),
                       key=lambda c: (c.name, c.id))
+        for course in made:
+            seat(self.canvas, self.platform.personas, course.id)
+        return made
 
     def launch_url(self, persona: str, course_id: int | None = None) -> str:
         """The sandbox platform's page that launches the tool as `persona` (in a course, or the account)."""
@@ -108,7 +117,7 @@ def start_demo(database_url: str, *, port: int = 0, today: dt.date | None = None
         ladok_url = stack.enter_context(serve_ladok(with_gui(ladok, ladok_gui(desk, nav, lambda: dict(defaults)))))
         tool_url = stack.enter_context(serve_in_thread(_late(holder, "tool"), "localhost"))
         platform = SandboxPlatform(tool_login_url=f"{tool_url}/lti/login", tool_launch_url=f"{tool_url}/lti/launch",
-                                   course_facts=_course_facts(canvas))
+                                   course_facts=_course_facts(canvas), personas=canvas_personas(canvas))
         # Served quietly here rather than by platform.serve(), whose access log would drown the demo's output.
         platform.base_url = platform_url = stack.enter_context(serve_in_thread(platform.app))
         reg = platform.registration()
@@ -122,8 +131,11 @@ def start_demo(database_url: str, *, port: int = 0, today: dt.date | None = None
         holder["tool"] = tool = create_app(config)
         engine = tool.extensions["kursadmin.engine"]
         upgrade(engine)  # the demo's own database: it may create its schema itself
+        context, recorder = context_for(inst), ActivityRecorder(engine)  # what /metrics, /healthz and /admin read
+        recorder.count_canvas({inst.id: context})
+        stack.enter_context(recorder)
         demo = Demo("", canvas, canvas_url, desk, ladok_url, platform, platform_url, tool_url, seeded, engine, inst,
-                    context_for(inst))
+                    context, recorder)
         demo.index_url = stack.enter_context(serve_in_thread(_late(holder, "index"), port=port)) + "/"
         holder["index"] = index_pages(demo, nav)
         nav.update({"Demo": demo.index_url, "Canvas": f"{canvas_url}/", "Ladok": f"{ladok_url}/gui/"})

@@ -10,6 +10,8 @@ from app.core.redact import redact
 from app.lti.launch import LAUNCH_LIFETIME
 from app.lti.tool_config import KursadminToolConf
 from app.web import admin_views, course_views, errors, launch_session, lti_views, security, sso_views
+from app.web.activity_chart import duration
+from app.web.admin_words import applied_in_words, chart_words, inbox_outcome_words
 from app.web.i18n import current_language, translate, who
 from app.web.settings import web_settings
 
@@ -45,5 +47,7 @@ def init_app(flask_app: Flask) -> None:
     csrf.exempt(lti_views.bp)  # the platform's form posts carry a signed id_token instead
     for bp in BLUEPRINTS:
         flask_app.register_blueprint(bp)
-    flask_app.jinja_env.globals.update(_=translate, current_language=current_language, who=who)
+    flask_app.jinja_env.globals.update(_=translate, current_language=current_language, who=who,
+                                       applied_in_words=applied_in_words, inbox_outcome_words=inbox_outcome_words,
+                                       chart_words=chart_words, duration=duration)
     flask_app.jinja_env.filters["redact"] = redact  # stored errors may predate redaction

@@ -16,6 +16,7 @@ from app.store.control import discard, release, set_paused
 from app.store.course_settings import decide_request
 from app.store.db import write_session
 from app.store.queue import retry_dead
+from app.web.activity_chart import last_day
 from app.web.admin_data import institution_health
 from app.web.current import app_config, engine
 from app.web.forms import AdminActionForm, DiscardForm, RequestDecisionForm
@@ -40,12 +41,13 @@ def show(op: Operator, **context: object) -> str:
     with Session(engine()) as db:
         health = institution_health(db, op.institution_id, op.lang)
     report = build_report(engine(), op.institution_id, dt.datetime.now(dt.UTC) - REPORT_PERIOD)
+    activity = last_day(engine(), op.institution_id)
     student = request.args.get("student", "").strip()[:64]
     offering = request.args.get("offering", "").strip()[:64]
     settings = app_config().institution(op.institution_id).settings
     explained = explain(engine(), op.institution_id, settings, student, offering or None) if student else None
     done = request.args.get("done")
-    return render_template("admin.html", op=op, health=health, report=report, form=AdminActionForm(),
+    return render_template("admin.html", op=op, health=health, report=report, activity=activity, form=AdminActionForm(),
                            decision_form=RequestDecisionForm(), student=student, offering=offering,
                            explained=explained, discard_form=DiscardForm(),
                            done=done if done in ACTIONS else None, count=request.args.get("n", type=int),

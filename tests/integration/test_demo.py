@@ -10,6 +10,7 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
+from app.canvas.teachers import teaches_course
 from app.cli import main
 from app.demo.system import Demo, start_demo
 
@@ -102,3 +103,20 @@ def test_each_change_at_the_ladok_desk_reaches_canvas_through_the_feed(demo: Dem
         demo.apply()
 
     assert "Bo Ek" not in _people(demo, offering)
+
+
+def test_the_people_the_demo_launches_as_are_canvas_users_enrolled_as_such(demo: Demo) -> None:
+    users = {u.id: u.name for u in demo.canvas.users()}
+    personas = demo.platform.personas
+    assert {users.get(personas[k].canvas_user_id) for k in ("teacher", "ta", "student", "admin")} == {
+        "Tora Lärare", "Tage Assistent", "Stina Student", "Ada Administratör"}
+    for course in demo.courses():
+        seated = {(e.user_id, e.type) for e in demo.canvas.enrollments(course_id=course.id)
+                  if e.workflow_state == "active"}
+        assert {(personas["teacher"].canvas_user_id, "TeacherEnrollment"),
+                (personas["ta"].canvas_user_id, "TaEnrollment"),
+                (personas["student"].canvas_user_id, "StudentEnrollment")} <= seated
+    # The co-reading consent asks Canvas exactly this about the launching teacher.
+    course = demo.courses()[0]
+    assert teaches_course(demo.context.canvas, course.sis_course_id or "", str(personas["teacher"].canvas_user_id))
+    assert not teaches_course(demo.context.canvas, course.sis_course_id or "", str(personas["ta"].canvas_user_id))

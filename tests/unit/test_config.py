@@ -121,7 +121,7 @@ def test_a_key_like_no_other_lists_the_known_ones() -> None:
     with pytest.raises(ConfigError) as err:
         parse_config({"zzz": 1}, {})
     assert err.value.problems == ["zzz: unknown key in the top level of the file "
-                                  "(known: database_url, secret_key, mail, worker, institution, web)"]
+                                  "(known: database_url, secret_key, mail, worker, health, logging, institution, web)"]
 
 
 def test_the_web_table_is_checked_with_the_rest_of_the_file() -> None:

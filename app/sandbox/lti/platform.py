@@ -61,6 +61,9 @@ class SandboxPlatform:
     jwks_fault: tuple[int, str] | None = None
     # What Canvas knows of a course id (SIS id, name, code); by default the platform knows no course.
     course_facts: Callable[[int], CourseFacts | None] = lambda _course_id: None
+    # Who it launches as (by default the module's table itself, which tests may patch); a demo gives its
+    # own, with its Canvas's user ids (Canvas sends its own user's id).
+    personas: dict[str, Persona] = field(default_factory=lambda: PERSONAS)
     _pending: dict[str, _Pending] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -92,7 +95,7 @@ class SandboxPlatform:
                      placement: str = "course_navigation", account_id: int = 1) -> dict[str, str]:
         """The login initiation parameters for a launch, remembering what to put in its id_token."""
         hint = secrets.token_urlsafe(16)
-        who = PERSONAS[persona]
+        who = self.personas[persona]
         with self._lock:
             self._pending[hint] = _Pending(who, self._context(placement, course_id, account_id, locale))
         return {"iss": self.issuer, "login_hint": who.sub, "target_link_uri": self.tool_launch_url,
@@ -114,7 +117,7 @@ class SandboxPlatform:
                  **overrides: Any) -> str:
         """A signed id_token as Canvas would send it; `overrides` replace claims (to forge bad ones in tests)."""
         body = claims(issuer=self.issuer, client_id=self.client_id, deployment_id=self.deployment_id,
-                      target_link_uri=self.tool_launch_url, persona=PERSONAS[persona],
+                      target_link_uri=self.tool_launch_url, persona=self.personas[persona],
                       ctx=self._context(placement, course_id, 1, locale), nonce=nonce, now=now)
         body.update(overrides)
         return sign(body, key or self.key)
@@ -202,7 +205,7 @@ def _make_app(platform: SandboxPlatform) -> Flask:
         return {"keys": [platform.key.jwk()]}
 
     def _frame(persona: str, course_id: int | None, placement: str) -> str:
-        if persona not in PERSONAS:
+        if persona not in platform.personas:
             abort(404)
         locale = request.args.get("locale", "en")
         method = request.args.get("method", "post")
@@ -217,7 +220,7 @@ def _make_app(platform: SandboxPlatform) -> Flask:
         if platform.storage_forgeries:
             frames += (f'<iframe name="impostor" title="impostor" class="hidden-frame" '
                        f'src="{escape(platform.impostor_origin)}/impostor"></iframe>')
-        return _page(title, f"<header><h1>{escape(title)} — {escape(PERSONAS[persona].name)}</h1></header>"
+        return _page(title, f"<header><h1>{escape(title)} — {escape(platform.personas[persona].name)}</h1></header>"
                             f'<main class="tool_content_wrapper"><iframe name="{TOOL_FRAME}" title="Kursadministration"'
                             f' src="{escape(src)}" allow="clipboard-write"></iframe></main>{frames}',
                      body_data={"platform-storage": "on" if platform.platform_storage else "off",

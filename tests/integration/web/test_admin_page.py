@@ -30,11 +30,12 @@ def test_admin_sees_the_adapter_state_of_their_institution(driver: LaunchDriver,
         ])
     html = driver.client.get(driver.launch_page("admin", None, placement="account_navigation")).get_data(as_text=True)
     assert "https://ladok/feed/317100" in html and "e-9" in html
-    assert '<th scope="row">recorded</th><td class="num">2</td>' in html
+    assert '<th scope="row">Recorded</th><td class="num">2</td>' in html
     assert "no HandelseUID" in html and "not ours" not in html
     assert '<dd id="jobs-pending">1</dd>' in html and '<dd id="jobs-dead">1</dd>' in html
     assert "Canvas said 500" in html
-    assert "CreateSection 1, Enroll 2" in html
+    assert "<li>Students added to courses: 2</li><li>Other changes: 1</li>" in html
+    assert "Enroll" not in html and "CreateSection" not in html
 
 
 def test_admin_view_in_swedish(driver: LaunchDriver) -> None:
