@@ -15,7 +15,6 @@ from app.core.events import (
     COURSE_EVENTS,
     OFFERING_EVENTS,
     ORGANISATION_EVENTS,
-    PARTICIPATION_EVENTS,
     STUDENT_EVENTS,
     CourseEvent,
     EventHeader,
@@ -29,15 +28,14 @@ from app.core.events import (
     StudentEvent,
     SuspensionEvent,
 )
+from app.core.participation import PARTICIPATION_REGISTRY
 from app.ladok.safexml import local_name, namespace
 
 LADOK_NS = "http://schemas.ladok.se"
-EVENTS_NS = f"{LADOK_NS}/events"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 
 SERVICE_OF: dict[str, str] = {
-    **{name: "studiedeltagande" for name in PARTICIPATION_EVENTS},
-    "ResultatPaHelKursAttesteratEvent": "resultat",
+    **{name: kind.service for name, kind in PARTICIPATION_REGISTRY.items()},
     "StudentTillLarosateEvent": "studiedeltagande",
     "LokalStudentEvent": "studentinformation",
     "KontaktuppgifterEvent": "studentinformation",
@@ -47,25 +45,6 @@ SERVICE_OF: dict[str, str] = {
     **{name: "kataloginformation" for name in ORGANISATION_EVENTS},
 }
 """The Ladok service (namespace http://schemas.ladok.se/<service>) each known event belongs to."""
-
-OFFERING_FIELD: dict[str, str] = {
-    "RegistreringEvent": "KurstillfalleUID",
-    "OmregistreringEvent": "KurstillfalleUID",
-    "AterkalladregistreringEvent": "KurstillfalleUID",
-    "AterkalladOmregistreringEvent": "KurstillfalleUID",
-    "ForvantatDeltagandeSkapadEvent": "UtbildningstillfalleUID",
-    "ForvantatDeltagandeBorttagetEvent": "UtbildningstillfalleUID",
-    "AvbrottEvent": "UtbildningstillfalleUID",
-    "AvbrottBorttagetEvent": "UtbildningstillfalleUID",
-    "AterbudEvent": "UtbildningstillfalleUID",
-    "PaborjatUtbildningstillfalleEvent": "UtbildningstillfalleUID",
-    "AterkallatPaborjatUtbildningstillfalleEvent": "UtbildningstillfalleUID",
-    "UppehallBorttagetEvent": "UtbildningstillfalleUID",
-    "UppehallEvent": "KurspaketeringstillfalleUID",
-    "AvklaradEvent": "UtbildningstillfalleVidAvklarandeUID",
-    "ResultatPaHelKursAttesteratEvent": "KurstillfalleUID",
-}
-"""Which element of each participation event names the offering (each event uses its own)."""
 
 PROGRAM_EVENTS = frozenset(
     {
@@ -214,11 +193,12 @@ def parse_event(event_name: str, element: Element) -> LadokEvent | None:
     """
     fields = _Fields(event_name, element)
     header = read_header(fields)
-    if event_name in PARTICIPATION_EVENTS:
+    participation = PARTICIPATION_REGISTRY.get(event_name)
+    if participation is not None:
         return ParticipationEvent(
             header=header,
             student_uid=fields.required("StudentUID"),
-            offering_uid=fields.required(OFFERING_FIELD[event_name]),
+            offering_uid=fields.required(participation.offering_field),
         )
     if event_name in OFFERING_EVENTS:
         return _offering(header, fields)
