@@ -12,8 +12,9 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
 from app.core import events as ev
-from app.ladok.atom import FeedError, FeedPage, parse_page
+from app.ladok.atom import FeedError, parse_page
 from app.ladok.entry import FeedEntry
+from app.ladok.feed import archive_url
 from app.store.db import retry_conflicts, write_session
 from app.store.jsonable import to_json
 from app.store.projection import DirtyKey, PageRows, record
@@ -157,13 +158,12 @@ def ingest_entries(
         return run(guard_each=True)
 
 
-def page_key(page: FeedPage, fallback: str) -> str:
-    """The stable name of a page: its archive URL (`via`, else `self`), else the fallback (a file name)."""
-    return page.via_url or page.self_url or fallback
+def ingest_page_bytes(engine: Engine, institution_id: str, larosate_id: int, data: bytes, source: str,
+                      ladok_url: str | None = None) -> IngestResult:
+    """Parse a whole page as Ladok serves it and record all its entries (oldest first).
 
-
-def ingest_page_bytes(engine: Engine, institution_id: str, larosate_id: int, data: bytes, source: str) -> IngestResult:
-    """Parse a whole page as Ladok serves it and record all its entries (oldest first)."""
+    The position is stored under the page's archive URL when that is on `ladok_url`, else under `source`.
+    """
     try:
         page = parse_page(data)
     except FeedError as err:
@@ -172,5 +172,5 @@ def ingest_page_bytes(engine: Engine, institution_id: str, larosate_id: int, dat
         result = IngestResult()
         result.rejected.append(f"{source}: {err}")
         return result
-    return ingest_entries(engine, institution_id, larosate_id, page_key(page, source),
+    return ingest_entries(engine, institution_id, larosate_id, archive_url(source, page, origin=ladok_url),
                           list(reversed(page.entries)), page.problems)
