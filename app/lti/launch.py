@@ -23,8 +23,9 @@ from app.lti.claims import LTI, LaunchClaims, parse_claims
 from app.lti.cookies import PartitionedCookieService
 from app.lti.platform_storage import origin_of
 from app.lti.refusals import Refusal, malformed
-from app.lti.storage import DbLaunchDataStorage, DbSessionService, NonceCheck, consume_nonce, utcnow
+from app.lti.storage import DbLaunchDataStorage, DbSessionService, NonceCheck, consume_nonce
 from app.lti.tool_config import KursadminToolConf
+from app.store.clock import utcnow
 from app.store.db import write_session
 from app.store.lti_tables import LtiLaunchRow
 

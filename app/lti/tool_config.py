@@ -11,8 +11,7 @@ from sqlalchemy import Engine
 
 from app.config import AppConfig, InstitutionConfig, LtiRegistration
 from app.lti.keys import tool_key
-from app.lti.upsert import insert_for
-from app.store.db import write_session
+from app.store.db import insert_for, write_session
 from app.store.lti_tables import LtiDeploymentRow
 
 
@@ -76,7 +75,7 @@ class KursadminToolConf(ToolConfAbstract):
             return None
         if not reg.deployment_ids:
             with write_session(self._engine) as session:
-                stmt = insert_for(session)(LtiDeploymentRow).values(
+                stmt = insert_for(session.get_bind().dialect.name)(LtiDeploymentRow).values(
                     issuer=iss, client_id=client_id, deployment_id=deployment_id, institution_id=inst.id
                 )
                 session.execute(stmt.on_conflict_do_nothing())

@@ -12,7 +12,6 @@ from app.store import ledger
 from app.store.course_settings import links as all_links
 from app.store.tables import (
     CanvasObjectRow,
-    CoReadingLinkRow,
     CourseRow,
     CourseSettingsRow,
     OfferingRow,
@@ -122,9 +121,3 @@ def student_facts(session: Session, institution_id: str, student_uid: str) -> St
         suspensions=suspensions, ledger=made, made_sections=made_sections, messaged=messaged,
         concluded_course_ids=concluded, account=account,
     )
-
-
-def linked_course_ids(session: Session, institution_id: str, offering_uid: str) -> list[int]:
-    """Canvas courses an offering is linked into."""
-    return list(session.scalars(select(CoReadingLinkRow.canvas_course_id).where(
-        CoReadingLinkRow.institution_id == institution_id, CoReadingLinkRow.offering_uid == offering_uid)))

@@ -20,16 +20,12 @@ from sqlalchemy.orm import Session
 
 from app.core.idle import QueuedKey
 from app.core.redact import redact
+from app.store.clock import utcnow
 from app.store.db import as_utc
 from app.store.projection import DirtyKey
 from app.store.tables import JobRow, TimerRow
 
 MAX_ATTEMPTS = 8
-
-
-def utcnow() -> dt.datetime:
-    """The current time in UTC (aware)."""
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass(frozen=True, slots=True)

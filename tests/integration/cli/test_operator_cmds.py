@@ -11,9 +11,10 @@ from click.testing import Result
 from sqlalchemy import Engine
 
 from app.core.settings import InstitutionSettings
+from app.store.clock import utcnow
 from app.store.db import write_session
 from app.store.projection import DirtyKey
-from app.store.queue import claim, fail, mark_dirty, utcnow
+from app.store.queue import claim, fail, mark_dirty
 from tests.integration.pipeline.test_safeguards import _registered, _withdraw_all
 from tests.integration.pipeline.world import World
 

@@ -15,8 +15,8 @@ from app.core.settings import InstitutionSettings
 from app.pipeline.until_idle import unfinished_lines
 from app.pipeline.worker import WorkerStats, drain, feed_fetcher, read_feed
 from app.store import control, workers
+from app.store.clock import utcnow
 from app.store.db import write_session
-from app.store.queue import utcnow
 from app.store.tables import JobRow
 from tests.integration.pipeline.world import World, add_offering, add_student
 
