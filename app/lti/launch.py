@@ -42,7 +42,7 @@ RESOURCE_LINK = "LtiResourceLinkRequest"
 class _TimeoutSession(requests.Session):
     """PyLTI1p3 fetches the platform's JWKS with no timeout; a hung platform would hang the worker."""
 
-    def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
         """Send with a timeout unless one is given."""
         kwargs.setdefault("timeout", KEY_SET_TIMEOUT_SECONDS)
         return super().request(*args, **kwargs)

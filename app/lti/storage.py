@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from app.store.clock import utcnow
 from app.store.db import as_utc, insert_for, write_session
 from app.store.lti_tables import LtiCacheRow, LtiLaunchRow, LtiNonceRow
+from app.store.rows import rows_changed
 
 NONCE_LIFETIME = dt.timedelta(minutes=10)
 
@@ -110,8 +111,7 @@ def consume_nonce(engine: Engine, nonce: str, state: str, proof: str | None = No
     if proof is not None:
         bound.append(LtiNonceRow.proof_hash == proof_hash(proof))
     with write_session(engine) as session:
-        result = session.execute(update(LtiNonceRow).where(*fresh, *bound).values(used_at=now))
-        if (result.rowcount or 0) == 1:
+        if rows_changed(session, update(LtiNonceRow).where(*fresh, *bound).values(used_at=now)) == 1:
             return NonceCheck.CONSUMED
         usable = session.scalar(select(func.count()).select_from(LtiNonceRow).where(*fresh))
     return NonceCheck.OTHER_LOGIN if usable else NonceCheck.UNKNOWN

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response  # what redirect() returns; flask.Response is one
 
 from app.core.access import link_outcome, may_change_course
 from app.core.early_access import default_purge_date

@@ -6,7 +6,6 @@ from urllib.parse import urlencode, urlsplit
 
 from flask import (
     Blueprint,
-    Response,
     current_app,
     g,
     jsonify,
@@ -18,6 +17,7 @@ from flask import (
     url_for,
 )
 from pylti1p3.contrib.flask import FlaskRequest
+from werkzeug.wrappers import Response  # what redirect() returns; flask.Response is one
 
 from app.core.access import is_institution_admin, may_change_course
 from app.lti import refusals
