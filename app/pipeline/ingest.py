@@ -67,16 +67,32 @@ def _reject(session: Session, institution_id: str, page_url: str, entry: FeedEnt
         ))
 
 
+def _already_in_inbox(session: Session, institution_id: str, uids: list[str]) -> set[str]:
+    """The HandelseUIDs among `uids` the inbox holds already (a page read again, an event Ladok repeats)."""
+    if not uids:
+        return set()
+    return set(session.scalars(select(InboxEvent.handelse_uid).where(
+        InboxEvent.institution_id == institution_id, InboxEvent.handelse_uid.in_(uids))))
+
+
+def _outcome(entry: FeedEntry, larosate_id: int, result: IngestResult) -> str:
+    """Whether a new entry is recorded, of an unknown type, or another institution's; counted in `result`."""
+    if entry.event is None:
+        result.unknown[entry.event_type] += 1
+        return "unknown"
+    if entry.larosate_id is not None and entry.larosate_id != larosate_id:
+        result.other_institution += 1
+        return "other_institution"
+    return "recorded"
+
+
 def _record_entries(
     session: Session, institution_id: str, larosate_id: int, page_url: str, entries: Sequence[FeedEntry],
     guard_each: bool,
 ) -> IngestResult:
     result = IngestResult()
     uids = [e.handelse_uid or e.entry_id for e in entries]
-    seen = set(session.scalars(
-        select(InboxEvent.handelse_uid).where(InboxEvent.institution_id == institution_id,
-                                              InboxEvent.handelse_uid.in_(uids))
-    )) if uids else set()
+    seen = _already_in_inbox(session, institution_id, uids)
     events = [e.event for e in entries if e.event is not None]
     rows = PageRows(session, institution_id, events, preload=not guard_each)
     inbox: list[dict[str, object]] = []
@@ -90,14 +106,7 @@ def _record_entries(
                 result.duplicates += 1
                 continue
             seen.add(uid)
-            if entry.event is None:
-                outcome = "unknown"
-                result.unknown[entry.event_type] += 1
-            elif entry.larosate_id is not None and entry.larosate_id != larosate_id:
-                outcome = "other_institution"
-                result.other_institution += 1
-            else:
-                outcome = "recorded"
+            outcome = _outcome(entry, larosate_id, result)
             student, offering = _subject(entry.event)
             inbox.append({
                 "institution_id": institution_id, "handelse_uid": uid, "entry_id": entry.entry_id,

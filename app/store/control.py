@@ -18,8 +18,9 @@ from app.core.safeguards import Controls, RemovalBudget, SafetyLimits
 from app.store.db import as_utc
 from app.store.projection import DirtyKey
 from app.store.queue import Claim, mark_dirty
+from app.store.queue_tables import JobRow
 from app.store.rows import rows_changed
-from app.store.tables import ActionLogRow, HeldRemovalRow, InstitutionControlRow, JobRow, LedgerEnrollmentRow
+from app.store.tables import ActionLogRow, HeldRemovalRow, InstitutionControlRow, LedgerEnrollmentRow
 
 RELEASE_WINDOW = dt.timedelta(minutes=30)
 PAUSED_RETRY = dt.timedelta(seconds=30)

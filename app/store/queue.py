@@ -23,8 +23,8 @@ from app.core.redact import redact
 from app.store.clock import utcnow
 from app.store.db import as_utc
 from app.store.projection import DirtyKey
+from app.store.queue_tables import JobRow, TimerRow
 from app.store.rows import rows_changed
-from app.store.tables import JobRow, TimerRow
 
 MAX_ATTEMPTS = 8
 

@@ -9,7 +9,8 @@ from sqlalchemy import String, and_, cast, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.store.course_settings import link_requests, links, offerings_in_course
-from app.store.tables import CourseRow, JobRow, LedgerEnrollmentRow, OfferingRow, ParticipationRow
+from app.store.queue_tables import JobRow
+from app.store.tables import CourseRow, LedgerEnrollmentRow, OfferingRow, ParticipationRow
 
 SEARCH_LIMIT = 50
 

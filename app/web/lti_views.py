@@ -23,7 +23,8 @@ from app.core.access import is_institution_admin, may_change_course
 from app.lti import refusals
 from app.lti.claims import parse_claims
 from app.lti.keys import jwks
-from app.lti.launch import KursadminMessageLaunch, new_browser_key, record_launch
+from app.lti.launch import KursadminMessageLaunch
+from app.lti.launch_record import new_browser_key, record_launch
 from app.lti.login import begin_login
 from app.lti.platform_storage import origin_of, storage_key, storage_target
 from app.lti.refusals import Refusal

@@ -9,15 +9,8 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from app.pipeline.ingest import ingest_page_bytes
-from app.store.tables import (
-    CourseRow,
-    FeedPosition,
-    InboxEvent,
-    JobRow,
-    OfferingRow,
-    OrganisationRow,
-    RejectedEntry,
-)
+from app.store.queue_tables import JobRow
+from app.store.tables import CourseRow, FeedPosition, InboxEvent, OfferingRow, OrganisationRow, RejectedEntry
 
 OFFERING = "8b944bb6-9929-11e7-881d-dc9de7404be3"
 

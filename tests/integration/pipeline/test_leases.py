@@ -20,7 +20,7 @@ from app.store import workers
 from app.store.db import write_session
 from app.store.projection import DirtyKey
 from app.store.queue import Claim, claim, lease_owners, mark_dirty
-from app.store.tables import JobRow
+from app.store.queue_tables import JobRow
 from tests.integration.pipeline.procs import start_holder
 from tests.integration.pipeline.test_rules_end_to_end import _catalogue, _student
 from tests.integration.pipeline.world import World

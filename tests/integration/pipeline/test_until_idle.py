@@ -17,7 +17,7 @@ from app.pipeline.worker import WorkerStats, drain, feed_fetcher, read_feed
 from app.store import control, workers
 from app.store.clock import utcnow
 from app.store.db import write_session
-from app.store.tables import JobRow
+from app.store.queue_tables import JobRow
 from tests.integration.pipeline.world import World, add_offering, add_student
 
 ELSEWHERE_PROCESS = "elsewhere:4242:1000:0badf00d"  # a worker of another host, alive (on PostgreSQL: its lock)

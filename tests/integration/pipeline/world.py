@@ -24,7 +24,7 @@ from app.store.course_settings import set_early_access
 from app.store.db import write_session
 from app.store.projection import DirtyKey
 from app.store.queue import mark_dirty
-from app.store.tables import JobRow, TimerRow
+from app.store.queue_tables import JobRow, TimerRow
 
 TODAY = swedish_today()  # the pipeline's own clock, so its timers and the tests agree near midnight
 START = TODAY + dt.timedelta(days=10)
