@@ -8,10 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
-import pytest
-from sqlalchemy import Engine, update
+from sqlalchemy import update
 
-from app.core.settings import InstitutionSettings
 from app.pipeline.until_idle import unfinished_lines
 from app.pipeline.worker import WorkerStats, drain, feed_fetcher, read_feed
 from app.store import control, workers
@@ -24,10 +22,6 @@ ELSEWHERE_PROCESS = "elsewhere:4242:1000:0badf00d"  # a worker of another host, 
 ELSEWHERE = f"{ELSEWHERE_PROCESS}:7"
 HANG_GUARD = 120.0  # seconds: a run that waits for what time cannot settle fails here instead of hanging
 
-
-@pytest.fixture
-def world(engine: Engine) -> World:
-    return World(engine, InstitutionSettings())
 
 
 def _recorded(world: World) -> tuple[str, str]:
