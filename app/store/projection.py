@@ -64,7 +64,7 @@ class PageRows:
         for keyed, uids in wanted.items():
             for chunk in _chunks(sorted(uids)):
                 keyed_query = select(keyed.uid, keyed).where(keyed.institution_id == inst, keyed.uid.in_(chunk))
-                for uid, row in self.session.execute(keyed_query).tuples():
+                for uid, row in self.session.execute(keyed_query):
                     self._rows[(keyed, (uid,))] = row
         for chunk in _chunks(sorted(students)):
             query = select(ParticipationRow).where(ParticipationRow.institution_id == inst,
