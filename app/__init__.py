@@ -8,7 +8,8 @@ from typing import Any
 from flask import Flask
 
 from app import redacted_logs
-from app.config import AppConfig, load_config
+from app.config import AppConfig
+from app.config_file import load_config
 from app.log_setup import configure_logging
 from app.store.db import make_engine, make_sessionmaker
 

@@ -35,7 +35,7 @@ class JsonLinesFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False)
 
 
-class _KursadminHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class _KursadminHandler(logging.StreamHandler):
     """The handler this module installs, told apart so a second call replaces it instead of adding one."""
 
 

@@ -35,8 +35,9 @@ from app.core.settings import InstitutionSettings
 from app.sandbox.canvas import DEFAULT_TOKEN, CanvasSandbox, FaultConfig, ThrottleConfig
 from app.sandbox.ladok.sandbox import SandboxLadok
 from app.store.db import make_engine
+from app.store.queue_tables import JobRow
 from app.store.schema import upgrade
-from app.store.tables import InboxEvent, JobRow, LedgerEnrollmentRow
+from app.store.tables import InboxEvent, LedgerEnrollmentRow
 from bench._common import Wiring, add_students, percentile, scratch_database, seed_catalogue
 
 START = dt.date.today() + dt.timedelta(days=30)  # early access: admitted students are wanted until start + 14 days

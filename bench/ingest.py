@@ -26,7 +26,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.ladok.atom import parse_page
-from app.pipeline.ingest import IngestResult, ingest_entries, page_key
+from app.ladok.feed import archive_url
+from app.pipeline.ingest import IngestResult, ingest_entries
 from app.sandbox.ladok.sandbox import SandboxLadok
 from app.store.db import make_engine
 from app.store.schema import upgrade
@@ -98,7 +99,7 @@ def measure(url: str, folder: str) -> Measured:
         started = time.perf_counter()
         page = parse_page(data)
         parsed, cpu = time.perf_counter(), time.process_time()
-        result = ingest_entries(engine, INSTITUTION, LAROSATE, page_key(page, page_file.name),
+        result = ingest_entries(engine, INSTITUTION, LAROSATE, archive_url(page_file.name, page),
                                 list(reversed(page.entries)), page.problems)
         done = time.perf_counter()
         record_cpu += time.process_time() - cpu

@@ -97,18 +97,13 @@ class CanvasClient:
             self.gate.wait()
             try:
                 response = self._http.request(method, path, params=params, data=data)
-            except _NOT_SENT as exc:
-                failures += 1
-                if failures >= self.retry.attempts:
-                    raise CanvasUnavailable(None, str(exc), method=method, url=path) from exc
-                self._sleep(self.retry.delay(failures))
-                continue
             except httpx.TransportError as exc:
                 failures += 1
-                if not repeatable or failures >= self.retry.attempts:
-                    raise CanvasUnavailable(
-                        None, str(exc), method=method, url=path, maybe_applied=not repeatable
-                    ) from exc
+                # A request that never reached Canvas may always be resent; one that may have, only if repeatable.
+                maybe_applied = not repeatable and not isinstance(exc, _NOT_SENT)
+                if maybe_applied or failures >= self.retry.attempts:
+                    raise CanvasUnavailable(None, str(exc), method=method, url=path,
+                                            maybe_applied=maybe_applied) from exc
                 self._sleep(self.retry.delay(failures))
                 continue
             self.gate.observe(
@@ -116,11 +111,7 @@ class CanvasClient:
             )
             if is_throttled(response):
                 throttled += 1
-                if throttled >= self.retry.throttle_attempts:
-                    raise CanvasUnavailable(response.status_code, response.text, method=method, url=path)
-                retry_after = _header_float(response, "Retry-After")
-                self.gate.penalize(retry_after if retry_after is not None
-                                   else self.retry.throttle_delay(throttled))
+                self._wait_out_throttle(response, throttled, method, path)
                 continue
             if response.status_code >= 500:
                 failures += 1
@@ -132,6 +123,13 @@ class CanvasClient:
             if response.is_success:
                 return response
             raise _refusal(response, method, path)
+
+    def _wait_out_throttle(self, response: httpx.Response, throttled: int, method: str, path: str) -> None:
+        """Give up after `throttle_attempts`; else hold the gate for Retry-After, or the back-off without one."""
+        if throttled >= self.retry.throttle_attempts:
+            raise CanvasUnavailable(response.status_code, response.text, method=method, url=path)
+        retry_after = _header_float(response, "Retry-After")
+        self.gate.penalize(retry_after if retry_after is not None else self.retry.throttle_delay(throttled))
 
     def get(self, path: str, params: Params | None = None) -> Any:
         """GET one object."""

@@ -37,7 +37,8 @@ def ingest_command(runtime: Runtime, institution_id: str, files: tuple[Path, ...
     engine = runtime.database()
     total = IngestResult()
     for path in files:
-        result = ingest_page_bytes(engine, inst.id, inst.ladok_larosate_id, path.read_bytes(), str(path))
+        result = ingest_page_bytes(engine, inst.id, inst.ladok_larosate_id, path.read_bytes(), str(path),
+                                   inst.ladok_url)
         print_result(str(path), result)
         total.add(result)
     if len(files) > 1:

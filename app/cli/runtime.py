@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 import click
 from sqlalchemy import Engine
 
-from app.config import AppConfig, ConfigError, InstitutionConfig, load_config
+from app.config import AppConfig, ConfigError, InstitutionConfig
+from app.config_file import load_config
 from app.log_setup import configure_logging
 from app.store.db import make_engine
 from app.store.schema import schema_problem

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from app.core.decide_facts import OfferingFacts
 from app.core.model import RUNNING_STATUSES, CoReadingLink, Offering
 from app.core.naming import course_code, course_name, section_name
@@ -66,7 +68,7 @@ def course_spec(facts: OfferingFacts, settings: InstitutionSettings) -> CourseSp
 def account_spec(facts: OfferingFacts, settings: InstitutionSettings) -> AccountSpec:
     """The organisation's sub-account under SubAccountNewOrganisations, and its Kurs/Program child if used."""
     organisation = facts.organisation
-    child = None
+    child: Literal["Kurs", "Program"] | None = None
     if settings.use_subaccounts_for_program_and_courses:
         child = "Program" if facts.offering.is_program else "Kurs"
     return AccountSpec(

@@ -37,7 +37,7 @@ class Wanted:
     enrollment: DesiredEnrollment
 
     @property
-    def key(self) -> tuple[str, str]:
+    def key(self) -> tuple[str, EnrollmentKind]:
         """What a ledger entry is matched on: section and kind."""
         return (self.enrollment.section_sis_id, self.enrollment.kind)
 

@@ -12,6 +12,7 @@ from app.core.decide_user import differs, ensure_user, user_spec
 from app.core.plan import (
     CourseRef,
     Enroll,
+    EnrollmentKind,
     EnsureSection,
     LedgerEnrollment,
     MessageTeachers,
@@ -125,7 +126,7 @@ def _messages(
 def _sweeps_on_removal(
     removed: list[LedgerEnrollment],
     wanted: list[Wanted],
-    ledger: dict[tuple[str, str], LedgerEnrollment],
+    ledger: dict[tuple[str, EnrollmentKind], LedgerEnrollment],
     uid: str,
 ) -> list[Operation]:
     """EnrollmentsOtherSections: a student leaving a course loses every enrollment there, manual ones too."""

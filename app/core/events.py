@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
+from app.core.participation import PARTICIPATION_REGISTRY
+
 Handelsetyp = Literal["SKAPAD", "UPPDATERAD", "BORTTAGEN"]
 
 
@@ -125,25 +127,7 @@ LadokEvent = (
     | SuspensionEvent
 )
 
-PARTICIPATION_EVENTS = frozenset(
-    {
-        "RegistreringEvent",
-        "OmregistreringEvent",
-        "PaborjatUtbildningstillfalleEvent",
-        "AvbrottBorttagetEvent",
-        "UppehallBorttagetEvent",
-        "AterkalladregistreringEvent",
-        "AterkalladOmregistreringEvent",
-        "AvbrottEvent",
-        "AterkallatPaborjatUtbildningstillfalleEvent",
-        "AterbudEvent",
-        "ForvantatDeltagandeSkapadEvent",
-        "ForvantatDeltagandeBorttagetEvent",
-        "UppehallEvent",
-        "ResultatPaHelKursAttesteratEvent",
-        "AvklaradEvent",
-    }
-)
+PARTICIPATION_EVENTS = frozenset(PARTICIPATION_REGISTRY)
 OFFERING_EVENTS = frozenset(
     {
         "KurstillfalleTillStatusEvent",

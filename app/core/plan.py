@@ -178,5 +178,3 @@ Operation = (
     | SweepOtherSections
     | MessageTeachers
 )
-
-REMOVALS = (Unenroll, SweepOtherSections)

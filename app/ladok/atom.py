@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
 from app.ladok.entry import FeedEntry, event_type_of, read_entry, unreadable_entry_id
-from app.ladok.parse import ATOM_NS
+from app.ladok.fields import ATOM_NS
 from app.ladok.safexml import UnsafeXML, local_name, namespace, parse_xml
 
 __all__ = ["MAX_PAGE_BYTES", "FeedEntry", "FeedError", "FeedPage", "parse_page"]

@@ -8,14 +8,8 @@ from dataclasses import dataclass
 from xml.etree.ElementTree import Element, tostring
 
 from app.core.events import KNOWN_EVENTS, LadokEvent
-from app.ladok.parse import (
-    ATOM_NS,
-    SERVICE_OF,
-    EventRejected,
-    is_ladok_namespace,
-    parse_event,
-    service_namespace,
-)
+from app.ladok.fields import ATOM_NS, EventRejected, is_ladok_namespace, service_namespace
+from app.ladok.parse import SERVICE_OF, parse_event
 from app.ladok.safexml import UnsafeXML, local_name, namespace, oversized_node, parse_xml
 
 _A = "{" + ATOM_NS + "}"

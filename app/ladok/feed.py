@@ -50,12 +50,6 @@ def page_number(url: str) -> int | None:
     return int(match.group("page")) if match and match.group("page") != "recent" else None
 
 
-def is_recent(url: str) -> bool:
-    """Whether a feed URL names the growing `recent` page (…/handelser/feed/recent, …/uppfoljning/feed/recent)."""
-    match = _PAGE.search(httpx.URL(url).path)
-    return bool(match and match.group("page") == "recent")
-
-
 @dataclass(frozen=True, slots=True)
 class FeedPosition:
     """Where reading stopped: an archive page URL and the id of the last entry processed on it (None: none yet)."""
@@ -79,15 +73,17 @@ class PageBatch:
     note: str | None = None
 
 
-def archive_url(fetched_url: str, page: FeedPage) -> str:
-    """The URL to store for a page: its own archive number, even when it was fetched as `recent`.
+def archive_url(fetched_url: str, page: FeedPage, *, origin: str | None = None) -> str:
+    """The name to store a page's position under: its own archive URL, even when it was fetched as `recent`.
 
-    A `self` or `via` link to another origin than the page's is never stored: the next read would take
-    the client certificate there (and be refused for it).
+    The page's `self`, else its `via` link, when it names an archive number on `origin` (by default the
+    origin the page was fetched from; a page read from a file passes the institution's Ladok URL); else
+    `fetched_url`. A link to another origin is never stored: the next read would take the client
+    certificate there (and be refused for it).
     """
+    trusted = origin or fetched_url
     for candidate in (page.self_url, page.via_url):
-        if (candidate and same_origin(candidate, fetched_url) and not is_recent(candidate)
-                and page_number(candidate) is not None):
+        if candidate and same_origin(candidate, trusted) and page_number(candidate) is not None:
             return candidate
     return fetched_url
 

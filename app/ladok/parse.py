@@ -1,25 +1,19 @@
 """Ladok event XML (schema 1.60.1) → the typed events of app.core.events.
 
-Fields are found by local name among the event's children in Ladok's namespaces, so element order does not
-matter (the XSD puts HandelseUID first, the 2017 feed EventContext first) and surrounding whitespace is
-stripped (the 2014 pages wrap values over lines).
+Which event becomes which typed event, and with which fields; app.ladok.fields reads the elements.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from xml.etree.ElementTree import Element
 
 from app.core.events import (
     COURSE_EVENTS,
     OFFERING_EVENTS,
     ORGANISATION_EVENTS,
-    PARTICIPATION_EVENTS,
     STUDENT_EVENTS,
     CourseEvent,
     EventHeader,
-    Handelsetyp,
     LadokEvent,
     OfferingCancelledEvent,
     OfferingEvent,
@@ -29,15 +23,11 @@ from app.core.events import (
     StudentEvent,
     SuspensionEvent,
 )
-from app.ladok.safexml import local_name, namespace
-
-LADOK_NS = "http://schemas.ladok.se"
-EVENTS_NS = f"{LADOK_NS}/events"
-ATOM_NS = "http://www.w3.org/2005/Atom"
+from app.core.participation import PARTICIPATION_REGISTRY
+from app.ladok.fields import EventRejected, Fields
 
 SERVICE_OF: dict[str, str] = {
-    **{name: "studiedeltagande" for name in PARTICIPATION_EVENTS},
-    "ResultatPaHelKursAttesteratEvent": "resultat",
+    **{name: kind.service for name, kind in PARTICIPATION_REGISTRY.items()},
     "StudentTillLarosateEvent": "studiedeltagande",
     "LokalStudentEvent": "studentinformation",
     "KontaktuppgifterEvent": "studentinformation",
@@ -48,25 +38,6 @@ SERVICE_OF: dict[str, str] = {
 }
 """The Ladok service (namespace http://schemas.ladok.se/<service>) each known event belongs to."""
 
-OFFERING_FIELD: dict[str, str] = {
-    "RegistreringEvent": "KurstillfalleUID",
-    "OmregistreringEvent": "KurstillfalleUID",
-    "AterkalladregistreringEvent": "KurstillfalleUID",
-    "AterkalladOmregistreringEvent": "KurstillfalleUID",
-    "ForvantatDeltagandeSkapadEvent": "UtbildningstillfalleUID",
-    "ForvantatDeltagandeBorttagetEvent": "UtbildningstillfalleUID",
-    "AvbrottEvent": "UtbildningstillfalleUID",
-    "AvbrottBorttagetEvent": "UtbildningstillfalleUID",
-    "AterbudEvent": "UtbildningstillfalleUID",
-    "PaborjatUtbildningstillfalleEvent": "UtbildningstillfalleUID",
-    "AterkallatPaborjatUtbildningstillfalleEvent": "UtbildningstillfalleUID",
-    "UppehallBorttagetEvent": "UtbildningstillfalleUID",
-    "UppehallEvent": "KurspaketeringstillfalleUID",
-    "AvklaradEvent": "UtbildningstillfalleVidAvklarandeUID",
-    "ResultatPaHelKursAttesteratEvent": "KurstillfalleUID",
-}
-"""Which element of each participation event names the offering (each event uses its own)."""
-
 PROGRAM_EVENTS = frozenset(
     {
         "KurspaketeringstillfalleTillStatusEvent",
@@ -75,127 +46,7 @@ PROGRAM_EVENTS = frozenset(
         "KurspaketeringUppdateradEvent",
     }
 )
-HANDELSETYPER: frozenset[str] = frozenset({"SKAPAD", "UPPDATERAD", "BORTTAGEN"})
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
-
-
-class EventRejected(ValueError):
-    """A known event that cannot be read; the message names the event type and the element."""
-
-
-def service_namespace(service: str) -> str:
-    """The XML namespace of a Ladok service, e.g. 'resultat' → http://schemas.ladok.se/resultat."""
-    return f"{LADOK_NS}/{service}"
-
-
-def is_ladok_namespace(uri: str) -> bool:
-    """Whether `uri` is http://schemas.ladok.se or one of its service namespaces."""
-    return uri == LADOK_NS or uri.startswith(LADOK_NS + "/")
-
-
-class _Fields:
-    """Children of one Ladok element, looked up by local name in Ladok's namespaces, order-free."""
-
-    def __init__(self, event_name: str, element: Element) -> None:
-        self.event_name = event_name
-        self._by_name: dict[str, list[Element]] = {}
-        for child in element:
-            if isinstance(child.tag, str) and is_ladok_namespace(namespace(child.tag)):
-                self._by_name.setdefault(local_name(child.tag), []).append(child)
-
-    def all(self, name: str) -> list[Element]:
-        """Every child element called `name`."""
-        return self._by_name.get(name, [])
-
-    def element(self, name: str) -> Element | None:
-        """The first child element called `name`, if any."""
-        found = self._by_name.get(name)
-        return found[0] if found else None
-
-    def text(self, name: str) -> str | None:
-        """Stripped text of child `name`; None when absent or empty."""
-        found = self.element(name)
-        value = (found.text or "").strip() if found is not None else ""
-        return value or None
-
-    def required(self, name: str) -> str:
-        """Stripped text of child `name`, rejecting the event when it is missing."""
-        value = self.text(name)
-        if value is None:
-            raise EventRejected(f"{self.event_name}: required element {name} missing")
-        return value
-
-    def integer(self, name: str) -> int | None:
-        """Child `name` as an int (xs:int), None when absent."""
-        value = self.text(name)
-        if value is None:
-            return None
-        try:
-            return int(value)
-        except ValueError:
-            raise EventRejected(f"{self.event_name}: element {name} is not an integer: {value[:40]!r}") from None
-
-    def date(self, name: str) -> dt.date | None:
-        """Child `name` as a date (xs:date, a time-zone suffix ignored), None when absent."""
-        value = self.text(name)
-        if value is None:
-            return None
-        match = _DATE.match(value)
-        try:
-            if match is None:
-                raise ValueError(value)
-            return dt.date.fromisoformat(match.group(0))
-        except ValueError:
-            raise EventRejected(f"{self.event_name}: element {name} is not a date: {value[:40]!r}") from None
-
-    def handelsetyp(self) -> Handelsetyp | None:
-        """The Handelsetyp (SKAPAD/UPPDATERAD/BORTTAGEN), None when absent."""
-        value = self.text("Handelsetyp")
-        if value is None:
-            return None
-        if value not in HANDELSETYPER:
-            raise EventRejected(f"{self.event_name}: element Handelsetyp has unknown value {value[:40]!r}")
-        return value  # type: ignore[return-value]  # checked against HANDELSETYPER just above
-
-    def names(self, name: str) -> dict[str, str]:
-        """Language code → text from a Benamningar-like child, in either form Ladok uses.
-
-        base:Benamning with Sprakkod/Text (XSD base:Benamningar), or `<entry><key>sv</key><value>…</value>`
-        (atom:benamningar; the 2017 feed writes those entries with xmlns="").
-        """
-        container = self.element(name)
-        if container is None:
-            return {}
-        found: dict[str, str] = {}
-        for item in container:
-            if not isinstance(item.tag, str):
-                continue
-            kind, ns = local_name(item.tag), namespace(item.tag)
-            if kind == "Benamning" and is_ladok_namespace(ns):
-                parts = _Fields(self.event_name, item)
-                lang, text = parts.text("Sprakkod"), parts.text("Text")
-            elif kind == "entry" and ns in ("", ATOM_NS):
-                lang, text = _plain_child_text(item, "key"), _plain_child_text(item, "value")
-            else:
-                continue
-            if lang and text:
-                found[lang] = text
-        return found
-
-    def nested(self, name: str) -> _Fields | None:
-        """The fields of child element `name`, if present."""
-        found = self.element(name)
-        return _Fields(self.event_name, found) if found is not None else None
-
-
-def _plain_child_text(element: Element, name: str) -> str | None:
-    for child in element:
-        if isinstance(child.tag, str) and local_name(child.tag) == name and namespace(child.tag) in ("", ATOM_NS):
-            return (child.text or "").strip() or None
-    return None
-
-
-def read_header(fields: _Fields) -> EventHeader:
+def read_header(fields: Fields) -> EventHeader:
     """HandelseUID and EventContext/LarosateID, both required."""
     handelse_uid = fields.required("HandelseUID")
     context = fields.nested("EventContext")
@@ -212,13 +63,14 @@ def parse_event(event_name: str, element: Element) -> LadokEvent | None:
 
     Raises EventRejected naming the problem when a field the adapter needs is missing or malformed.
     """
-    fields = _Fields(event_name, element)
+    fields = Fields(event_name, element)
     header = read_header(fields)
-    if event_name in PARTICIPATION_EVENTS:
+    participation = PARTICIPATION_REGISTRY.get(event_name)
+    if participation is not None:
         return ParticipationEvent(
             header=header,
             student_uid=fields.required("StudentUID"),
-            offering_uid=fields.required(OFFERING_FIELD[event_name]),
+            offering_uid=fields.required(participation.offering_field),
         )
     if event_name in OFFERING_EVENTS:
         return _offering(header, fields)
@@ -248,12 +100,12 @@ def parse_event(event_name: str, element: Element) -> LadokEvent | None:
     raise EventRejected(f"{event_name}: no reader for this known event type")
 
 
-def _offering(header: EventHeader, fields: _Fields) -> OfferingEvent:
+def _offering(header: EventHeader, fields: Fields) -> OfferingEvent:
     is_program = header.name in PROGRAM_EVENTS
     period_name = "Tillfallesperioder" if is_program else "Kurstillfallesperioder"
     periods = []
     for element in fields.all(period_name):
-        part = _Fields(f"{header.name}: {period_name}", element)
+        part = Fields(f"{header.name}: {period_name}", element)
         first = part.date("ForstaUndervisningsdatum")
         last = part.date("SistaUndervisningsdatum")
         if first is None or last is None:
@@ -279,7 +131,7 @@ def _offering(header: EventHeader, fields: _Fields) -> OfferingEvent:
     )
 
 
-def _student_uid(fields: _Fields) -> str:
+def _student_uid(fields: Fields) -> str:
     # StudentUID is optional in the studentinformation XSD; EventContext/StudentUID then names the student.
     uid = fields.text("StudentUID")
     context = fields.nested("EventContext")
@@ -290,7 +142,7 @@ def _student_uid(fields: _Fields) -> str:
     return uid
 
 
-def _student(header: EventHeader, fields: _Fields) -> StudentEvent:
+def _student(header: EventHeader, fields: Fields) -> StudentEvent:
     if header.name == "StudentTillLarosateEvent":
         return StudentEvent(
             header=header,
@@ -316,7 +168,7 @@ def _student(header: EventHeader, fields: _Fields) -> StudentEvent:
     )
 
 
-def _suspension(header: EventHeader, fields: _Fields) -> SuspensionEvent | None:
+def _suspension(header: EventHeader, fields: Fields) -> SuspensionEvent | None:
     if fields.text("Restriktionstyp") != "AVSTANGNING":
         return None  # docs/rules.md §3: only suspensions matter; AVSKILJANDE and others are ignored
     period = fields.nested("Giltighetsperiod")

@@ -13,8 +13,7 @@ from jwt.utils import base64url_encode
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from app.lti.upsert import insert_for
-from app.store.db import write_session
+from app.store.db import insert_for, write_session
 from app.store.lti_tables import LtiKeyRow
 
 KEY_NAME = "tool"
@@ -54,7 +53,7 @@ def tool_key(engine: Engine) -> ToolKey:
             return ToolKey(row.kid, row.private_pem, row.public_jwk)
     key = _new_key()
     with write_session(engine) as session:
-        stmt = insert_for(session)(LtiKeyRow).values(
+        stmt = insert_for(session.get_bind().dialect.name)(LtiKeyRow).values(
             name=KEY_NAME, kid=key.kid, private_pem=key.private_pem, public_jwk=key.public_jwk
         )
         session.execute(stmt.on_conflict_do_nothing(index_elements=["name"]))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import secrets
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -19,14 +18,12 @@ from pylti1p3.exception import LtiException
 from sqlalchemy import Engine
 
 from app.lti import refusals
-from app.lti.claims import LTI, LaunchClaims, parse_claims
+from app.lti.claims import LTI
 from app.lti.cookies import PartitionedCookieService
 from app.lti.platform_storage import origin_of
 from app.lti.refusals import Refusal, malformed
-from app.lti.storage import DbLaunchDataStorage, DbSessionService, NonceCheck, consume_nonce, utcnow
+from app.lti.storage import DbLaunchDataStorage, DbSessionService, NonceCheck, consume_nonce
 from app.lti.tool_config import KursadminToolConf
-from app.store.db import write_session
-from app.store.lti_tables import LtiLaunchRow
 
 # Canvas and the tool's clocks drift; PyLTI1p3 decodes with no leeway and rejects fresh tokens.
 LEEWAY_SECONDS = 45
@@ -41,7 +38,7 @@ RESOURCE_LINK = "LtiResourceLinkRequest"
 class _TimeoutSession(requests.Session):
     """PyLTI1p3 fetches the platform's JWKS with no timeout; a hung platform would hang the worker."""
 
-    def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
         """Send with a timeout unless one is given."""
         kwargs.setdefault("timeout", KEY_SET_TIMEOUT_SECONDS)
         return super().request(*args, **kwargs)
@@ -282,25 +279,3 @@ def _matching_key(key_set: Mapping[str, Any], kid: str, alg: str) -> str | None:
             except (ValueError, TypeError) as err:
                 raise Refusal(refusals.KEY_SET, f"key {kid!r} of the platform cannot be read") from err
     return None
-
-
-def record_launch(engine: Engine, launch: KursadminMessageLaunch, institution_id: str, browser_key: str) -> str:
-    """Store the launch (course, user, roles, locale) bound to the browser; returns its id."""
-    claims: LaunchClaims = parse_claims(launch.body())
-    now = utcnow()
-    with write_session(engine) as session:
-        session.add(LtiLaunchRow(
-            launch_id=launch.get_launch_id(), institution_id=institution_id, issuer=launch.get_iss(),
-            client_id=launch.get_client_id(), deployment_id=claims.deployment_id, placement=claims.placement,
-            canvas_course_id=claims.canvas_course_id, canvas_course_sis_id=claims.canvas_course_sis_id,
-            canvas_user_id=claims.canvas_user_id, is_root_admin=claims.is_root_admin, subject=claims.subject,
-            user_name=claims.user_name, roles=list(claims.roles), locale=claims.locale, browser_key=browser_key,
-            cookieless=launch.cookieless,
-            created_at=now, expires_at=now + LAUNCH_LIFETIME,
-        ))
-    return launch.get_launch_id()
-
-
-def new_browser_key() -> str:
-    """A random key that binds launches to the browser session that made them."""
-    return secrets.token_urlsafe(32)

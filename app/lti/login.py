@@ -52,7 +52,9 @@ class _Login(FlaskOIDCLogin):
         self._state_id = str(uuid.uuid4())
         self._nonce = uuid.uuid4().hex + uuid.uuid4().hex
         super().__init__(request, tool_conf, cookie_service=cookies,
-                         session_service=DbSessionService(request, engine, state=self.state, proof=proof))
+                         # typed FlaskSessionService there: an empty subclass of the SessionService ours is
+                         session_service=DbSessionService(request, engine, state=self.state,  # type: ignore[arg-type]
+                                                          proof=proof))
 
     @property
     def state(self) -> str:

@@ -18,16 +18,12 @@ from pylti1p3.session import SessionService
 from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from app.lti.upsert import insert_for
-from app.store.db import as_utc, write_session
+from app.store.clock import utcnow
+from app.store.db import as_utc, insert_for, write_session
 from app.store.lti_tables import LtiCacheRow, LtiLaunchRow, LtiNonceRow
+from app.store.rows import rows_changed
 
 NONCE_LIFETIME = dt.timedelta(minutes=10)
-
-
-def utcnow() -> dt.datetime:
-    """The current time in UTC (aware)."""
-    return dt.datetime.now(dt.UTC)
 
 
 class DbLaunchDataStorage(LaunchDataStorage[Any]):
@@ -58,7 +54,8 @@ class DbLaunchDataStorage(LaunchDataStorage[Any]):
         """Store a value for `exp` seconds (for ever when None)."""
         expires = utcnow() + dt.timedelta(seconds=exp) if exp else None
         with write_session(self._engine) as session:
-            stmt = insert_for(session)(LtiCacheRow).values(key=self._prepare_key(key), value=value, expires_at=expires)
+            insert = insert_for(session.get_bind().dialect.name)
+            stmt = insert(LtiCacheRow).values(key=self._prepare_key(key), value=value, expires_at=expires)
             session.execute(stmt.on_conflict_do_update(index_elements=["key"],
                                                        set_={"value": value, "expires_at": expires}))
 
@@ -114,8 +111,7 @@ def consume_nonce(engine: Engine, nonce: str, state: str, proof: str | None = No
     if proof is not None:
         bound.append(LtiNonceRow.proof_hash == proof_hash(proof))
     with write_session(engine) as session:
-        result = session.execute(update(LtiNonceRow).where(*fresh, *bound).values(used_at=now))
-        if (result.rowcount or 0) == 1:
+        if rows_changed(session, update(LtiNonceRow).where(*fresh, *bound).values(used_at=now)) == 1:
             return NonceCheck.CONSUMED
         usable = session.scalar(select(func.count()).select_from(LtiNonceRow).where(*fresh))
     return NonceCheck.OTHER_LOGIN if usable else NonceCheck.UNKNOWN

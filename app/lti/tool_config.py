@@ -11,8 +11,7 @@ from sqlalchemy import Engine
 
 from app.config import AppConfig, InstitutionConfig, LtiRegistration
 from app.lti.keys import tool_key
-from app.lti.upsert import insert_for
-from app.store.db import write_session
+from app.store.db import insert_for, write_session
 from app.store.lti_tables import LtiDeploymentRow
 
 
@@ -43,7 +42,10 @@ class KursadminToolConf(ToolConfAbstract):
         """Not supported: every issuer may have several client ids (see `check_iss_has_one_client`)."""
         raise NotImplementedError("registrations are found by issuer and client_id")
 
-    def find_registration_by_params(self, iss: str, client_id: str, *args: Any, **kwargs: Any) -> Registration | None:
+    # PyLTI1p3 declares Registration but checks for None ("Registration not found"), as its own ToolConfDict returns.
+    def find_registration_by_params(  # type: ignore[override]
+        self, iss: str, client_id: str, *args: Any, **kwargs: Any
+    ) -> Registration | None:
         """The PyLTI1p3 Registration for (iss, client_id), or None when not configured."""
         found = self.lookup(iss, client_id)
         if found is None:
@@ -76,7 +78,7 @@ class KursadminToolConf(ToolConfAbstract):
             return None
         if not reg.deployment_ids:
             with write_session(self._engine) as session:
-                stmt = insert_for(session)(LtiDeploymentRow).values(
+                stmt = insert_for(session.get_bind().dialect.name)(LtiDeploymentRow).values(
                     issuer=iss, client_id=client_id, deployment_id=deployment_id, institution_id=inst.id
                 )
                 session.execute(stmt.on_conflict_do_nothing())

@@ -21,10 +21,11 @@ from app.core.plan import LedgerEnrollment
 from app.core.settings import InstitutionSettings
 from app.core.swedish_time import swedish_today
 from app.store import facts, ledger
+from app.store.course_tables import CoReadingLinkRow
 from app.store.db import write_session
 from app.store.projection import DirtyKey
 from app.store.queue import mark_dirty
-from app.store.tables import CoReadingLinkRow, LedgerEnrollmentRow, ParticipationRow
+from app.store.tables import LedgerEnrollmentRow, ParticipationRow
 
 
 @dataclass

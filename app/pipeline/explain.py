@@ -16,7 +16,9 @@ from app.core.settings import InstitutionSettings
 from app.core.swedish_time import swedish_today
 from app.store import facts
 from app.store.course_settings import history
-from app.store.tables import ActionLogRow, CanvasObjectRow, CoReadingLinkRow, CourseAuditRow, InboxEvent, JobRow
+from app.store.course_tables import CoReadingLinkRow, CourseAuditRow
+from app.store.queue_tables import JobRow
+from app.store.tables import ActionLogRow, CanvasObjectRow, InboxEvent
 
 
 @dataclass(frozen=True)

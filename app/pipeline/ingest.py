@@ -12,8 +12,9 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
 from app.core import events as ev
-from app.ladok.atom import FeedError, FeedPage, parse_page
+from app.ladok.atom import FeedError, parse_page
 from app.ladok.entry import FeedEntry
+from app.ladok.feed import archive_url
 from app.store import planner_stats
 from app.store.db import retry_conflicts, write_session
 from app.store.jsonable import to_json
@@ -67,16 +68,32 @@ def _reject(session: Session, institution_id: str, page_url: str, entry: FeedEnt
         ))
 
 
+def _already_in_inbox(session: Session, institution_id: str, uids: list[str]) -> set[str]:
+    """The HandelseUIDs among `uids` the inbox holds already (a page read again, an event Ladok repeats)."""
+    if not uids:
+        return set()
+    return set(session.scalars(select(InboxEvent.handelse_uid).where(
+        InboxEvent.institution_id == institution_id, InboxEvent.handelse_uid.in_(uids))))
+
+
+def _outcome(entry: FeedEntry, larosate_id: int, result: IngestResult) -> str:
+    """Whether a new entry is recorded, of an unknown type, or another institution's; counted in `result`."""
+    if entry.event is None:
+        result.unknown[entry.event_type] += 1
+        return "unknown"
+    if entry.larosate_id is not None and entry.larosate_id != larosate_id:
+        result.other_institution += 1
+        return "other_institution"
+    return "recorded"
+
+
 def _record_entries(
     session: Session, institution_id: str, larosate_id: int, page_url: str, entries: Sequence[FeedEntry],
     guard_each: bool,
 ) -> IngestResult:
     result = IngestResult()
     uids = [e.handelse_uid or e.entry_id for e in entries]
-    seen = set(session.scalars(
-        select(InboxEvent.handelse_uid).where(InboxEvent.institution_id == institution_id,
-                                              InboxEvent.handelse_uid.in_(uids))
-    )) if uids else set()
+    seen = _already_in_inbox(session, institution_id, uids)
     events = [e.event for e in entries if e.event is not None]
     rows = PageRows(session, institution_id, events, preload=not guard_each)
     inbox: list[dict[str, object]] = []
@@ -90,14 +107,7 @@ def _record_entries(
                 result.duplicates += 1
                 continue
             seen.add(uid)
-            if entry.event is None:
-                outcome = "unknown"
-                result.unknown[entry.event_type] += 1
-            elif entry.larosate_id is not None and entry.larosate_id != larosate_id:
-                outcome = "other_institution"
-                result.other_institution += 1
-            else:
-                outcome = "recorded"
+            outcome = _outcome(entry, larosate_id, result)
             student, offering = _subject(entry.event)
             inbox.append({
                 "institution_id": institution_id, "handelse_uid": uid, "entry_id": entry.entry_id,
@@ -161,13 +171,12 @@ def ingest_entries(
     return result
 
 
-def page_key(page: FeedPage, fallback: str) -> str:
-    """The stable name of a page: its archive URL (`via`, else `self`), else the fallback (a file name)."""
-    return page.via_url or page.self_url or fallback
+def ingest_page_bytes(engine: Engine, institution_id: str, larosate_id: int, data: bytes, source: str,
+                      ladok_url: str | None = None) -> IngestResult:
+    """Parse a whole page as Ladok serves it and record all its entries (oldest first).
 
-
-def ingest_page_bytes(engine: Engine, institution_id: str, larosate_id: int, data: bytes, source: str) -> IngestResult:
-    """Parse a whole page as Ladok serves it and record all its entries (oldest first)."""
+    The position is stored under the page's archive URL when that is on `ladok_url`, else under `source`.
+    """
     try:
         page = parse_page(data)
     except FeedError as err:
@@ -176,5 +185,5 @@ def ingest_page_bytes(engine: Engine, institution_id: str, larosate_id: int, dat
         result = IngestResult()
         result.rejected.append(f"{source}: {err}")
         return result
-    return ingest_entries(engine, institution_id, larosate_id, page_key(page, source),
+    return ingest_entries(engine, institution_id, larosate_id, archive_url(source, page, origin=ladok_url),
                           list(reversed(page.entries)), page.problems)

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from app.config import MailConfig
 from app.store.db import as_utc
-from app.store.tables import ActionLogRow, FeedPosition, HeldRemovalRow, InboxEvent, InstitutionControlRow, JobRow
+from app.store.queue_tables import JobRow
+from app.store.tables import ActionLogRow, FeedPosition, HeldRemovalRow, InboxEvent, InstitutionControlRow
 
 
 @dataclass(frozen=True)

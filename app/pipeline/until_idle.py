@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 from app.core.idle import Done, Remaining, Unfinished, Verdict, Waiting, Working, until_idle
 from app.pipeline.owners import ProcessId, describe
 from app.pipeline.reclaim import Reclaimer
+from app.store.clock import utcnow
 from app.store.control import is_paused
 from app.store.db import as_utc
-from app.store.queue import unfinished, utcnow
+from app.store.queue import unfinished
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from app.store.db import as_utc, insert_for
 from app.store.ops_tables import CanvasRequestCountRow, FeedReadRow, LagSampleRow
-from app.store.tables import ActionLogRow, JobRow
+from app.store.queue_tables import JobRow
+from app.store.tables import ActionLogRow
 
 LAG_KEPT_FOR = dt.timedelta(hours=48)  # the admin view's chart shows 24
 

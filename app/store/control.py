@@ -18,7 +18,9 @@ from app.core.safeguards import Controls, RemovalBudget, SafetyLimits
 from app.store.db import as_utc
 from app.store.projection import DirtyKey
 from app.store.queue import Claim, mark_dirty
-from app.store.tables import ActionLogRow, HeldRemovalRow, InstitutionControlRow, JobRow, LedgerEnrollmentRow
+from app.store.queue_tables import JobRow
+from app.store.rows import rows_changed
+from app.store.tables import ActionLogRow, HeldRemovalRow, InstitutionControlRow, LedgerEnrollmentRow
 
 RELEASE_WINDOW = dt.timedelta(minutes=30)
 PAUSED_RETRY = dt.timedelta(seconds=30)
@@ -77,10 +79,10 @@ def take_report_turn(session: Session, institution_id: str, every: dt.timedelta,
     row = _row(session, institution_id)
     session.flush()
     previous = as_utc(row.last_report_at)
-    taken = session.execute(update(InstitutionControlRow).where(
+    taken = rows_changed(session, update(InstitutionControlRow).where(
         InstitutionControlRow.institution_id == institution_id,
         (InstitutionControlRow.last_report_at.is_(None)) | (InstitutionControlRow.last_report_at <= now - every),
-    ).values(last_report_at=now)).rowcount
+    ).values(last_report_at=now))
     if not taken:
         return None
     return previous or now - every
@@ -123,6 +125,7 @@ def removal_budget(session: Session, institution_id: str, course_ids: set[int],
 
 def hold(session: Session, institution_id: str, student_uid: str, op: Operation, reason: str) -> None:
     """Keep a held removal for an operator to release or discard."""
+    kind: str  # an enrollment kind, or "sweep" for a sweep of the other sections
     if isinstance(op, Unenroll):
         section, kind, course = op.current.section_sis_id, op.current.kind, op.current.canvas_course_id
     elif isinstance(op, SweepOtherSections):

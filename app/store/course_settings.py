@@ -10,16 +10,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.core.model import CoReadingLink, CourseSettings
+from app.store.course_tables import CoReadingLinkRow, CourseAuditRow, CourseSettingsRow, LinkRequestRow
 from app.store.projection import DirtyKey
 from app.store.queue import mark_dirty
-from app.store.tables import (
-    CanvasObjectRow,
-    CoReadingLinkRow,
-    CourseAuditRow,
-    CourseSettingsRow,
-    LinkRequestRow,
-    ParticipationRow,
-)
+from app.store.tables import CanvasObjectRow, ParticipationRow
 
 HISTORY_LIMIT = 200
 

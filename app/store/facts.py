@@ -10,11 +10,10 @@ from app.core.model import Course, CourseSettings, Offering, Organisation, Parti
 from app.core.plan import UserSpec
 from app.store import ledger
 from app.store.course_settings import links as all_links
+from app.store.course_tables import CourseSettingsRow
 from app.store.tables import (
     CanvasObjectRow,
-    CoReadingLinkRow,
     CourseRow,
-    CourseSettingsRow,
     OfferingRow,
     OrganisationRow,
     ParticipationRow,
@@ -87,12 +86,7 @@ def student_facts(session: Session, institution_id: str, student_uid: str) -> St
     )
     own = ledger.objects(session, institution_id, "course", sorted(offering_uids))
     course_ids = set(own.values()) | {link.canvas_course_id for link in links}
-    settings = {
-        r.canvas_course_id: CourseSettings(r.canvas_course_id, r.early_access, r.purge_date)
-        for r in session.scalars(select(CourseSettingsRow).where(
-            CourseSettingsRow.institution_id == institution_id,
-            CourseSettingsRow.canvas_course_id.in_(sorted(course_ids))))
-    } if course_ids else {}
+    settings = _course_settings(session, institution_id, course_ids)
     section_ids = sorted(offering_uids | {link.section_sis_id for link in links})
     made_sections = frozenset(ledger.objects(session, institution_id, "section", section_ids))
     suspensions = tuple(
@@ -106,25 +100,41 @@ def student_facts(session: Session, institution_id: str, student_uid: str) -> St
         for sis in ledger.objects(session, institution_id, "message", [
             f"{s.uid}:{cid}" for s in suspensions for cid in sorted(course_ids)])
     )
-    # Concluded when made so, or found concluded since (a course concluded by hand, own or co-reading).
-    concluded = frozenset(
-        r.canvas_id for r in session.scalars(select(CanvasObjectRow).where(
-            CanvasObjectRow.institution_id == institution_id, CanvasObjectRow.kind.in_(["course", "concluded"]),
-            CanvasObjectRow.canvas_id.in_(sorted(course_ids))))
-        if r.kind == "concluded" or (r.state or {}).get("workflow_state") == "completed"
-    ) if course_ids else frozenset()
-    user = ledger.object_row(session, institution_id, "user", student_uid)
-    account = UserSpec(student_uid, user.state.get("name", ""), user.state.get("login_id", ""),
-                       user.state.get("email")) if user and user.state else None
     return StudentFacts(
         student_uid=student_uid, student=student, participations=participations, offerings=offerings,
         courses=courses, organisations=orgs, own_course_ids=own, course_settings=settings, links=links,
         suspensions=suspensions, ledger=made, made_sections=made_sections, messaged=messaged,
-        concluded_course_ids=concluded, account=account,
+        concluded_course_ids=_concluded(session, institution_id, course_ids),
+        account=_account(session, institution_id, student_uid),
     )
 
 
-def linked_course_ids(session: Session, institution_id: str, offering_uid: str) -> list[int]:
-    """Canvas courses an offering is linked into."""
-    return list(session.scalars(select(CoReadingLinkRow.canvas_course_id).where(
-        CoReadingLinkRow.institution_id == institution_id, CoReadingLinkRow.offering_uid == offering_uid)))
+def _course_settings(session: Session, institution_id: str, course_ids: set[int]) -> dict[int, CourseSettings]:
+    if not course_ids:
+        return {}
+    return {
+        r.canvas_course_id: CourseSettings(r.canvas_course_id, r.early_access, r.purge_date)
+        for r in session.scalars(select(CourseSettingsRow).where(
+            CourseSettingsRow.institution_id == institution_id,
+            CourseSettingsRow.canvas_course_id.in_(sorted(course_ids))))
+    }
+
+
+def _concluded(session: Session, institution_id: str, course_ids: set[int]) -> frozenset[int]:
+    # Concluded when made so, or found concluded since (a course concluded by hand, own or co-reading).
+    if not course_ids:
+        return frozenset()
+    return frozenset(
+        r.canvas_id for r in session.scalars(select(CanvasObjectRow).where(
+            CanvasObjectRow.institution_id == institution_id, CanvasObjectRow.kind.in_(["course", "concluded"]),
+            CanvasObjectRow.canvas_id.in_(sorted(course_ids))))
+        if r.kind == "concluded" or (r.state or {}).get("workflow_state") == "completed"
+    )
+
+
+def _account(session: Session, institution_id: str, student_uid: str) -> UserSpec | None:
+    """The Canvas account as the ledger last recorded it (name, login, e-mail), if made."""
+    user = ledger.object_row(session, institution_id, "user", student_uid)
+    if user is None or not user.state:
+        return None
+    return UserSpec(student_uid, user.state.get("name", ""), user.state.get("login_id", ""), user.state.get("email"))

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from app.store.activity import last_feed_read
 from app.store.db import as_utc
-from app.store.tables import HeldRemovalRow, InboxEvent, JobRow
+from app.store.queue_tables import JobRow
+from app.store.tables import HeldRemovalRow, InboxEvent
 from app.store.workers import last_beat
 
 

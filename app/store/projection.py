@@ -21,6 +21,8 @@ from app.store.tables import (
     SuspensionRow,
 )
 
+_KeyedModel = type[OfferingRow] | type[CourseRow] | type[OrganisationRow] | type[StudentRow] | type[SuspensionRow]
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class DirtyKey:
@@ -46,8 +48,8 @@ class PageRows:
             self._load(events)
 
     def _load(self, events: Sequence[ev.LadokEvent]) -> None:
-        wanted: dict[type, set[str]] = {m: set() for m in (OfferingRow, CourseRow, OrganisationRow, StudentRow,
-                                                            SuspensionRow)}
+        wanted: dict[_KeyedModel, set[str]] = {m: set() for m in (OfferingRow, CourseRow, OrganisationRow,
+                                                                   StudentRow, SuspensionRow)}
         students: set[str] = set()
         for e in events:
             for attr, model in (("offering_uid", OfferingRow), ("course_uid", CourseRow),
@@ -59,11 +61,11 @@ class PageRows:
             if isinstance(e, ev.ParticipationEvent):
                 students.add(e.student_uid)
         inst = self.institution_id
-        for model, uids in wanted.items():
+        for keyed, uids in wanted.items():
             for chunk in _chunks(sorted(uids)):
-                for row in self.session.scalars(select(model).where(model.institution_id == inst,
-                                                                    model.uid.in_(chunk))):
-                    self._rows[(model, (row.uid,))] = row
+                keyed_query = select(keyed.uid, keyed).where(keyed.institution_id == inst, keyed.uid.in_(chunk))
+                for uid, row in self.session.execute(keyed_query):
+                    self._rows[(keyed, (uid,))] = row
         for chunk in _chunks(sorted(students)):
             query = select(ParticipationRow).where(ParticipationRow.institution_id == inst,
                                                    ParticipationRow.student_uid.in_(chunk))

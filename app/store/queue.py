@@ -20,16 +20,13 @@ from sqlalchemy.orm import Session
 
 from app.core.idle import QueuedKey
 from app.core.redact import redact
+from app.store.clock import utcnow
 from app.store.db import as_utc
 from app.store.projection import DirtyKey
-from app.store.tables import JobRow, TimerRow
+from app.store.queue_tables import JobRow, TimerRow
+from app.store.rows import rows_changed
 
 MAX_ATTEMPTS = 8
-
-
-def utcnow() -> dt.datetime:
-    """The current time in UTC (aware)."""
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +117,8 @@ def renew(session: Session, claim_: Claim, owner: str, lease: float, now: dt.dat
     False: another worker has the key now (this one's lease had run out).
     """
     until = (now or utcnow()) + dt.timedelta(seconds=lease)
-    result = session.execute(update(JobRow).where(_key(claim_), JobRow.lease_owner == owner).values(lease_until=until))
-    return bool(result.rowcount)
+    return rows_changed(session, update(JobRow).where(_key(claim_), JobRow.lease_owner == owner)
+                        .values(lease_until=until)) > 0
 
 
 def complete(session: Session, claim_: Claim, owner: str) -> None:
@@ -158,9 +155,8 @@ def release(session: Session, owners: Collection[str]) -> int:
     """Give back at once every key these owners hold (they are proved dead); returns how many."""
     if not owners:
         return 0
-    result = session.execute(update(JobRow).where(JobRow.lease_owner.in_(sorted(owners)))
-                             .values(lease_owner=None, lease_until=None, leased_at=None))
-    return result.rowcount or 0
+    return rows_changed(session, update(JobRow).where(JobRow.lease_owner.in_(sorted(owners)))
+                        .values(lease_owner=None, lease_until=None, leased_at=None))
 
 
 def leases(session: Session, institution_id: str, now: dt.datetime | None = None) -> list[Lease]:
@@ -182,7 +178,7 @@ def unfinished(session: Session, institution_ids: Collection[str]) -> list[Queue
         or_(JobRow.dead.is_(True), JobRow.dirty_seq > JobRow.done_seq),
     )).all()
     return [QueuedKey(r.institution_id, r.kind, r.uid, r.lease_owner, as_utc(r.lease_until),
-                      as_utc(r.not_before), r.attempts, r.dead, r.last_error) for r in rows]  # type: ignore[arg-type]
+                      as_utc(r.not_before), r.attempts, r.dead, r.last_error) for r in rows]
 
 
 def retry_dead(session: Session, institution_id: str, key: DirtyKey | None = None) -> int:
@@ -190,8 +186,7 @@ def retry_dead(session: Session, institution_id: str, key: DirtyKey | None = Non
     cond = [JobRow.institution_id == institution_id, JobRow.dead.is_(True)]
     if key is not None:
         cond += [JobRow.kind == key.kind, JobRow.uid == key.uid]
-    result = session.execute(update(JobRow).where(*cond).values(dead=False, attempts=0, not_before=utcnow()))
-    return result.rowcount or 0
+    return rows_changed(session, update(JobRow).where(*cond).values(dead=False, attempts=0, not_before=utcnow()))
 
 
 def set_timer(session: Session, institution_id: str, key: DirtyKey, due_at: dt.datetime) -> None:

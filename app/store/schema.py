@@ -13,7 +13,13 @@ from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import Engine, text
 
-from app.store import lti_tables, ops_tables, throttle_gate  # noqa: F401  (their tables join Base.metadata)
+from app.store import (  # noqa: F401  (their tables join Base.metadata)
+    course_tables,
+    lti_tables,
+    ops_tables,
+    queue_tables,
+    throttle_gate,
+)
 from app.store.tables import Base
 
 MIGRATIONS = Path(__file__).with_name("migrations")

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.store.tables import FeedPosition, HeldRemovalRow, InboxEvent, InstitutionControlRow, JobRow, RejectedEntry
+from app.store.queue_tables import JobRow
+from app.store.tables import FeedPosition, HeldRemovalRow, InboxEvent, InstitutionControlRow, RejectedEntry
 
 
 @dataclass(frozen=True, slots=True)

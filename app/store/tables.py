@@ -1,10 +1,15 @@
-"""SQLAlchemy tables: the inbox, feed positions, rejected entries and the projection of what Ladok says."""
+"""SQLAlchemy tables: the inbox, feed positions, rejected entries, the projection of what Ladok says, and the
+ledger of what the adapter did in Canvas with its controls and intents.
+
+`Base` is here; the teachers' course tables (course_tables), the queue (queue_tables), LTI (lti_tables) and
+the Canvas throttle (throttle_gate) join its metadata from their own modules (app.store.schema imports them all).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, BigInteger, Date, DateTime, Index, Integer, String, Text, UniqueConstraint, func, text
+from sqlalchemy import JSON, BigInteger, Date, DateTime, Index, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 UID = String(64)  # Ladok UIDs are UUID text; leave room for co-reading section ids
@@ -163,130 +168,6 @@ class TermRow(Base):
     institution_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     period_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(32))
-
-
-class CourseSettingsRow(Base):
-    """A Canvas course's early-access switch and purge date, set by a teacher or at creation."""
-
-    __tablename__ = "course_settings"
-
-    institution_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    canvas_course_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    early_access: Mapped[bool] = mapped_column(default=False)
-    purge_date: Mapped[dt.date | None] = mapped_column(Date)
-    changed_by: Mapped[str | None] = mapped_column(String(200))
-    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-
-
-class CoReadingLinkRow(Base):
-    """An offering linked into a Canvas course by a teacher (samläsning)."""
-
-    __tablename__ = "coreading_link"
-    __table_args__ = (Index("ix_coreading_offering", "institution_id", "offering_uid"),)
-
-    institution_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    canvas_course_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    offering_uid: Mapped[str] = mapped_column(UID, primary_key=True)
-    linked_by: Mapped[str | None] = mapped_column(String(200))
-    linked_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-
-
-class LinkRequestRow(Base):
-    """A teacher's wish to link an offering they do not teach into their course, waiting for an admin."""
-
-    __tablename__ = "link_request"
-    __table_args__ = (
-        # One open request per course and offering; decided ones stay as history.
-        Index("uq_link_request_pending", "institution_id", "canvas_course_id", "offering_uid", unique=True,
-              postgresql_where=text("status = 'pending'"), sqlite_where=text("status = 'pending'")),
-        Index("ix_link_request_status", "institution_id", "status"),
-    )
-
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    institution_id: Mapped[str] = mapped_column(String(32))
-    canvas_course_id: Mapped[int] = mapped_column(BigInteger)
-    offering_uid: Mapped[str] = mapped_column(UID)
-    status: Mapped[str] = mapped_column(String(16))  # pending | approved | rejected | linked (consent shown later)
-    requested_by: Mapped[str] = mapped_column(String(200))
-    requested_by_name: Mapped[str | None] = mapped_column(String(300))
-    requested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    decided_by: Mapped[str | None] = mapped_column(String(200))
-    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-
-
-class CourseAuditRow(Base):
-    """One change of a Canvas course's settings: who (Canvas user or SSO identity), when, what, old → new."""
-
-    __tablename__ = "course_audit"
-    __table_args__ = (
-        Index("ix_course_audit_course", "institution_id", "canvas_course_id"),
-        Index("ix_course_audit_offering", "institution_id", "offering_uid"),
-    )
-
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    institution_id: Mapped[str] = mapped_column(String(32))
-    canvas_course_id: Mapped[int] = mapped_column(BigInteger)
-    change: Mapped[str] = mapped_column(String(24))  # early_access | purge_date | link | unlink | link_* (requests)
-    offering_uid: Mapped[str | None] = mapped_column(UID)
-    old_value: Mapped[str | None] = mapped_column(String(200))
-    new_value: Mapped[str | None] = mapped_column(String(200))
-    by: Mapped[str] = mapped_column(String(200))  # canvas:<user id> | sso:<identity> | created (the adapter)
-    by_name: Mapped[str | None] = mapped_column(String(300))
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-
-
-class JobRow(Base):
-    """One reconcile key's place in the queue: pending while dirty_seq > done_seq; leased while worked on."""
-
-    __tablename__ = "job"
-    __table_args__ = (
-        Index("ix_job_pending", "dead", "not_before"),
-        # Claims look only at pending keys; a partial index keeps that cheap however many keys are done.
-        Index("ix_job_due", "dirtied_at", postgresql_where=text("dirty_seq > done_seq AND NOT dead"),
-              sqlite_where=text("dirty_seq > done_seq AND NOT dead")),
-        # Held keys are few (one per busy reconciler): finding their owners must not scan the queue.
-        Index("ix_job_leased", "lease_owner", postgresql_where=text("lease_owner IS NOT NULL"),
-              sqlite_where=text("lease_owner IS NOT NULL")),
-    )
-
-    institution_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
-    uid: Mapped[str] = mapped_column(UID, primary_key=True)
-    dirty_seq: Mapped[int] = mapped_column(BigInteger, default=1)
-    done_seq: Mapped[int] = mapped_column(BigInteger, default=0)
-    not_before: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    lease_owner: Mapped[str | None] = mapped_column(String(255))  # app/pipeline/owners.py: host, pid, start, thread
-    lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    leased_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))  # when the holder claimed it
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    dead: Mapped[bool] = mapped_column(default=False)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    dirtied_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-
-
-class WorkerRow(Base):
-    """A worker process as its heartbeat last reported it: who, where, for which institutions, and when."""
-
-    __tablename__ = "worker"
-
-    owner: Mapped[str] = mapped_column(String(255), primary_key=True)  # the process part of its lease owners
-    host: Mapped[str] = mapped_column(String(255))
-    pid: Mapped[int] = mapped_column(Integer)
-    institutions: Mapped[list] = mapped_column(JSON, default=list)
-    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    beat_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
-    stopped_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-
-
-class TimerRow(Base):
-    """A key to reconcile again at a time (suspension start/end, purge date, end of delay delete)."""
-
-    __tablename__ = "timer"
-
-    institution_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
-    uid: Mapped[str] = mapped_column(UID, primary_key=True)
-    due_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 class CanvasObjectRow(Base):

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Engine, delete, select, text, update
 from sqlalchemy.orm import Session
 
 from app.store.db import as_utc, insert_for
-from app.store.tables import WorkerRow
+from app.store.queue_tables import WorkerRow
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 
 from app.store.control import held, is_paused
 from app.store.course_settings import history
-from app.store.tables import CourseAuditRow, FeedPosition, HeldRemovalRow, InboxEvent, JobRow, RejectedEntry
+from app.store.course_tables import CourseAuditRow
+from app.store.queue_tables import JobRow
+from app.store.tables import FeedPosition, HeldRemovalRow, InboxEvent, RejectedEntry
 from app.web.course_data import RequestLine, request_lines
 
 LIST_LIMIT = 50

@@ -6,9 +6,10 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Response, abort, redirect, render_template, request
+from flask import abort, redirect, render_template, request
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response  # what redirect() returns; flask.Response is one
 
 from app.pipeline.explain import explain
 from app.pipeline.report import build_report
@@ -88,7 +89,9 @@ ACTIONS: dict[str, Callable[[Operator, Session, FlaskForm], int]] = {
     "pause": _pause, "resume": _resume, "release": _release, "discard": _discard, "retry-dead": _retry_dead,
     "approve": _decide(True), "reject": _decide(False),
 }
-_FORMS = {"discard": DiscardForm, "approve": RequestDecisionForm, "reject": RequestDecisionForm}
+_FORMS: dict[str, type[FlaskForm]] = {
+    "discard": DiscardForm, "approve": RequestDecisionForm, "reject": RequestDecisionForm,
+}
 _FORM_ERRORS = {"discard": "error_confirm"}
 
 

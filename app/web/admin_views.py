@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, url_for
+from flask import Blueprint, abort, url_for
+from werkzeug.wrappers import Response  # what redirect() returns; flask.Response is one
 
 from app.store.lti_tables import LtiLaunchRow
 from app.web.admin_page import Operator, perform, show

@@ -9,9 +9,9 @@ from sqlalchemy import String, and_, cast, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.store.course_settings import link_requests, links, offerings_in_course
-from app.store.tables import CourseRow, JobRow, LedgerEnrollmentRow, OfferingRow, ParticipationRow
+from app.store.queue_tables import JobRow
+from app.store.tables import CourseRow, LedgerEnrollmentRow, OfferingRow, ParticipationRow
 
-PURGE_AFTER_START = dt.timedelta(days=14)
 SEARCH_LIMIT = 50
 
 
@@ -117,12 +117,6 @@ def _in_canvas(db: Session, institution_id: str, canvas_course_id: int, uids: li
     ):
         result[section_of[section]] = result.get(section_of[section], 0) + students
     return result
-
-
-def default_purge_date(lines: list[OfferingLine]) -> dt.date | None:
-    """The earliest start date of the course's offerings plus 14 days (docs/rules.md §4.5)."""
-    starts = [line.start_date for line in lines if line.start_date]
-    return min(starts) + PURGE_AFTER_START if starts else None
 
 
 def search_offerings(db: Session, institution_id: str, query: str, lang: str) -> list[OfferingLine]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response  # what redirect() returns; flask.Response is one
 
 from app.core.access import link_outcome, may_change_course
+from app.core.early_access import default_purge_date
 from app.store.course_settings import (
     get_settings,
     link_offering,
@@ -22,7 +24,6 @@ from app.web.course_data import (
     RequestLine,
     SyncStatus,
     course_offerings,
-    default_purge_date,
     request_lines,
     search_offerings,
     sync_status,
@@ -84,7 +85,7 @@ def _render(row: LtiLaunchRow, early_form: EarlyAccessForm | None = None, status
         results = search_offerings(db, row.institution_id, query, row.locale) if query else []
         status = _sync(db, row, [line.uid for line in lines])
         requests = request_lines(db, row.institution_id, row.locale, course_id, statuses=None)
-    suggested = default_purge_date(lines)
+    suggested = default_purge_date(line.start_date for line in lines)
     if early_form is None:
         purge = settings.purge_date if settings and settings.purge_date else suggested
         early_form = EarlyAccessForm(formdata=None, enabled=bool(settings and settings.early_access), purge_date=purge)
@@ -133,7 +134,8 @@ def early_access(launch_id: str) -> Response | tuple[str, int]:
     with write_session(engine()) as db:
         purge = form.purge_date.data
         if form.enabled.data and purge is None:
-            purge = default_purge_date(course_offerings(db, row.institution_id, course_id, row.locale))
+            lines = course_offerings(db, row.institution_id, course_id, row.locale)
+            purge = default_purge_date(line.start_date for line in lines)
         set_early_access(db, row.institution_id, course_id, bool(form.enabled.data), purge, *launch_actor(row))
     return _back(launch_id)
 

@@ -6,7 +6,6 @@ from urllib.parse import urlencode, urlsplit
 
 from flask import (
     Blueprint,
-    Response,
     current_app,
     g,
     jsonify,
@@ -18,12 +17,14 @@ from flask import (
     url_for,
 )
 from pylti1p3.contrib.flask import FlaskRequest
+from werkzeug.wrappers import Response  # what redirect() returns; flask.Response is one
 
 from app.core.access import is_institution_admin, may_change_course
 from app.lti import refusals
 from app.lti.claims import parse_claims
 from app.lti.keys import jwks
-from app.lti.launch import KursadminMessageLaunch, new_browser_key, record_launch
+from app.lti.launch import KursadminMessageLaunch
+from app.lti.launch_record import new_browser_key, record_launch
 from app.lti.login import begin_login
 from app.lti.platform_storage import origin_of, storage_key, storage_target
 from app.lti.refusals import Refusal

@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Blueprint, Response, abort, redirect, request, url_for
+from flask import Blueprint, abort, redirect, request, url_for
+from werkzeug.wrappers import Response  # what redirect() returns; flask.Response is one
 
 from app.core.access import peer_is_trusted, sso_admin_of
 from app.web.admin_page import Operator, perform, show

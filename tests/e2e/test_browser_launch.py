@@ -21,8 +21,10 @@ from app.config import SsoConfig
 from app.sandbox.canvas import DEFAULT_TOKEN, CanvasSandbox
 from app.sandbox.lti.platform import SandboxPlatform
 from app.store.course_settings import request_link
+from app.store.course_tables import CoReadingLinkRow, CourseSettingsRow, LinkRequestRow
 from app.store.db import write_session
-from app.store.tables import CoReadingLinkRow, CourseSettingsRow, HeldRemovalRow, JobRow, LinkRequestRow
+from app.store.queue_tables import JobRow
+from app.store.tables import HeldRemovalRow
 from tests.e2e.axe import axe_source, serious_violations
 from tests.e2e.chromium import BROWSER_TESTS
 from tests.e2e.servers import free_port, threaded_tool

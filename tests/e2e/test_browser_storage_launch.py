@@ -20,8 +20,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from app.sandbox.lti.platform import SandboxPlatform
+from app.store.course_tables import CourseSettingsRow
 from app.store.lti_tables import LtiLaunchRow
-from app.store.tables import CourseSettingsRow
 from tests.e2e.axe import axe_source, serious_violations
 from tests.e2e.chromium import BROWSER_TESTS, CHROMIUM
 from tests.e2e.servers import free_port, threaded_tool

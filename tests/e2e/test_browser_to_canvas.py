@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from app.core.settings import InstitutionSettings
 from app.sandbox.canvas import DEFAULT_TOKEN
 from app.sandbox.lti.platform import SandboxPlatform
-from app.store.tables import CoReadingLinkRow, CourseSettingsRow
+from app.store.course_tables import CoReadingLinkRow, CourseSettingsRow
 from tests.e2e.chromium import BROWSER_TESTS
 from tests.e2e.servers import free_port, threaded_tool
 from tests.integration.lti.harness import as_canvas_user, make_config, make_tool

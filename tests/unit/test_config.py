@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from app.config import ConfigError, load_config, parse_config
+from app.config import ConfigError
+from app.config_file import load_config, parse_config
 from app.core.safeguards import SafetyLimits
 from app.core.settings import SEED_KEYS, InstitutionSettings
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.config import ConfigError, parse_config
+from app.config import ConfigError
+from app.config_file import parse_config
 
 INSTITUTIONS = [{"id": "kth", "ladok_larosate_id": 29, "ladok_url": "https://ladok.example", "canvas_url": "https://c",
                  "canvas_token": "t", "canvas_admin_user_ids": [505, 1017]}]

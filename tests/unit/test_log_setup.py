@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from app.config import parse_config
+from app.config_file import parse_config
 from app.log_setup import configure_logging
 
 PERSONNUMMER = "19900101-1239"

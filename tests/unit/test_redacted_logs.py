@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from app import create_app, redacted_logs
-from app.config import parse_config
+from app.config_file import parse_config
 
 PERSONNUMMER = "19900101-1239"
 

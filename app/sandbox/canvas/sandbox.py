@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 import time
 from collections.abc import Callable, Iterable, Mapping
-from typing import TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 import httpx
 
@@ -59,7 +59,15 @@ from app.sandbox.canvas.state import (
 from app.sandbox.canvas.throttle import Throttle, ThrottleConfig
 from app.sandbox.canvas.transport import SandboxTransport
 
-T = TypeVar("T")
+
+class _Record(Protocol):
+    """A dataclass record of the emulated state, with its Canvas id."""
+
+    __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]
+    id: int
+
+
+T = TypeVar("T", bound=_Record)
 ROOT_ACCOUNT_ID = 1
 DEFAULT_TOKEN = "sandbox-token"  # noqa: S105 - a fixed test credential of the emulator, not a secret
 
@@ -74,7 +82,7 @@ def build_router() -> Router:
 
 
 def _copies(records: Iterable[T]) -> list[T]:
-    return [dataclasses.replace(r) for r in sorted(records, key=lambda r: r.id)]  # type: ignore[attr-defined]
+    return [dataclasses.replace(r) for r in sorted(records, key=lambda r: r.id)]
 
 
 class CanvasSandbox:

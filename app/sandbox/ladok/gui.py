@@ -11,8 +11,9 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask, Response, flash, redirect, render_template, url_for
+from flask import Flask, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response  # what redirect() returns; flask.Response is one
 from wtforms import DateField, IntegerField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 

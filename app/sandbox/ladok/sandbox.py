@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 from wsgiref.util import request_uri
 
+from app.core.participation import PARTICIPATION_REGISTRY
 from app.sandbox.ladok import xmlwriter as w
 from app.sandbox.ladok.catalogue import Catalogue
 from app.sandbox.ladok.feedstore import FeedStore
@@ -61,9 +62,8 @@ class SandboxLadok:
     def add_participation(self, name: str, student_uid: str, offering_uid: str, **options: Any) -> str:
         """Append any participation event of docs/rules.md §4.1 (by Ladok's name); returns its HandelseUID."""
         uid = w.new_uid()
-        xml = w.participation_xml(name, student_uid, offering_uid, handelse_uid=uid, **self._h(), **options)
-        service = "resultat" if name == "ResultatPaHelKursAttesteratEvent" else "studiedeltagande"
-        self.add_event_xml(service, name, xml)
+        xml = w.participation_xml(name, student_uid, offering_uid, **self._h(uid), **options)
+        self.add_event_xml(PARTICIPATION_REGISTRY[name].service, name, xml)
         return uid
 
     def add_registration(self, student_uid: str, offering_uid: str, **options: Any) -> str:
@@ -169,7 +169,7 @@ class SandboxLadok:
     def add_cancellation(self, offering_uid: str) -> str:
         """UtbildningstillfalleInstalltEvent; returns its HandelseUID."""
         uid = w.new_uid()
-        xml = w.cancelled_xml(offering_uid, handelse_uid=uid, **self._h())
+        xml = w.cancelled_xml(offering_uid, **self._h(uid))
         self.add_event_xml("utbildningsinformation", "UtbildningstillfalleInstalltEvent", xml)
         return uid
 
@@ -208,8 +208,7 @@ class SandboxLadok:
             first_name=first_name,
             last_name=last_name,
             personnummer=personnummer,
-            handelse_uid=uid,
-            **self._h(),
+            **self._h(uid),
         )
         self.add_event_xml("studiedeltagande", "StudentTillLarosateEvent", xml)
         return uid
@@ -218,7 +217,7 @@ class SandboxLadok:
         """KontaktuppgifterEvent with the e-mail, also kept in the catalogue; returns its HandelseUID."""
         self.catalogue.contacts[student_uid] = {"Epostadress": email}
         uid = w.new_uid()
-        xml = w.kontaktuppgifter_xml(student_uid, email=email, handelsetyp=handelsetyp, handelse_uid=uid, **self._h())
+        xml = w.kontaktuppgifter_xml(student_uid, email=email, handelsetyp=handelsetyp, **self._h(uid))
         self.add_event_xml("studentinformation", "KontaktuppgifterEvent", xml)
         return uid
 
@@ -251,8 +250,8 @@ class SandboxLadok:
         with self._lock:
             self._faults.extend([(status, dict(headers or {}))] * times)
 
-    def _h(self) -> w.HeaderArgs:
-        return {"larosate_id": self.larosate_id}
+    def _h(self, handelse_uid: str | None = None) -> w.HeaderArgs:
+        return {"handelse_uid": handelse_uid, "larosate_id": self.larosate_id}
 
     # --- serving ---------------------------------------------------------------------------------------
 

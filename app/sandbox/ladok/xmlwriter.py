@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from typing import TypedDict, Unpack
 from xml.sax.saxutils import escape, quoteattr
 
+from app.core.participation import PARTICIPATION_REGISTRY
+
 NS = {
     "base": "http://schemas.ladok.se",
     "dap": "http://schemas.ladok.se/dap",
@@ -132,21 +134,23 @@ def participation_xml(
 ) -> str:
     """Any studiedeltagande participation event, or ResultatPaHelKursAttesteratEvent, for one student/offering.
 
-    `offering_uid` goes into the element that event uses for the offering; other required UIDs are fresh
-    unless given (`course_uid` = UtbildningsinstansUID, `program_uid` = KurspaketeringUID).
+    `offering_uid` goes into the element app.core.participation's registry names for that event; the other
+    elements and their XSD order are the writer's own. Other required UIDs are fresh unless given
+    (`course_uid` = UtbildningsinstansUID, `program_uid` = KurspaketeringUID).
     """
     day = (on or dt.date(2024, 8, 26)).isoformat()
     course = course_uid or new_uid()
     student = X("sd:StudentUID", student_uid)
-    body = _PARTICIPATION_BODIES[name](student, offering_uid, day, course, program_uid or new_uid())
-    service = "resultat" if name == "ResultatPaHelKursAttesteratEvent" else "studiedeltagande"
-    return event_xml(service, name, body, **header)
+    kind = PARTICIPATION_REGISTRY[name]
+    offering = X(f"{SERVICE_PREFIX[kind.service]}:{kind.offering_field}", offering_uid)
+    body = _PARTICIPATION_BODIES[name](student, offering, day, course, program_uid or new_uid())
+    return event_xml(kind.service, name, body, **header)
 
 
-def _registration_base(student: X, offering: str, course: str) -> list[X]:
+def _registration_base(student: X, offering: X, course: str) -> list[X]:
     return [
         X("sd:KursUID", new_uid()),
-        X("sd:KurstillfalleUID", offering),
+        offering,
         X("sd:Period", "1"),
         X("sd:RegistreringUID", new_uid()),
         student,
@@ -186,35 +190,35 @@ _PARTICIPATION_BODIES = {
         X("sd:Senaredelmarkering", "false"),
         s,
         X("sd:TillfallesantagningUID", new_uid()),
-        X("sd:UtbildningstillfalleUID", o),
+        o,
     ],
     "ForvantatDeltagandeBorttagetEvent": lambda s, o, d, c, p: [
         s,
         X("sd:TillfallesantagningUID", new_uid()),
-        X("sd:UtbildningstillfalleUID", o),
+        o,
     ],
     "AvbrottEvent": lambda s, o, d, c, p: [
         X("sd:Avbrottsdatum", d),
         s,
         X("sd:UtbildningUID", new_uid()),
-        X("sd:UtbildningstillfalleUID", o),
+        o,
         X("sd:UtbildningstypID", "5"),
     ],
     "AvbrottBorttagetEvent": lambda s, o, d, c, p: [
         s,
         X("sd:UtbildningUID", new_uid()),
-        X("sd:UtbildningstillfalleUID", o),
+        o,
         X("sd:UtbildningstypID", "5"),
     ],
     "AterbudEvent": lambda s, o, d, c, p: [
         s,
         X("sd:TillfallesantagningUID", new_uid()),
-        X("sd:UtbildningstillfalleUID", o),
+        o,
         X("sd:Aterbudsdatum", d),
     ],
     "UppehallEvent": lambda s, o, d, c, p: [
         X("sd:KurspaketeringUID", p),
-        X("sd:KurspaketeringstillfalleUID", o),
+        o,
         X("sd:PlaneratSlutdatum", (dt.date.fromisoformat(d) + dt.timedelta(days=180)).isoformat()),
         X("sd:RattAttAterupptaStudier", "true"),
         X("sd:Startdatum", d),
@@ -227,7 +231,7 @@ _PARTICIPATION_BODIES = {
         X("sd:Startdatum", d),
         s,
         X("sd:UppehallUID", new_uid()),
-        X("sd:UtbildningstillfalleUID", o),
+        o,
     ],
     "PaborjatUtbildningstillfalleEvent": lambda s, o, d, c, p: [
         X("sd:PaborjandeDatum", d),
@@ -235,7 +239,7 @@ _PARTICIPATION_BODIES = {
         X("sd:TillfallesantagningUID", new_uid()),
         X("sd:UtbildningUID", new_uid()),
         X("sd:UtbildningsinstansUID", c),
-        X("sd:UtbildningstillfalleUID", o),
+        o,
         X("sd:UtbildningstillfallestypID", "1"),
     ],
     "AterkallatPaborjatUtbildningstillfalleEvent": lambda s, o, d, c, p: [
@@ -243,24 +247,23 @@ _PARTICIPATION_BODIES = {
         s,
         X("sd:UtbildningUID", new_uid()),
         X("sd:UtbildningsinstansUID", c),
-        X("sd:UtbildningstillfalleUID", o),
+        o,
         X("sd:UtbildningstillfallestypID", "1"),
     ],
     "AvklaradEvent": lambda s, o, d, c, p: [
         X("sd:AvklaradDatum", d),
         s,
         X("sd:UtbildningUID", new_uid()),
-        X("sd:UtbildningstillfalleVidAvklarandeUID", o),
+        o,
         X("sd:UtbildningstypID", "51"),
     ],
     "ResultatPaHelKursAttesteratEvent": lambda s, o, d, c, p: [
         X("rr:KursUID", new_uid()),
-        X("rr:KurstillfalleUID", o),
+        o,
         X("rr:StudentUID", s.text or ""),
         X("rr:UtbildningsinstansUID", c),
     ],
 }
-PARTICIPATION_NAMES = frozenset(_PARTICIPATION_BODIES)
 
 
 # --- utbildningsinformation: courses, offerings, cancellations -------------------------------------------

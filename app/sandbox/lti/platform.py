@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, Response, abort, redirect, request
+from flask import Flask, abort, redirect, request
 from werkzeug.serving import make_server
+from werkzeug.wrappers import Response  # what redirect() returns; flask.Response is one
 
 from app.sandbox.lti.personas import PERSONAS, Persona
 from app.sandbox.lti.tokens import CANVAS_ISSUER, CourseFacts, LaunchContext, SigningKey, claims, sign

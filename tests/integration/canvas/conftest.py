@@ -2,32 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 import pytest
 
 from app.canvas.backoff import RetryPolicy
 from app.canvas.client import CanvasClient
 from app.canvas.throttle import InMemoryThrottleGate
 from app.sandbox.canvas import DEFAULT_TOKEN, ROOT_ACCOUNT_ID, CanvasSandbox, FaultConfig, ThrottleConfig
-
-
-@dataclass
-class FakeClock:
-    """One clock for the sandbox's throttle bucket and the client's waits, so waiting is instant."""
-
-    now: float = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        """Let time pass."""
-        self.now += max(seconds, 0.0)
-
-
-SandboxFactory = Callable[..., tuple[CanvasSandbox, CanvasClient]]
+from tests.integration.canvas.sandbox_factory import FakeClock, SandboxFactory
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.canvas.roles import role_problems
 from app.core.settings import InstitutionSettings
-from tests.integration.canvas.conftest import SandboxFactory
+from tests.integration.canvas.sandbox_factory import SandboxFactory
 
 
 def _settings(registered: int, admitted: int) -> InstitutionSettings:

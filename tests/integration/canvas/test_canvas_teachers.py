@@ -8,7 +8,7 @@ from app.canvas.client import CanvasClient
 from app.canvas.errors import CanvasUnavailable
 from app.canvas.teachers import teaches_course
 from app.sandbox.canvas import CanvasSandbox, FaultConfig
-from tests.integration.canvas.conftest import SandboxFactory
+from tests.integration.canvas.sandbox_factory import SandboxFactory
 
 OFFERING = "6f1c2a4e-0000-4000-8000-00000000b001"
 

@@ -11,11 +11,11 @@ from click.testing import Result
 from sqlalchemy import Engine
 
 from app.core.settings import InstitutionSettings
+from app.store.clock import utcnow
 from app.store.db import write_session
 from app.store.projection import DirtyKey
-from app.store.queue import claim, fail, mark_dirty, utcnow
-from tests.integration.pipeline.test_safeguards import _registered, _withdraw_all
-from tests.integration.pipeline.world import World
+from app.store.queue import claim, fail, mark_dirty
+from tests.integration.pipeline.world import World, registered_class, withdraw_all
 
 
 def test_pause_and_resume_show_in_status(config: Path, engine: Engine, cli: Callable[..., Result]) -> None:
@@ -46,7 +46,7 @@ def test_delay_delete_sets_and_clears_a_window_and_refuses_one_that_ends_first(
 def held_world(config: Path, engine: Engine) -> World:
     """Four registered students withdrawn at once with the safety filter at two an hour: two removals held."""
     world = World(engine, InstitutionSettings())
-    _withdraw_all(world, *_registered(world, 4))
+    withdraw_all(world, *registered_class(world, 4))
     return world
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from app.cli import main
 from app.store.db import write_session
-from app.store.tables import JobRow
+from app.store.queue_tables import JobRow
 
 
 def test_dead_letters_show_an_old_error_without_the_personnummer(

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 
 from app import create_app
-from app.config import load_config
+from app.config_file import load_config
 from app.sandbox.canvas import CanvasSandbox
 from app.sandbox.canvas.throttle import ThrottleConfig
 from app.sandbox.ladok import SandboxLadok
@@ -20,7 +20,7 @@ from app.sandbox.ladok.server import serve as serve_ladok
 from app.store.activity import lag_samples
 from app.store.db import write_session
 from app.store.ops_tables import FeedReadRow
-from app.store.tables import WorkerRow
+from app.store.queue_tables import WorkerRow
 from tests.integration.pipeline.world import add_offering, add_student
 
 FAMILIES = {"kursadmin_ladok_events_recorded", "kursadmin_canvas_requests", "kursadmin_canvas_throttled_requests",
@@ -119,7 +119,7 @@ def test_health_limits_come_from_the_file(write_config: Callable[..., Path], eng
 
 
 def test_health_without_a_database_says_so_and_nothing_more(tmp_path: Path) -> None:
-    from app.config import parse_config
+    from app.config_file import parse_config
 
     missing = tmp_path / "no-such-dir" / "db.sqlite"
     client = create_app(parse_config({"database_url": f"sqlite:///{missing}"})).test_client()

@@ -21,7 +21,7 @@ from app.lti import refusals
 from app.sandbox.lti.personas import PERSONAS
 from app.sandbox.lti.platform import SandboxPlatform
 from app.sandbox.lti.tokens import SigningKey
-from app.store.tables import CourseSettingsRow
+from app.store.course_tables import CourseSettingsRow
 from app.web.i18n import MESSAGES
 from tests.integration.lti.harness import (
     LaunchDriver,

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from app.lti import refusals
 from app.sandbox.lti.platform import SandboxPlatform
+from app.store.course_tables import CourseSettingsRow
 from app.store.lti_tables import LtiLaunchRow, LtiNonceRow
-from app.store.tables import CourseSettingsRow
 from tests.integration.lti.harness import (
     LaunchDriver,
     assert_refused,

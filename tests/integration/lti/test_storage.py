@@ -8,7 +8,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from app.lti.keys import jwks, tool_key
-from app.lti.storage import DbLaunchDataStorage, NonceCheck, consume_nonce, issue_nonce, purge_expired, utcnow
+from app.lti.storage import DbLaunchDataStorage, NonceCheck, consume_nonce, issue_nonce, purge_expired
+from app.store.clock import utcnow
 from app.store.db import write_session
 from app.store.lti_tables import LtiCacheRow, LtiLaunchRow, LtiNonceRow
 from tests.integration.lti.harness import prepare_schema

@@ -15,7 +15,8 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from app.sandbox.ladok.sandbox import SandboxLadok
-from app.store.tables import FeedPosition, InboxEvent, JobRow
+from app.store.queue_tables import JobRow
+from app.store.tables import FeedPosition, InboxEvent
 
 KURSADMIN = Path(sys.executable).with_name("kursadmin")
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -31,8 +31,8 @@ from app.sandbox.canvas import CanvasSandbox, FaultConfig, ThrottleConfig
 from app.sandbox.ladok.sandbox import SandboxLadok
 from app.sandbox.ladok.server import serve as serve_ladok
 from app.store.db import make_engine
+from app.store.queue_tables import JobRow
 from app.store.schema import upgrade
-from app.store.tables import JobRow
 from tests.integration.pipeline.bulk_scenario import (
     ADMITTED_ROLE,
     REGISTERED_ROLE,

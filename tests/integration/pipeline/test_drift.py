@@ -6,14 +6,13 @@ from sqlalchemy import Engine
 
 from app.core.settings import InstitutionSettings
 from app.pipeline.drift import check_drift
-from tests.integration.pipeline.test_rules_end_to_end import _catalogue, _student
-from tests.integration.pipeline.world import World
+from tests.integration.pipeline.world import World, add_offering, add_student
 
 
 def test_hand_edits_are_reported_then_repaired(engine: Engine) -> None:
     world = World(engine, InstitutionSettings())
-    offering = _catalogue(world)
-    kept, deleted = _student(world, "Kept", "199001011111"), _student(world, "Gone", "199001012222")
+    offering = add_offering(world).offering
+    kept, deleted = add_student(world, "Kept", "199001011111"), add_student(world, "Gone", "199001012222")
     for s in (kept, deleted):
         world.ladok.add_registration(s, offering)
     world.sync()

@@ -6,14 +6,13 @@ from sqlalchemy import Engine
 
 from app.core.settings import InstitutionSettings
 from app.pipeline.explain import explain
-from tests.integration.pipeline.test_rules_end_to_end import _catalogue, _student
-from tests.integration.pipeline.world import World
+from tests.integration.pipeline.world import World, add_offering, add_student
 
 
 def test_explain_a_registered_student(engine: Engine) -> None:
     world = World(engine, InstitutionSettings())
-    offering = _catalogue(world)
-    student = _student(world)
+    offering = add_offering(world).offering
+    student = add_student(world)
     world.ladok.add_registration(student, offering)
     world.sync()
 
@@ -29,8 +28,8 @@ def test_explain_a_registered_student(engine: Engine) -> None:
 
 def test_explain_a_withdrawn_student_shows_the_removal(engine: Engine) -> None:
     world = World(engine, InstitutionSettings())
-    offering = _catalogue(world)
-    student = _student(world)
+    offering = add_offering(world).offering
+    student = add_student(world)
     world.ladok.add_registration(student, offering)
     world.sync()
     world.ladok.add_participation("AvbrottEvent", student, offering)

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from app.core.not_found import MAX_REPLANS
 from app.core.settings import InstitutionSettings
 from app.pipeline.worker import context_for, drain, feed_fetcher, read_feed
-from app.store.tables import ActionLogRow, JobRow
+from app.store.queue_tables import JobRow
+from app.store.tables import ActionLogRow
 from tests.integration.pipeline.world import TODAY, World, add_offering, add_student
 
 

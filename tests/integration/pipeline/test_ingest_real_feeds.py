@@ -9,25 +9,20 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from app.pipeline.ingest import ingest_page_bytes
-from app.store.tables import (
-    CourseRow,
-    FeedPosition,
-    InboxEvent,
-    JobRow,
-    OfferingRow,
-    OrganisationRow,
-    RejectedEntry,
-)
+from app.store.queue_tables import JobRow
+from app.store.tables import CourseRow, FeedPosition, InboxEvent, OfferingRow, OrganisationRow, RejectedEntry
 
 OFFERING = "8b944bb6-9929-11e7-881d-dc9de7404be3"
 
 
-def _ingest(engine: Engine, ladok_dir: Path, name: str, institution: str = "kth", larosate: int = 29):
-    return ingest_page_bytes(engine, institution, larosate, (ladok_dir / "feeds" / name).read_bytes(), name)
+def _ingest(engine: Engine, ladok_dir: Path, name: str, institution: str = "kth", larosate: int = 29,
+            ladok_url: str | None = None):
+    data = (ladok_dir / "feeds" / name).read_bytes()
+    return ingest_page_bytes(engine, institution, larosate, data, name, ladok_url)
 
 
 def test_2017_page_fills_the_catalogue_with_values_from_the_file(engine: Engine, ladok_dir: Path) -> None:
-    result = _ingest(engine, ladok_dir, "ladok3-recent-2017.xml")
+    result = _ingest(engine, ladok_dir, "ladok3-recent-2017.xml", ladok_url="https://api.mit-integration.ladok.se")
 
     assert result.recorded["KursTillStatusEvent"] == 36
     assert result.recorded["KurstillfalleTillStatusEvent"] == 2

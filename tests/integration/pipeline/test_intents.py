@@ -12,15 +12,13 @@ from app.core.settings import InstitutionSettings
 from app.store import ledger
 from app.store.db import write_session
 from app.store.tables import CanvasObjectRow, EnrollIntentRow, LedgerEnrollmentRow, MessageIntentRow, SuspensionRow
-from tests.integration.pipeline.test_rules_end_to_end import _catalogue, _student
-from tests.integration.pipeline.test_rules_suspension import _messages_to, _registered, _teacher
-from tests.integration.pipeline.world import TODAY, World, add_offering
+from tests.integration.pipeline.world import TODAY, World, add_offering, add_student, add_teacher, messages_to, register
 
 
 def _offering_and_registered_student(world: World) -> tuple[str, str]:
     """An offering and a student registered on it, applied to Canvas."""
-    offering = _catalogue(world)
-    student = _student(world)
+    offering = add_offering(world).offering
+    student = add_student(world)
     world.ladok.add_registration(student, offering)
     world.sync()
     return offering, student
@@ -78,8 +76,8 @@ def test_a_removal_made_but_not_recorded_is_noticed_when_the_student_is_wanted_a
 
 def test_an_intent_is_settled_from_the_students_own_enrollment_not_a_classmates(engine: Engine) -> None:
     world = World(engine, InstitutionSettings())
-    offering = _catalogue(world)
-    classmate, student = _student(world), _student(world, "Bo", "199002021234")
+    offering = add_offering(world).offering
+    classmate, student = add_student(world), add_student(world, "Bo", "199002021234")
     world.ladok.add_registration(classmate, offering)
     world.sync()
     # A worker was about to enroll the student when it was killed: the intent is there, Canvas has nothing.
@@ -96,8 +94,8 @@ def _suspended_with_teachers(engine: Engine, teachers: int) -> tuple[World, str,
     """A registered student whose suspension the teachers were told about; the world, ids, course and suspension."""
     world = World(engine, InstitutionSettings(use_restrictions=True, restrictions_send_message_to_teachers=True))
     offering = add_offering(world).offering
-    student = _registered(world, offering)
-    taught = [_teacher(world, offering, f"Lärare {n}") for n in range(teachers)]
+    student = register(world, offering)
+    taught = [add_teacher(world, offering, f"Lärare {n}") for n in range(teachers)]
     world.ladok.add_suspension(student, start=TODAY, end=TODAY + dt.timedelta(days=20))
     world.sync()
     with Session(engine) as s:
@@ -121,7 +119,7 @@ def test_a_message_sent_just_before_a_kill_is_not_sent_again(engine: Engine) -> 
 
     world.sync()
 
-    assert _messages_to(world, teacher) == ["Avstängning: Ada Lovelace"]
+    assert messages_to(world, teacher) == ["Avstängning: Ada Lovelace"]
     with Session(engine) as s:
         assert s.scalars(select(MessageIntentRow)).all() == []
 
@@ -132,7 +130,7 @@ def test_a_message_noted_but_never_sent_is_sent(engine: Engine) -> None:
 
     world.sync()
 
-    assert _messages_to(world, teacher) == ["Avstängning: Ada Lovelace"]
+    assert messages_to(world, teacher) == ["Avstängning: Ada Lovelace"]
 
 
 def test_a_teacher_who_missed_the_message_gets_it_and_the_others_not_again(engine: Engine) -> None:
@@ -144,7 +142,7 @@ def test_a_teacher_who_missed_the_message_gets_it_and_the_others_not_again(engin
 
     world.sync()
 
-    assert _messages_to(world, told) == _messages_to(world, missed) == ["Avstängning: Ada Lovelace"]
+    assert messages_to(world, told) == messages_to(world, missed) == ["Avstängning: Ada Lovelace"]
 
 
 def test_a_note_for_a_message_no_longer_wanted_is_dropped(engine: Engine) -> None:
@@ -157,7 +155,7 @@ def test_a_note_for_a_message_no_longer_wanted_is_dropped(engine: Engine) -> Non
 
     with Session(engine) as s:
         assert s.scalars(select(MessageIntentRow)).all() == []
-    assert _messages_to(world, teacher) == ["Avstängning: Ada Lovelace"]
+    assert messages_to(world, teacher) == ["Avstängning: Ada Lovelace"]
 
 
 def test_a_message_noted_before_the_ledger_knew_its_course_is_not_sent_again(engine: Engine) -> None:
@@ -168,4 +166,4 @@ def test_a_message_noted_before_the_ledger_knew_its_course_is_not_sent_again(eng
 
     world.sync()
 
-    assert _messages_to(world, teacher) == ["Avstängning: Ada Lovelace"]
+    assert messages_to(world, teacher) == ["Avstängning: Ada Lovelace"]

@@ -20,10 +20,9 @@ from app.store import workers
 from app.store.db import write_session
 from app.store.projection import DirtyKey
 from app.store.queue import Claim, claim, lease_owners, mark_dirty
-from app.store.tables import JobRow
+from app.store.queue_tables import JobRow
 from tests.integration.pipeline.procs import start_holder
-from tests.integration.pipeline.test_rules_end_to_end import _catalogue, _student
-from tests.integration.pipeline.world import World
+from tests.integration.pipeline.world import World, add_offering, add_student
 
 LEASE = 30.0
 ELSEWHERE = ProcessId("elsewhere", 1, 1, "0badf00d")  # how another host sees this one: it cannot read our /proc
@@ -85,8 +84,8 @@ def test_a_key_another_worker_took_over_is_not_renewed(engine: Engine) -> None:
 
 def test_a_reconciler_whose_lease_is_running_out_starts_no_canvas_step(engine: Engine) -> None:
     world = World(engine, InstitutionSettings())
-    offering = _catalogue(world)
-    world.ladok.add_registration(_student(world), offering)
+    offering = add_offering(world).offering
+    world.ladok.add_registration(add_student(world), offering)
     read_feed(engine, world.inst, feed_fetcher(world.inst, httpx.WSGITransport(app=world.ladok)))
     with write_session(engine) as s:  # only the student's key: the offering's is left queued
         s.execute(update(JobRow).where(JobRow.kind == "offering").values(done_seq=JobRow.dirty_seq))

@@ -10,7 +10,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from app.core.settings import InstitutionSettings
-from app.store.tables import ActionLogRow, JobRow
+from app.store.queue_tables import JobRow
+from app.store.tables import ActionLogRow
 from tests.integration.pipeline.world import FakeClock, World, add_offering, add_student
 
 PERSONNUMMER = "199001011239"

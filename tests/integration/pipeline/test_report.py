@@ -20,8 +20,7 @@ from app.config import MailConfig
 from app.core.safeguards import SafetyLimits
 from app.core.settings import InstitutionSettings
 from app.pipeline.report import StatusReport, build_report, send_report
-from tests.integration.pipeline.test_rules_end_to_end import _catalogue, _student
-from tests.integration.pipeline.world import World
+from tests.integration.pipeline.world import World, add_offering, add_student
 from tests.tls import server_files
 
 
@@ -63,8 +62,8 @@ def smtp_sink() -> Iterator[tuple[int, list[str]]]:
 
 def test_report_counts_the_period_and_flags_held_removals(engine: Engine, smtp_sink: tuple[int, list[str]]) -> None:
     world = World(engine, InstitutionSettings())
-    offering = _catalogue(world)
-    students = [_student(world, f"S{i}", f"19900101{1000 + i}") for i in range(3)]
+    offering = add_offering(world).offering
+    students = [add_student(world, f"S{i}", f"19900101{1000 + i}") for i in range(3)]
     for s in students:
         world.ladok.add_registration(s, offering)
     world.sync()

@@ -5,17 +5,11 @@ from __future__ import annotations
 import random
 
 import pytest
-from sqlalchemy import Engine
 
 from app.core.settings import InstitutionSettings
 from app.store.course_settings import link_offering, set_early_access, unlink_offering
 from app.store.db import write_session
 from tests.integration.pipeline.world import World, add_offering, add_student, with_roles
-
-
-@pytest.fixture
-def world(engine: Engine) -> World:
-    return World(engine, InstitutionSettings())
 
 
 def _teachers_course(world: World) -> int:

@@ -12,11 +12,6 @@ from app.sandbox.canvas import DEFAULT_TOKEN, CanvasSandbox, FaultConfig
 from tests.integration.pipeline.world import START, Catalogued, World, add_offering, add_student
 
 
-@pytest.fixture
-def world(engine: Engine) -> World:
-    return World(engine, InstitutionSettings())
-
-
 def _offering_with_a_student(world: World) -> Catalogued:
     """An offering whose course the pipeline made for one registered student."""
     made = add_offering(world)

@@ -6,7 +6,6 @@ import datetime as dt
 import random
 
 import pytest
-from sqlalchemy import Engine
 
 from app.core.settings import InstitutionSettings
 from app.pipeline.reconcile import InstitutionContext, swedish_today
@@ -16,10 +15,6 @@ from tests.integration.pipeline.world import START, World, add_offering, add_stu
 
 DEFAULT_PURGE = START + dt.timedelta(days=14)
 
-
-@pytest.fixture
-def world(engine: Engine) -> World:
-    return World(engine, InstitutionSettings())
 
 
 def _admitted_and_registered(world: World, offering: str) -> tuple[str, str]:

@@ -4,46 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-from sqlalchemy import Engine
-
-from app.core.settings import InstitutionSettings
 from app.store.course_settings import set_early_access
 from app.store.db import write_session
-from tests.integration.pipeline.world import World
-
-START = dt.date.today() + dt.timedelta(days=10)
-END = START + dt.timedelta(days=130)
-
-
-def _catalogue(world: World, term: str = "HT2024") -> str:
-    org = world.ladok.add_organisation(code="EECS", names={"sv": "Skolan för datavetenskap", "en": "EECS"})
-    course = world.ladok.add_course(code="DD1310", names={"sv": "Programmeringsteknik", "en": "Programming"},
-                                    organisation_uid=org)
-    return world.ladok.add_offering(course_uid=course, code="50123", term_code=term, start=START, end=END,
-                                    organisation_uid=org)
-
-
-def _student(world: World, name: str = "Ada", personnummer: str = "199001011234") -> str:
-    uid = world.ladok.add_student(first_name=name, last_name="Lovelace", personnummer=personnummer)
-    world.ladok.add_contact(uid, f"{name.lower()}@example.se")
-    return uid
-
-
-def _roles(world: World) -> InstitutionSettings:
-    registered = world.canvas.create_role("Registrerad")
-    admitted = world.canvas.create_role("Antagen")
-    return InstitutionSettings(use_admitted=True, role_id_registered=registered, role_id_admitted=admitted)
-
-
-@pytest.fixture
-def world(engine: Engine) -> World:
-    return World(engine, InstitutionSettings())
+from tests.integration.pipeline.world import START, World, add_offering, add_student, with_roles
 
 
 def test_registration_creates_account_course_section_and_enrollment(world: World) -> None:
-    offering = _catalogue(world)
-    student = _student(world)
+    offering = add_offering(world).offering
+    student = add_student(world)
     world.ladok.add_registration(student, offering)
 
     world.sync()
@@ -59,8 +27,8 @@ def test_registration_creates_account_course_section_and_enrollment(world: World
 
 
 def test_student_data_alone_creates_no_account(world: World) -> None:
-    _catalogue(world)
-    student = _student(world)
+    add_offering(world)
+    student = add_student(world)
 
     world.sync()
 
@@ -68,8 +36,8 @@ def test_student_data_alone_creates_no_account(world: World) -> None:
 
 
 def test_withdrawn_registration_removes_the_enrollment(world: World) -> None:
-    offering = _catalogue(world)
-    student = _student(world)
+    offering = add_offering(world).offering
+    student = add_student(world)
     world.ladok.add_registration(student, offering)
     world.sync()
     world.ladok.add_participation("AterkalladregistreringEvent", student, offering)
@@ -80,10 +48,10 @@ def test_withdrawn_registration_removes_the_enrollment(world: World) -> None:
 
 
 def test_example_b_admitted_student_gets_in_when_early_access_is_turned_on_later(world: World) -> None:
-    world.settings = _roles(world)
+    world.settings = with_roles(world)
     registered, admitted = world.settings.role_id_registered, world.settings.role_id_admitted
-    offering = _catalogue(world)
-    student = _student(world)
+    offering = add_offering(world).offering
+    student = add_student(world)
     world.ladok.add_admission(student, offering)  # 1. the admission passes before the course is configured
     world.sync()
     assert world.canvas.user_by_sis_id(student) is None

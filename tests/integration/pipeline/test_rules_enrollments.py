@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 
 import pytest
-from sqlalchemy import Engine
 
 from app.core.settings import InstitutionSettings
 from tests.integration.pipeline.world import World, add_offering, add_student, with_roles
@@ -15,10 +14,6 @@ ENROLLING = ["RegistreringEvent", "OmregistreringEvent", "PaborjatUtbildningstil
 UNENROLLING = ["AterkalladregistreringEvent", "AterkalladOmregistreringEvent", "AvbrottEvent",
                "AterkallatPaborjatUtbildningstillfalleEvent", "AterbudEvent"]
 
-
-@pytest.fixture
-def world(engine: Engine) -> World:
-    return World(engine, InstitutionSettings())
 
 
 def _student_role(world: World) -> int:

@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Engine
 
 from app.core.settings import InstitutionSettings
 from app.sandbox.ladok import xmlwriter as w
 from tests.integration.pipeline.world import World, add_offering, add_student, with_roles
-
-
-@pytest.fixture
-def world(engine: Engine) -> World:
-    return World(engine, InstitutionSettings())
 
 
 def _update_student(world: World, uid: str, first: str, last: str, personnummer: str) -> None:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 
 from app.core.settings import InstitutionSettings
-from tests.integration.pipeline.world import TODAY, World, add_offering, add_student
+from tests.integration.pipeline.world import TODAY, World, add_offering, add_student, add_teacher, messages_to, register
 
 SUSPENSION_START = TODAY + dt.timedelta(days=5)
 SUSPENSION_END = TODAY + dt.timedelta(days=25)
@@ -25,28 +25,9 @@ def _states(world: World, offering: str) -> list[str]:
     return [st for s, _r, st in world.enrollments(offering, states=("active", "inactive", "completed")) if s]
 
 
-def _registered(world: World, *offerings: str) -> str:
-    student = add_student(world)
-    for offering in offerings:
-        world.ladok.add_registration(student, offering)
-    world.sync()
-    return student
-
-
-def _teacher(world: World, offering: str, name: str = "Lärare Larsson") -> int:
-    course = world.canvas.course_by_sis_id(offering)
-    teacher = world.canvas.create_user(name, login_id=name.lower().replace(" ", "."))
-    world.canvas.enroll(teacher, course.id, "TeacherEnrollment")
-    return teacher
-
-
-def _messages_to(world: World, user_id: int) -> list[str]:
-    return [c.subject for c in world.canvas.conversations() if user_id in c.participant_ids]
-
-
 def test_enrollments_are_inactive_during_the_period_and_active_after(world: World) -> None:
     offering = add_offering(world).offering
-    student = _registered(world, offering)
+    student = register(world, offering)
     world.ladok.add_suspension(student, start=SUSPENSION_START, end=SUSPENSION_END)
     world.sync()
     assert _states(world, offering) == ["active"]
@@ -62,7 +43,7 @@ def test_enrollments_are_inactive_during_the_period_and_active_after(world: Worl
 
 def test_enrollment_made_during_the_period_is_inactive(world: World) -> None:
     first, second = add_offering(world).offering, add_offering(world, code="DD1311").offering
-    student = _registered(world, first)
+    student = register(world, first)
     world.ladok.add_suspension(student, start=TODAY - dt.timedelta(days=1), end=SUSPENSION_END)
     world.sync()
 
@@ -77,7 +58,7 @@ def test_enrollment_made_during_the_period_is_inactive(world: World) -> None:
 def test_without_use_restrictions_nothing_changes(world: World) -> None:
     world.settings = InstitutionSettings()
     offering = add_offering(world).offering
-    student = _registered(world, offering)
+    student = register(world, offering)
     world.ladok.add_suspension(student, start=TODAY, end=SUSPENSION_END)
 
     world.sync()
@@ -87,7 +68,7 @@ def test_without_use_restrictions_nothing_changes(world: World) -> None:
 
 def test_other_restriction_types_are_ignored(world: World) -> None:
     offering = add_offering(world).offering
-    student = _registered(world, offering)
+    student = register(world, offering)
     world.ladok.add_suspension(student, start=TODAY, end=SUSPENSION_END, restriktionstyp="AVSKILJANDE")
 
     world.sync()
@@ -97,8 +78,8 @@ def test_other_restriction_types_are_ignored(world: World) -> None:
 
 def test_a_course_concluded_by_hand_is_left_alone(world: World) -> None:
     running, concluded = add_offering(world).offering, add_offering(world, code="DD1311").offering
-    student = _registered(world, running, concluded)
-    teacher = _teacher(world, concluded)
+    student = register(world, running, concluded)
+    teacher = add_teacher(world, concluded)
     world.canvas.conclude_course(world.canvas.course_by_sis_id(concluded).id)
     before = [(e.id, e.workflow_state, e.updated_at) for e in world.canvas.enrollments(
         course_id=world.canvas.course_by_sis_id(concluded).id)]
@@ -109,45 +90,45 @@ def test_a_course_concluded_by_hand_is_left_alone(world: World) -> None:
     assert _states(world, running) == ["inactive"]
     assert [(e.id, e.workflow_state, e.updated_at) for e in world.canvas.enrollments(
         course_id=world.canvas.course_by_sis_id(concluded).id)] == before
-    assert _messages_to(world, teacher) == []  # only teachers of active courses are told
+    assert messages_to(world, teacher) == []  # only teachers of active courses are told
 
 
 def test_teachers_are_messaged_once_per_suspension(world: World) -> None:
     first, second = add_offering(world).offering, add_offering(world, code="DD1311").offering
-    student = _registered(world, first, second)
-    teacher = _teacher(world, first)
+    student = register(world, first, second)
+    teacher = add_teacher(world, first)
     world.ladok.add_suspension(student, start=TODAY, end=SUSPENSION_END)
     world.sync()
-    assert _messages_to(world, teacher) == ["Avstängning: Ada Lovelace"]
+    assert messages_to(world, teacher) == ["Avstängning: Ada Lovelace"]
 
     world.mark_dirty(student)  # anything else about the student later: no second message
     world.ladok.add_registration(student, add_offering(world, code="DD1312").offering)
     world.sync()
     world.advance(TODAY + dt.timedelta(days=2))
-    assert _messages_to(world, teacher) == ["Avstängning: Ada Lovelace"]
+    assert messages_to(world, teacher) == ["Avstängning: Ada Lovelace"]
 
     world.ladok.add_suspension(student, start=SUSPENSION_END + dt.timedelta(days=10),
                                end=SUSPENSION_END + dt.timedelta(days=20))
     world.advance(SUSPENSION_END + dt.timedelta(days=10))  # a second suspension: a second message
-    assert _messages_to(world, teacher) == ["Avstängning: Ada Lovelace"] * 2
+    assert messages_to(world, teacher) == ["Avstängning: Ada Lovelace"] * 2
 
 
 def test_no_message_without_restrictions_send_message_to_teachers(world: World) -> None:
     world.settings = InstitutionSettings(use_restrictions=True)
     offering = add_offering(world).offering
-    student = _registered(world, offering)
-    teacher = _teacher(world, offering)
+    student = register(world, offering)
+    teacher = add_teacher(world, offering)
     world.ladok.add_suspension(student, start=TODAY, end=SUSPENSION_END)
 
     world.sync()
 
     assert _states(world, offering) == ["inactive"]
-    assert _messages_to(world, teacher) == []
+    assert messages_to(world, teacher) == []
 
 
 def test_a_removed_suspension_reactivates(world: World) -> None:
     offering = add_offering(world).offering
-    student = _registered(world, offering)
+    student = register(world, offering)
     restriction = world.ladok.add_suspension(student, start=TODAY, end=SUSPENSION_END)
     world.sync()
     assert _states(world, offering) == ["inactive"]
@@ -161,7 +142,7 @@ def test_a_removed_suspension_reactivates(world: World) -> None:
 
 def test_open_ended_suspension_stays_and_a_past_one_changes_nothing(world: World) -> None:
     first, second = add_offering(world).offering, add_offering(world, code="DD1311").offering
-    open_ended = _registered(world, first)
+    open_ended = register(world, first)
     bo = add_student(world, "Bo", "199102021234")
     world.ladok.add_registration(bo, second)
     world.ladok.add_suspension(open_ended, start=TODAY - dt.timedelta(days=3), end=None)
@@ -176,7 +157,7 @@ def test_open_ended_suspension_stays_and_a_past_one_changes_nothing(world: World
 
 def test_a_shortened_suspension_reactivates_on_its_new_end(world: World) -> None:
     offering = add_offering(world).offering
-    student = _registered(world, offering)
+    student = register(world, offering)
     restriction = world.ladok.add_suspension(student, start=TODAY, end=SUSPENSION_END)
     world.sync()
     new_end = TODAY + dt.timedelta(days=3)

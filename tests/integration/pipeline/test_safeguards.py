@@ -4,37 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-from sqlalchemy import Engine
-
-from app.core.safeguards import SafetyLimits
-from app.core.settings import InstitutionSettings
 from app.store import control
 from app.store.db import write_session
 from app.store.projection import DirtyKey
 from app.store.queue import mark_dirty
-from tests.integration.pipeline.test_rules_end_to_end import _catalogue, _student
-from tests.integration.pipeline.world import World
-
-
-@pytest.fixture
-def world(engine: Engine) -> World:
-    return World(engine, InstitutionSettings())
-
-
-def _registered(world: World, n: int) -> tuple[str, list[str]]:
-    offering = _catalogue(world)
-    students = [_student(world, name=f"S{i}", personnummer=f"19900101{1000 + i}") for i in range(n)]
-    for s in students:
-        world.ladok.add_registration(s, offering)
-    world.sync()
-    return offering, students
+from tests.integration.pipeline.world import World, add_student, registered_class, withdraw_all
 
 
 def test_paused_institution_records_events_but_applies_nothing_until_resumed(world: World) -> None:
     with write_session(world.engine) as s:
         control.set_paused(s, "kth", True, by="ops")
-    offering, _students = _registered(world, 2)
+    offering, _students = registered_class(world, 2)
 
     assert world.canvas.course_by_sis_id(offering) is None
     with write_session(world.engine) as s:
@@ -45,11 +25,11 @@ def test_paused_institution_records_events_but_applies_nothing_until_resumed(wor
 
 
 def test_removals_wait_for_the_end_of_the_delay_delete_window(world: World) -> None:
-    offering, (student,) = _registered(world, 1)
+    offering, (student,) = registered_class(world, 1)
     with write_session(world.engine) as s:
         control.set_delay_delete(s, "kth", world.today, world.today + dt.timedelta(days=30))
     world.ladok.add_participation("AvbrottEvent", student, offering)
-    newcomer = _student(world, "New", "199202021234")
+    newcomer = add_student(world, "New", "199202021234")
     world.ladok.add_registration(newcomer, offering)
     world.sync()
     assert len(world.enrollments(offering)) == 2  # the addition went on, the removal waits
@@ -62,16 +42,9 @@ def test_removals_wait_for_the_end_of_the_delay_delete_window(world: World) -> N
     assert [e[0] for e in world.enrollments(offering)] == [newcomer]
 
 
-def _withdraw_all(world: World, offering: str, students: list[str]) -> None:
-    world.safeguards = SafetyLimits(max_removals_per_hour=2)
-    for s_uid in students:
-        world.ladok.add_participation("AvbrottEvent", s_uid, offering)
-    world.sync()
-
-
 def test_mass_removal_is_held_and_released_by_an_operator(world: World) -> None:
-    offering, students = _registered(world, 4)
-    _withdraw_all(world, offering, students)
+    offering, students = registered_class(world, 4)
+    withdraw_all(world, offering, students)
     assert len(world.enrollments(offering)) == 2
     with write_session(world.engine) as s:
         assert len(control.held(s, "kth")) == 2
@@ -82,8 +55,8 @@ def test_mass_removal_is_held_and_released_by_an_operator(world: World) -> None:
 
 
 def test_discarded_removals_stay_in_canvas_unmanaged(world: World) -> None:
-    offering, students = _registered(world, 4)
-    _withdraw_all(world, offering, students)
+    offering, students = registered_class(world, 4)
+    withdraw_all(world, offering, students)
     with write_session(world.engine) as s:
         assert control.discard(s, "kth") == 2
         mark_dirty(s, "kth", [DirtyKey("student", u) for u in students])

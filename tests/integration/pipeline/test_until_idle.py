@@ -8,26 +8,20 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
-import pytest
-from sqlalchemy import Engine, update
+from sqlalchemy import update
 
-from app.core.settings import InstitutionSettings
 from app.pipeline.until_idle import unfinished_lines
 from app.pipeline.worker import WorkerStats, drain, feed_fetcher, read_feed
 from app.store import control, workers
+from app.store.clock import utcnow
 from app.store.db import write_session
-from app.store.queue import utcnow
-from app.store.tables import JobRow
+from app.store.queue_tables import JobRow
 from tests.integration.pipeline.world import World, add_offering, add_student
 
 ELSEWHERE_PROCESS = "elsewhere:4242:1000:0badf00d"  # a worker of another host, alive (on PostgreSQL: its lock)
 ELSEWHERE = f"{ELSEWHERE_PROCESS}:7"
 HANG_GUARD = 120.0  # seconds: a run that waits for what time cannot settle fails here instead of hanging
 
-
-@pytest.fixture
-def world(engine: Engine) -> World:
-    return World(engine, InstitutionSettings())
 
 
 def _recorded(world: World) -> tuple[str, str]:

@@ -24,7 +24,7 @@ from app.store.course_settings import set_early_access
 from app.store.db import write_session
 from app.store.projection import DirtyKey
 from app.store.queue import mark_dirty
-from app.store.tables import JobRow, TimerRow
+from app.store.queue_tables import JobRow, TimerRow
 
 TODAY = swedish_today()  # the pipeline's own clock, so its timers and the tests agree near midnight
 START = TODAY + dt.timedelta(days=10)
@@ -224,3 +224,43 @@ def with_roles(world: World, **overrides: Any) -> InstitutionSettings:
     admitted = world.canvas.create_role("Antagen")
     return replace(InstitutionSettings(use_admitted=True, role_id_registered=registered, role_id_admitted=admitted),
                    **overrides)
+
+
+def register(world: World, *offerings: str) -> str:
+    """A new student (add_student) registered on these offerings, applied to Canvas; returns the uid."""
+    student = add_student(world)
+    for offering in offerings:
+        world.ladok.add_registration(student, offering)
+    world.sync()
+    return student
+
+
+def registered_class(world: World, n: int) -> tuple[str, list[str]]:
+    """An offering with `n` registered students, applied to Canvas: its uid and theirs."""
+    offering = add_offering(world).offering
+    students = [add_student(world, name=f"S{i}", personnummer=f"19900101{1000 + i}") for i in range(n)]
+    for s in students:
+        world.ladok.add_registration(s, offering)
+    world.sync()
+    return offering, students
+
+
+def withdraw_all(world: World, offering: str, students: list[str]) -> None:
+    """Every student breaks off (AvbrottEvent) under a safety limit of two removals an hour."""
+    world.safeguards = SafetyLimits(max_removals_per_hour=2)
+    for s_uid in students:
+        world.ladok.add_participation("AvbrottEvent", s_uid, offering)
+    world.sync()
+
+
+def add_teacher(world: World, offering: str, name: str = "Lärare Larsson") -> int:
+    """A teacher enrolled by hand in the offering's Canvas course; the Canvas user id."""
+    course = world.canvas.course_by_sis_id(offering)
+    teacher = world.canvas.create_user(name, login_id=name.lower().replace(" ", "."))
+    world.canvas.enroll(teacher, course.id, "TeacherEnrollment")
+    return teacher
+
+
+def messages_to(world: World, user_id: int) -> list[str]:
+    """Subjects of the Canvas conversations this user is in."""
+    return [c.subject for c in world.canvas.conversations() if user_id in c.participant_ids]

@@ -7,6 +7,7 @@ import threading
 
 from sqlalchemy import Engine
 
+from app.store.clock import utcnow
 from app.store.db import write_session
 from app.store.projection import DirtyKey
 from app.store.queue import (
@@ -21,7 +22,6 @@ from app.store.queue import (
     release,
     retry_dead,
     set_timer,
-    utcnow,
 )
 
 A = DirtyKey("student", "a")

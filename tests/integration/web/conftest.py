@@ -8,7 +8,6 @@ from sqlalchemy import Engine
 
 from app.sandbox.canvas import DEFAULT_TOKEN, CanvasSandbox
 from app.sandbox.lti.platform import SandboxPlatform
-from tests.integration.lti.conftest import driver, platform  # noqa: F401
 from tests.integration.lti.harness import make_config, make_tool
 
 
@@ -26,6 +25,6 @@ def canvas_url(canvas: CanvasSandbox) -> Iterator[str]:
 
 
 @pytest.fixture
-def tool(platform: SandboxPlatform, canvas_url: str, engine: Engine, database_url: str) -> Flask:  # noqa: F811
+def tool(platform: SandboxPlatform, canvas_url: str, engine: Engine, database_url: str) -> Flask:
     """The tool on this test's migrated database, with the sandbox Canvas as the institution's Canvas."""
     return make_tool(make_config(platform, database_url, canvas=(canvas_url, DEFAULT_TOKEN)))

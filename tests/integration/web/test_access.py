@@ -14,8 +14,9 @@ from app.config import AppConfig
 from app.sandbox.canvas import DEFAULT_TOKEN
 from app.sandbox.lti.personas import PERSONAS
 from app.sandbox.lti.platform import SandboxPlatform
+from app.store.course_tables import CoReadingLinkRow, LinkRequestRow
 from app.store.lti_tables import LtiLaunchRow
-from app.store.tables import CoReadingLinkRow, InstitutionControlRow, LinkRequestRow
+from app.store.tables import InstitutionControlRow
 from tests.integration.lti.harness import LaunchDriver, csrf_token, make_config, make_tool, seed_course, tool_client
 
 OPERATOR_CONTROLS = ("Adapter status", ">Pause<", "Explain a student", "Co-reading requests")

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.store.db import write_session
-from app.store.tables import HeldRemovalRow, InstitutionControlRow, JobRow, LedgerEnrollmentRow
+from app.store.queue_tables import JobRow
+from app.store.tables import HeldRemovalRow, InstitutionControlRow, LedgerEnrollmentRow
 from tests.integration.lti.harness import LaunchDriver, csrf_token
 
 

@@ -7,7 +7,8 @@ import datetime as dt
 from flask import Flask
 
 from app.store.db import write_session
-from app.store.tables import ActionLogRow, FeedPosition, InboxEvent, JobRow, RejectedEntry
+from app.store.queue_tables import JobRow
+from app.store.tables import ActionLogRow, FeedPosition, InboxEvent, RejectedEntry
 from tests.integration.lti.harness import LaunchDriver, seed_course
 
 

@@ -7,7 +7,8 @@ import datetime as dt
 from flask import Flask
 
 from app.store.db import write_session
-from app.store.tables import ActionLogRow, JobRow
+from app.store.queue_tables import JobRow
+from app.store.tables import ActionLogRow
 from tests.integration.lti.harness import LaunchDriver
 
 OLD_ERROR = ("CanvasUnavailable: GET https://canvas.example.se/api/v1/accounts/1/users?search_term=199001011239"

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from app.core.settings import InstitutionSettings
 from app.sandbox.canvas import DEFAULT_TOKEN, CanvasSandbox
 from app.sandbox.lti.platform import SandboxPlatform
-from app.store.tables import CoReadingLinkRow, CourseAuditRow, JobRow, LinkRequestRow
+from app.store.course_tables import CoReadingLinkRow, CourseAuditRow, LinkRequestRow
+from app.store.queue_tables import JobRow
 from tests.e2e.servers import free_port
 from tests.integration.lti.harness import (
     LaunchDriver,

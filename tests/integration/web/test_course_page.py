@@ -11,16 +11,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.sandbox.canvas import CanvasSandbox
+from app.store.course_tables import CoReadingLinkRow, CourseAuditRow, CourseSettingsRow
 from app.store.db import write_session
 from app.store.lti_tables import LtiLaunchRow
-from app.store.tables import (
-    CoReadingLinkRow,
-    CourseAuditRow,
-    CourseSettingsRow,
-    JobRow,
-    LedgerEnrollmentRow,
-    OfferingRow,
-)
+from app.store.queue_tables import JobRow
+from app.store.tables import LedgerEnrollmentRow, OfferingRow
 from tests.integration.lti.harness import LaunchDriver, as_canvas_user, csrf_token, seed_course
 
 

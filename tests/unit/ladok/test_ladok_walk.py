@@ -13,7 +13,6 @@ from app.ladok.feed import (
     FeedUrls,
     PageBatch,
     archive_url,
-    is_recent,
     page_number,
     start_position,
     walk,
@@ -152,17 +151,17 @@ def test_looking_back_is_bounded() -> None:
 
 
 @pytest.mark.parametrize(
-    ("url", "number", "recent"),
+    ("url", "number"),
     [
-        ("https://api.ladok.se/handelser/feed/recent", None, True),
-        ("https://api.ladok.se/handelser/feed/317100", 317100, False),
-        ("https://api.mit-integration.ladok.se:443/uppfoljning/feed/256259", 256259, False),
-        ("https://api.mit-integration.ladok.se:443/uppfoljning/feed/recent", None, True),
-        ("https://api.ladok.se/handelser/other", None, False),
+        ("https://api.ladok.se/handelser/feed/recent", None),
+        ("https://api.ladok.se/handelser/feed/317100", 317100),
+        ("https://api.mit-integration.ladok.se:443/uppfoljning/feed/256259", 256259),
+        ("https://api.mit-integration.ladok.se:443/uppfoljning/feed/recent", None),
+        ("https://api.ladok.se/handelser/other", None),
     ],
 )
-def test_feed_url_forms(url: str, number: int | None, recent: bool) -> None:
-    assert (page_number(url), is_recent(url)) == (number, recent)
+def test_feed_url_forms(url: str, number: int | None) -> None:
+    assert page_number(url) == number
 
 
 def test_feed_urls_from_config() -> None:

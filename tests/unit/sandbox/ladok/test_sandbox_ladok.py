@@ -9,8 +9,8 @@ import httpx
 import pytest
 from lxml import etree
 
+from app.core.participation import PARTICIPATION_REGISTRY
 from app.sandbox.ladok import SandboxLadok
-from app.sandbox.ladok.xmlwriter import PARTICIPATION_NAMES
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 BASE = "http://ladok.sandbox/handelser/feed"
@@ -83,10 +83,10 @@ def test_every_event_helper_writes_xsd_valid_events(ladok_event_schema: etree.XM
     sandbox.add_student_till_larosate(student, first_name="Kim", last_name="Ek", personnummer="199001011234")
     sandbox.add_contact(student, "kim@ex.se")
     sandbox.add_suspension(student, start=day, end=day + dt.timedelta(days=30))
-    for name in sorted(PARTICIPATION_NAMES):
+    for name in sorted(PARTICIPATION_REGISTRY):
         sandbox.add_participation(name, student, offering)
     entries = feed(sandbox, "recent").findall(ATOM + "entry")
-    assert len(entries) == 11 + len(PARTICIPATION_NAMES)
+    assert len(entries) == 11 + len(PARTICIPATION_REGISTRY)
     for entry in entries:
         event = entry.find(ATOM + "content")[0]
         term = entry.find(ATOM + "category").get("term")
