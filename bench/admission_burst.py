@@ -37,6 +37,7 @@ from app.sandbox.ladok.sandbox import SandboxLadok
 from app.store.db import make_engine
 from app.store.schema import upgrade
 from app.store.tables import InboxEvent, JobRow, LedgerEnrollmentRow
+from bench._bucket_matrix import Bucket, run_matrix
 from bench._common import Wiring, add_students, percentile, scratch_database, seed_catalogue
 
 START = dt.date.today() + dt.timedelta(days=30)  # early access: admitted students are wanted until start + 14 days
@@ -138,15 +139,31 @@ def _total(phases: list[Phase]) -> Phase:
 
 
 def main() -> None:
-    """Seed, run the admission and registration bursts, print the figures."""
+    """Seed, run the admission and registration bursts (or the throttle matrix), print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=500, help="10000 for the full run")
-    parser.add_argument("--concurrency", type=int, default=8, help="reconciler threads")
+    parser.add_argument("--concurrency", type=int, default=16, help="reconciler threads")
     parser.add_argument("--latency", type=float, default=0.1, help="Canvas sandbox latency per request, seconds")
+    parser.add_argument("--high-water", type=float, default=600.0, help="the sandbox bucket's high-water mark")
+    parser.add_argument("--drain", type=float, default=10.0, help="units the bucket drains a second")
+    parser.add_argument("--cost", type=float, default=None,
+                        help="units per request (default: 0.05 + the latency, as CPU and database time)")
+    parser.add_argument("--up-front", type=float, default=50.0, help="units held per request in flight")
+    parser.add_argument("--matrix", action="store_true",
+                        help="a registration burst per cell of high-water × drain × cost × latency")
+    parser.add_argument("--cell-seconds", type=float, default=20.0,
+                        help="matrix: seconds each cell runs at its ceiling")
     parser.add_argument("--database-url", help="a PostgreSQL server to create a scratch database on (default SQLite)")
     args = parser.parse_args()
-    throttle = ThrottleConfig()
-    ceiling = throttle.outflow / throttle.cost("POST", "", args.latency)
+    if args.matrix:
+        run_matrix(args.concurrency, args.cell_seconds, args.up_front, args.database_url)
+        return
+    throttle = ThrottleConfig(hwm=args.high_water, maximum=max(800.0, args.high_water + 200.0), outflow=args.drain,
+                              up_front_cost=args.up_front)
+    if args.cost is not None:
+        throttle.fixed_cost, throttle.latency_cost_weight = args.cost, 0.0
+    ceiling = Bucket(args.high_water, args.drain, throttle.cost("POST", "", args.latency), args.up_front,
+                     args.latency).ceiling()
     with scratch_database(args.database_url) as url:
         engine = make_engine(url, pool_size=args.concurrency + 2) if url.startswith("postgresql") else make_engine(url)
         upgrade(engine)
@@ -167,7 +184,7 @@ def main() -> None:
               f"in {time.perf_counter() - started:.0f} s; database {engine.dialect.name}; "
               f"{args.concurrency} reconcilers; latency {args.latency * 1000:.0f} ms")
         print(f"throttle ceiling: outflow {throttle.outflow:g}/s ÷ cost {throttle.cost('POST', '', args.latency):g} "
-              f"per request = {ceiling:.1f} requests/s\n")
+              f"per request, at most what fits in flight under the mark {throttle.hwm:g} = {ceiling:.1f} requests/s\n")
         faults.latency = args.latency
 
         def burst(add: Callable[[str, str], object]) -> Callable[[], int]:
