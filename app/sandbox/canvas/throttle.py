@@ -89,7 +89,7 @@ class Throttle:
         """Whole seconds until the bucket, leaking, takes one more reservation under the high-water mark."""
         with self._lock:
             excess = self._increment(key, 0.0) + self.config.up_front_cost - self.config.hwm
-        return max(1, math.ceil(excess / self.config.outflow))
+        return max(1, math.floor(excess / self.config.outflow) + 1)  # strictly under the mark, as reserve() asks
 
     def reset(self) -> None:
         """Empty every bucket (a new measurement starts from a rested Canvas)."""
