@@ -1,18 +1,18 @@
 """Admission burst: S students × 3 offerings admitted (early access on), then registered, through the real worker.
 
-Canvas is the sandbox with 100 ms latency and Canvas's default throttle (leaky bucket: high-water mark
-600, outflow 10 units/s, 50 up front per request in flight). Its cost per request is
-fixed_cost + latency_cost_weight × latency, so the bucket sustains outflow / cost requests a second: the
-ceiling this bench compares with. Each phase appends its events to the Ladok sandbox, records them
-(read_feed) and drains the queue with N reconciler threads (run_queue), as `kursadmin worker` does.
+Canvas is the sandbox with a latency and a leaky-bucket throttle (by default Canvas's own: high-water
+mark 600, drain 10 units/s, 50 up front per request in flight; every figure a flag). Its cost per
+request is `--cost`, or 0.05 + the latency (as CPU and database time), so the bucket sustains drain ÷
+cost requests a second, and no more than fit in flight under the mark ÷ latency: the ceiling this
+bench compares with (bench/_bucket_matrix.py). Each phase appends its events to the Ladok sandbox,
+records them (read_feed) and drains the queue with N reconciler threads (run_queue), as `kursadmin
+worker` does. N = 16: more than the bucket admits in flight at 700 (13); the gate, which learns the
+bucket from the answers, holds back the rest.
 
-Why N = 8 by default: a reconciler sends one request at a time, so N in flight give at most N / latency
-requests a second (80 at 100 ms) — just above the ceiling of 66.7 — while the N × 50 units they hold up
-front (400) stay under the client's pacing threshold (remaining < 200) and well under the high-water
-mark (600) that refuses requests. With N ≥ 12 the reservations alone reach the mark and Canvas refuses.
-
-    python bench/admission_burst.py [--students 500 (full run: 10000)] [--concurrency 8] [--latency 0.1]
-                                    [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
+    python bench/admission_burst.py [--students 500 (full run: 10000)] [--concurrency 16] [--latency 0.1]
+        [--high-water 600] [--drain 10] [--cost C] [--up-front 50]
+        [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
+    python bench/admission_burst.py --matrix [--cell-seconds 15]   # the 24 cells of the throttle matrix
 """
 
 from __future__ import annotations
