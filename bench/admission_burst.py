@@ -138,8 +138,7 @@ def _total(phases: list[Phase]) -> Phase:
                  [x for p in phases for x in p.latencies], sum(p.bucket_growth for p in phases))
 
 
-def main() -> None:
-    """Seed, run the admission and registration bursts (or the throttle matrix), print the figures."""
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=500, help="10000 for the full run")
     parser.add_argument("--concurrency", type=int, default=16, help="reconciler threads")
@@ -154,7 +153,12 @@ def main() -> None:
     parser.add_argument("--cell-seconds", type=float, default=20.0,
                         help="matrix: seconds each cell runs at its ceiling")
     parser.add_argument("--database-url", help="a PostgreSQL server to create a scratch database on (default SQLite)")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> None:
+    """Seed, run the admission and registration bursts (or the throttle matrix), print the figures."""
+    args = _arguments()
     if args.matrix:
         run_matrix(args.concurrency, args.cell_seconds, args.up_front, args.database_url)
         return

@@ -104,18 +104,11 @@ class CanvasClient:
         while True:
             try:
                 response, pause = self._send(method, path, params, data)
-            except _NOT_SENT as exc:
-                failures += 1
-                if failures >= self.retry.attempts:
-                    raise CanvasUnavailable(None, str(exc), method=method, url=path) from exc
-                self._sleep(self.retry.delay(failures))
-                continue
             except httpx.TransportError as exc:
                 failures += 1
-                if not repeatable or failures >= self.retry.attempts:
-                    raise CanvasUnavailable(
-                        None, str(exc), method=method, url=path, maybe_applied=not repeatable
-                    ) from exc
+                uncertain = not repeatable and not isinstance(exc, _NOT_SENT)
+                if uncertain or failures >= self.retry.attempts:
+                    raise CanvasUnavailable(None, str(exc), method=method, url=path, maybe_applied=uncertain) from exc
                 self._sleep(self.retry.delay(failures))
                 continue
             if is_throttled(response):
