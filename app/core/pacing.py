@@ -88,12 +88,13 @@ class BucketPacer:
 
     def adopt(self, shared: BucketFigures) -> None:
         """Fill in what others learnt: the larger mark and drain (one process sees only its own costs)."""
+        knew = self._high_water is not None and self._up_front is not None
         self._high_water = _larger(self._high_water, shared.high_water)
         self._drain = _larger(self._drain, shared.drain)
         self._up_front = self._up_front if self._up_front is not None else shared.up_front
         self._cost = self._cost if self._cost is not None else shared.cost
-        if self._high_water is not None and self._up_front is not None:
-            self._window = max(self._window, self._window_cap())  # no slow start into a known bucket
+        if not knew and self._high_water is not None and self._up_front is not None:
+            self._window = max(self._window, self._window_cap())  # no slow start into a bucket others know
 
     def admit(self, now: float, in_flight: int) -> float | None:
         """0 when one more request may go now; else seconds to wait, or None to wait for one in flight."""
@@ -102,8 +103,10 @@ class BucketPacer:
         if in_flight >= math.floor(self._window):
             return None
         room, up_front = self._room_now(now), self._reckoned_up_front()
-        if room is None or up_front is None:
-            return 0.0  # nothing learnt yet: the window alone (one at first) paces
+        if room is None:
+            return 0.0 if in_flight == 0 else None  # one request first: its answer tells how full the bucket is
+        if up_front is None:
+            return 0.0  # the window alone paces until two requests in flight have shown the up-front cost
         need = (in_flight + 1 + MARGIN_SHARE) * up_front
         if room >= need:
             return 0.0

@@ -85,3 +85,17 @@ def test_the_window_widens_again_after_a_refusal() -> None:
 def pacer_window(pacer: BucketPacer) -> int:
     """How many requests in flight the pacer admits into an empty bucket right now."""
     return next(n for n in range(100) if pacer.admit(1000.0, in_flight=n) is None)
+
+
+def test_figures_shared_again_do_not_undo_a_refusal() -> None:
+    pacer = BucketPacer()
+    shared = BucketFigures(high_water=600, up_front=50, drain=10, cost=0.5)
+    pacer.adopt(shared)  # a process starting into a bucket others know skips the slow start
+    assert pacer_window(pacer) == 1  # but sends one request first: how full is the bucket now?
+    pacer.learn(Answer(remaining=590, cost=0.5), now=0.5, others=0)
+    assert pacer_window(pacer) == 11
+    pacer.learn(Answer(remaining=20, cost=None, throttled=True, retry_after=1), now=1.0, others=0)
+
+    pacer.adopt(shared)  # the next read of the shared row
+
+    assert pacer_window(pacer) == 5
