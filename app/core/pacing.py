@@ -186,7 +186,11 @@ class BucketPacer:
         sample = (last.remaining - reading.remaining) / (reading.others - last.others)
         if sample > 0:
             self._up_front_samples.append(sample)
-            self._up_front = statistics.median(self._up_front_samples)
+            # The upper quartile: the level drains between the two answers, so samples tend to read low,
+            # and a low U would admit one request too many.
+            samples = self._up_front_samples
+            upper = statistics.quantiles(samples, n=4, method="inclusive")[2] if len(samples) > 1 else samples[0]
+            self._up_front = upper
 
     def _learn_drain(self, room: float, now: float) -> None:
         emptyish = self._high_water is None or self._high_water - room < LEVEL_FOR_DRAIN

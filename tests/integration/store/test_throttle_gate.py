@@ -105,14 +105,15 @@ def test_two_gates_sharing_a_database_share_what_they_learnt(gate_engine: Engine
     first.finish(Answer(remaining=120.0, cost=10.0))
     time_.now += 2.0
     _request(first, Answer(remaining=120.0, cost=10.0))
-    learnt = BucketFigures(high_water=140.0, up_front=50.0, drain=5.0, cost=10.0)
+    # The pairs read 60 and 40 (each also holds a request's cost of 10): the upper quartile, 55, is kept.
+    learnt = BucketFigures(high_water=140.0, up_front=55.0, drain=5.0, cost=10.0)
     assert first.figures() == learnt
 
     assert second.figures() == learnt
     # so the second, refused with a 403 (no Retry-After), waits for the learnt drain to make room for one
-    # request and its margin (60 units) instead of taking its own exponential guess:
+    # request and its margin (1.2 × 55 units) instead of taking its own exponential guess:
     second.wait()
-    assert second.finish(Answer(remaining=10.0, cost=None, throttled=True)) == pytest.approx((60 - 10) / 5)
+    assert second.finish(Answer(remaining=10.0, cost=None, throttled=True)) == pytest.approx((66 - 10) / 5)
 
 
 def test_the_shared_row_is_read_at_most_once_a_second(gate_engine: Engine, time_: FakeTime) -> None:
