@@ -25,8 +25,10 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from app.core.pacing import BucketPacer
 from app.core.settings import InstitutionSettings
 from app.sandbox.canvas import DEFAULT_TOKEN, CanvasSandbox, FaultConfig, ThrottleConfig
+from app.sandbox.canvas.simulated_workers import simulate
 from app.sandbox.ladok.sandbox import SandboxLadok
 from app.store.db import make_engine
 from app.store.schema import upgrade
@@ -162,3 +164,20 @@ def run_matrix(concurrency: int, seconds: float, up_front: float, database_url: 
           f"most throttled {max(c.throttled / max(1, c.requests) for c in cells):.2%}; "
           f"requests per enrollment change {min(c.requests / max(1, c.changes) for c in cells):.2f}–"
           f"{max(c.requests / max(1, c.changes) for c in cells):.2f}")
+
+
+def simulate_matrix(concurrency: int, seconds: float, up_front: float) -> None:
+    """Every cell with the pacing rule alone in simulated time: what the rule reaches with no adapter to run."""
+    print(f"{'hwm':>4} {'drain':>5} {'cost':>4} {'lat ms':>6} {'bound':>9} {'ceiling':>7} {'requests':>8} "
+          f"{'req/s':>6} {'÷ ceiling':>9} {'throttled':>9} {'in flight':>9}  learnt")
+    for hwm, drain, cost, latency in itertools.product(HIGH_WATERS, DRAINS, COSTS, LATENCIES):
+        bucket, pacer = Bucket(hwm, drain, cost, up_front, latency), BucketPacer()
+        # The first half learns the bucket; the second is measured, less what the bucket's growth paid for.
+        run = simulate(pacer, bucket.config(), latency=latency, workers=concurrency, seconds=2 * seconds)
+        rate = run.rate(seconds, 2 * seconds) - run.growth(seconds, 2 * seconds) / cost / seconds
+        learnt = pacer.figures()
+        print(f"{hwm:4.0f} {drain:5.0f} {cost:4.1f} {latency * 1000:6.0f} {bucket.bound():>9} "
+              f"{bucket.ceiling():7.1f} {len(run.done_at):8d} {rate:6.1f} {rate / bucket.ceiling():9.2f} "
+              f"{run.refused / max(1, len(run.done_at)):9.2%} {run.most_in_flight:9d}  "
+              f"mark {learnt.high_water or 0:.0f}, up front {learnt.up_front or 0:.1f}, "
+              f"drain {'—' if learnt.drain is None else f'{learnt.drain:.2f}'}")

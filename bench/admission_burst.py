@@ -37,7 +37,7 @@ from app.sandbox.ladok.sandbox import SandboxLadok
 from app.store.db import make_engine
 from app.store.schema import upgrade
 from app.store.tables import InboxEvent, JobRow, LedgerEnrollmentRow
-from bench._bucket_matrix import Bucket, run_matrix
+from bench._bucket_matrix import Bucket, run_matrix, simulate_matrix
 from bench._common import Wiring, add_students, percentile, scratch_database, seed_catalogue
 
 START = dt.date.today() + dt.timedelta(days=30)  # early access: admitted students are wanted until start + 14 days
@@ -150,6 +150,8 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--up-front", type=float, default=50.0, help="units held per request in flight")
     parser.add_argument("--matrix", action="store_true",
                         help="a registration burst per cell of high-water × drain × cost × latency")
+    parser.add_argument("--simulate", action="store_true",
+                        help="with --matrix: the pacing rule alone against the bucket, in simulated time")
     parser.add_argument("--cell-seconds", type=float, default=20.0,
                         help="matrix: seconds each cell runs at its ceiling")
     parser.add_argument("--database-url", help="a PostgreSQL server to create a scratch database on (default SQLite)")
@@ -159,6 +161,9 @@ def _arguments() -> argparse.Namespace:
 def main() -> None:
     """Seed, run the admission and registration bursts (or the throttle matrix), print the figures."""
     args = _arguments()
+    if args.matrix and args.simulate:
+        simulate_matrix(args.concurrency, 60.0, args.up_front)
+        return
     if args.matrix:
         run_matrix(args.concurrency, args.cell_seconds, args.up_front, args.database_url)
         return

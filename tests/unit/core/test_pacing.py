@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from app.core.pacing import Answer, BucketFigures, BucketPacer
+from app.sandbox.canvas.simulated_workers import simulate
 from app.sandbox.canvas.throttle import ThrottleConfig
-from tests.unit.core.bucket_sim import simulate
 
 
 def _bucket(high_water: float, drain: float, cost: float) -> ThrottleConfig:

@@ -1,4 +1,8 @@
-"""A discrete-event simulation of workers pacing themselves against Canvas's leaky bucket, in simulated time."""
+"""Workers pacing themselves against the sandbox's leaky bucket in simulated time: the pacing rule alone, no I/O.
+
+Each worker sends requests one at a time as fast as the pacer admits; an answer takes `latency`; a
+refused request answers at once. Time is simulated, so a run is exact and independent of the machine.
+"""
 
 from __future__ import annotations
 
@@ -19,10 +23,17 @@ class Run:
     done_at: list[float] = field(default_factory=list)
     refused: int = 0
     most_in_flight: int = 0
+    levels: list[tuple[float, float]] = field(default_factory=list)  # (time, bucket level without reservations)
 
     def rate(self, since: float, until: float) -> float:
         """Answered requests per second between two moments."""
         return sum(1 for t in self.done_at if since <= t < until) / (until - since)
+
+    def growth(self, since: float, until: float) -> float:
+        """How much the bucket's level rose between two moments (a head start a longer run loses)."""
+        def level(moment: float) -> float:
+            return min(self.levels, key=lambda reading: abs(reading[0] - moment))[1]
+        return level(until) - level(since)
 
 
 class Clock:
@@ -32,6 +43,7 @@ class Clock:
         self.now = 0.0
 
     def __call__(self) -> float:
+        """The simulated time."""
         return self.now
 
 
@@ -50,6 +62,7 @@ def simulate(pacer: BucketPacer, config: ThrottleConfig, *, latency: float, work
             remaining = bucket.settle(KEY, config.cost("GET", "", latency))
             pacer.learn(Answer(remaining, config.cost("GET", "", latency)), clock.now, in_flight)
             run.done_at.append(clock.now)
+            run.levels.append((clock.now, config.hwm - bucket.remaining(KEY) - in_flight * config.up_front_cost))
             events.extend((clock.now, w, "ready", w) for w in [worker, *waiting])
             heapq.heapify(events)
             waiting = []
