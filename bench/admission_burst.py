@@ -1,18 +1,18 @@
 """Admission burst: S students × 3 offerings admitted (early access on), then registered, through the real worker.
 
-Canvas is the sandbox with 100 ms latency and Canvas's default throttle (leaky bucket: high-water mark
-600, outflow 10 units/s, 50 up front per request in flight). Its cost per request is
-fixed_cost + latency_cost_weight × latency, so the bucket sustains outflow / cost requests a second: the
-ceiling this bench compares with. Each phase appends its events to the Ladok sandbox, records them
-(read_feed) and drains the queue with N reconciler threads (run_queue), as `kursadmin worker` does.
+Canvas is the sandbox with a latency and a leaky-bucket throttle (by default Canvas's own: high-water
+mark 600, drain 10 units/s, 50 up front per request in flight; every figure a flag). Its cost per
+request is `--cost`, or 0.05 + the latency (as CPU and database time), so the bucket sustains drain ÷
+cost requests a second, and no more than fit in flight under the mark ÷ latency: the ceiling this
+bench compares with (bench/_bucket_matrix.py). Each phase appends its events to the Ladok sandbox,
+records them (read_feed) and drains the queue with N reconciler threads (run_queue), as `kursadmin
+worker` does. N = 16: more than the bucket admits in flight at 700 (13); the gate, which learns the
+bucket from the answers, holds back the rest.
 
-Why N = 8 by default: a reconciler sends one request at a time, so N in flight give at most N / latency
-requests a second (80 at 100 ms) — just above the ceiling of 66.7 — while the N × 50 units they hold up
-front (400) stay under the client's pacing threshold (remaining < 200) and well under the high-water
-mark (600) that refuses requests. With N ≥ 12 the reservations alone reach the mark and Canvas refuses.
-
-    python bench/admission_burst.py [--students 500 (full run: 10000)] [--concurrency 8] [--latency 0.1]
-                                    [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
+    python bench/admission_burst.py [--students 500 (full run: 10000)] [--concurrency 16] [--latency 0.1]
+        [--high-water 600] [--drain 10] [--cost C] [--up-front 50]
+        [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
+    python bench/admission_burst.py --matrix [--cell-seconds 15]   # the 24 cells of the throttle matrix
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from app.store.db import make_engine
 from app.store.queue_tables import JobRow
 from app.store.schema import upgrade
 from app.store.tables import InboxEvent, LedgerEnrollmentRow
+from bench._bucket_matrix import Bucket, run_matrix, simulate_matrix
 from bench._common import Wiring, add_students, percentile, scratch_database, seed_catalogue
 
 START = dt.date.today() + dt.timedelta(days=30)  # early access: admitted students are wanted until start + 14 days
@@ -138,16 +139,41 @@ def _total(phases: list[Phase]) -> Phase:
                  [x for p in phases for x in p.latencies], sum(p.bucket_growth for p in phases))
 
 
-def main() -> None:
-    """Seed, run the admission and registration bursts, print the figures."""
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=500, help="10000 for the full run")
-    parser.add_argument("--concurrency", type=int, default=8, help="reconciler threads")
+    parser.add_argument("--concurrency", type=int, default=16, help="reconciler threads")
     parser.add_argument("--latency", type=float, default=0.1, help="Canvas sandbox latency per request, seconds")
+    parser.add_argument("--high-water", type=float, default=600.0, help="the sandbox bucket's high-water mark")
+    parser.add_argument("--drain", type=float, default=10.0, help="units the bucket drains a second")
+    parser.add_argument("--cost", type=float, default=None,
+                        help="units per request (default: 0.05 + the latency, as CPU and database time)")
+    parser.add_argument("--up-front", type=float, default=50.0, help="units held per request in flight")
+    parser.add_argument("--matrix", action="store_true",
+                        help="a registration burst per cell of high-water × drain × cost × latency")
+    parser.add_argument("--simulate", action="store_true",
+                        help="with --matrix: the pacing rule alone against the bucket, in simulated time")
+    parser.add_argument("--cell-seconds", type=float, default=20.0,
+                        help="matrix: seconds each cell runs at its ceiling")
     parser.add_argument("--database-url", help="a PostgreSQL server to create a scratch database on (default SQLite)")
-    args = parser.parse_args()
-    throttle = ThrottleConfig()
-    ceiling = throttle.outflow / throttle.cost("POST", "", args.latency)
+    return parser.parse_args()
+
+
+def main() -> None:
+    """Seed, run the admission and registration bursts (or the throttle matrix), print the figures."""
+    args = _arguments()
+    if args.matrix and args.simulate:
+        simulate_matrix(args.concurrency, 60.0, args.up_front)
+        return
+    if args.matrix:
+        run_matrix(args.concurrency, args.cell_seconds, args.up_front, args.database_url)
+        return
+    throttle = ThrottleConfig(hwm=args.high_water, maximum=max(800.0, args.high_water + 200.0), outflow=args.drain,
+                              up_front_cost=args.up_front)
+    if args.cost is not None:
+        throttle.fixed_cost, throttle.latency_cost_weight = args.cost, 0.0
+    ceiling = Bucket(args.high_water, args.drain, throttle.cost("POST", "", args.latency), args.up_front,
+                     args.latency).ceiling()
     with scratch_database(args.database_url) as url:
         engine = make_engine(url, pool_size=args.concurrency + 2) if url.startswith("postgresql") else make_engine(url)
         upgrade(engine)
@@ -168,7 +194,7 @@ def main() -> None:
               f"in {time.perf_counter() - started:.0f} s; database {engine.dialect.name}; "
               f"{args.concurrency} reconcilers; latency {args.latency * 1000:.0f} ms")
         print(f"throttle ceiling: outflow {throttle.outflow:g}/s ÷ cost {throttle.cost('POST', '', args.latency):g} "
-              f"per request = {ceiling:.1f} requests/s\n")
+              f"per request, at most what fits in flight under the mark {throttle.hwm:g} = {ceiling:.1f} requests/s\n")
         faults.latency = args.latency
 
         def burst(add: Callable[[str, str], object]) -> Callable[[], int]:

@@ -13,6 +13,7 @@ from app.canvas.counter import RequestCounter
 from app.canvas.errors import CanvasConflict, CanvasError, CanvasNotFound, CanvasUnavailable
 from app.canvas.throttle import InMemoryThrottleGate, ThrottleGate
 from app.core.origins import same_origin, shown
+from app.core.pacing import Answer
 
 Params = Mapping[str, str | int | Sequence[str]]
 PER_PAGE = 100  # Canvas caps per_page at 100 for most lists (Api::MAX_PER_PAGE)
@@ -22,10 +23,17 @@ _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 def is_throttled(response: httpx.Response) -> bool:
-    """Canvas's throttle answer: 403 "(Rate Limit Exceeded)" (request_throttle.rb), or a proxy's 429."""
+    """Canvas's throttle answer: 403 "(Rate Limit Exceeded)" (request_throttle.rb), or 429 (hosted Canvas, 2025)."""
     if response.status_code == 429:
         return True
     return response.status_code == 403 and "rate limit exceeded" in response.text.lower()
+
+
+def answer_of(response: httpx.Response) -> Answer:
+    """What an answer's rate-limit headers say; 403 "Rate Limit Exceeded" and 429 both count as throttled."""
+    return Answer(remaining=_header_float(response, "X-Rate-Limit-Remaining"),
+                  cost=_header_float(response, "X-Request-Cost"), throttled=is_throttled(response),
+                  retry_after=_header_float(response, "Retry-After"))
 
 
 def _header_float(response: httpx.Response, name: str) -> float | None:
@@ -94,24 +102,21 @@ class CanvasClient:
         failures = 0
         throttled = 0
         while True:
-            self.gate.wait()
             try:
-                response = self._http.request(method, path, params=params, data=data)
+                response, pause = self._send(method, path, params, data)
             except httpx.TransportError as exc:
                 failures += 1
-                # A request that never reached Canvas may always be resent; one that may have, only if repeatable.
-                maybe_applied = not repeatable and not isinstance(exc, _NOT_SENT)
-                if maybe_applied or failures >= self.retry.attempts:
-                    raise CanvasUnavailable(None, str(exc), method=method, url=path,
-                                            maybe_applied=maybe_applied) from exc
+                uncertain = not repeatable and not isinstance(exc, _NOT_SENT)
+                if uncertain or failures >= self.retry.attempts:
+                    raise CanvasUnavailable(None, str(exc), method=method, url=path, maybe_applied=uncertain) from exc
                 self._sleep(self.retry.delay(failures))
                 continue
-            self.gate.observe(
-                _header_float(response, "X-Rate-Limit-Remaining"), _header_float(response, "X-Request-Cost")
-            )
             if is_throttled(response):
                 throttled += 1
-                self._wait_out_throttle(response, throttled, method, path)
+                if throttled >= self.retry.throttle_attempts:
+                    raise CanvasUnavailable(response.status_code, response.text, method=method, url=path)
+                if pause is None:  # the gate cannot tell yet how fast the bucket drains
+                    self.gate.penalize(self.retry.throttle_delay(throttled))
                 continue
             if response.status_code >= 500:
                 failures += 1
@@ -124,12 +129,16 @@ class CanvasClient:
                 return response
             raise _refusal(response, method, path)
 
-    def _wait_out_throttle(self, response: httpx.Response, throttled: int, method: str, path: str) -> None:
-        """Give up after `throttle_attempts`; else hold the gate for Retry-After, or the back-off without one."""
-        if throttled >= self.retry.throttle_attempts:
-            raise CanvasUnavailable(response.status_code, response.text, method=method, url=path)
-        retry_after = _header_float(response, "Retry-After")
-        self.gate.penalize(retry_after if retry_after is not None else self.retry.throttle_delay(throttled))
+    def _send(self, method: str, path: str, params: Params | None,
+              data: Params | None) -> tuple[httpx.Response, float | None]:
+        """One request through the gate; the answer and, when throttled, the pause the gate set."""
+        self.gate.wait()
+        try:
+            response = self._http.request(method, path, params=params, data=data)
+        except BaseException:
+            self.gate.finish(None)
+            raise
+        return response, self.gate.finish(answer_of(response))
 
     def get(self, path: str, params: Params | None = None) -> Any:
         """GET one object."""

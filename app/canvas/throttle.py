@@ -1,10 +1,10 @@
-"""The back-off all workers of one Canvas share: a small gate protocol and its in-memory implementation.
+"""The pacing all workers of one Canvas token share: a small gate protocol and its in-memory implementation.
 
 Canvas throttles with a leaky bucket per access token (app/middleware/request_throttle.rb in
-canvas-lms): a request is refused with 403 "(Rate Limit Exceeded)" once the bucket passes its high
-water mark (600 by default), the bucket drains at 10 units a second, and every request in flight
-holds an up-front cost of 50. `X-Rate-Limit-Remaining` is the room left under the mark, so the gate
-slows everyone down before it reaches zero instead of bouncing off the limit.
+canvas-lms) whose figures — high-water mark, drain, up-front cost per request in flight — differ
+between Instructure's cloud, a self-hosted Canvas and a token with custom settings. The gate assumes
+none of them: app.core.pacing learns them from the answers and says when the next request may go;
+the gate does the waiting and counts the requests in flight.
 """
 
 from __future__ import annotations
@@ -14,28 +14,22 @@ import time
 from collections.abc import Callable
 from typing import Protocol
 
-CANVAS_OUTFLOW_PER_SECOND = 10.0  # request_throttle.rb LeakyBucket default outflow
-CANVAS_UP_FRONT_COST = 50.0  # request_throttle.rb LeakyBucket default up_front_cost
+from app.core.pacing import Answer, BucketFigures, BucketPacer
+
+STUCK_SECONDS = 1.0  # look again this often while waiting for a request in flight, in case it never reports
 
 
 class ThrottleGate(Protocol):
     """Shared pacing for every worker that talks to one Canvas with one token."""
 
     def wait(self) -> None:
-        """Block until a request may be sent."""
+        """Block until a request may be sent; it counts as in flight until finish()."""
+
+    def finish(self, answer: Answer | None) -> float | None:
+        """The request is over (`answer` None: none came); for a throttled answer, the pause set, if known."""
 
     def penalize(self, seconds: float) -> None:
         """Hold every worker back for at least `seconds` (Canvas refused a request as throttled)."""
-
-    def observe(self, remaining: float | None, cost: float | None) -> None:
-        """Record a response's `X-Rate-Limit-Remaining` and `X-Request-Cost`."""
-
-
-def pacing_delay(remaining: float, low_water: float, outflow_per_second: float) -> float:
-    """Seconds to wait so the bucket drains back up to `low_water` of room (0 when there is room)."""
-    if remaining >= low_water:
-        return 0.0
-    return (low_water - remaining) / outflow_per_second
 
 
 class InMemoryThrottleGate:
@@ -44,43 +38,54 @@ class InMemoryThrottleGate:
     def __init__(
         self,
         *,
-        low_water: float = 4 * CANVAS_UP_FRONT_COST,
-        outflow_per_second: float = CANVAS_OUTFLOW_PER_SECOND,
+        figures: BucketFigures | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self._low_water = low_water
-        self._outflow = outflow_per_second
+        self._pacer = BucketPacer(figures)
         self._clock = clock
         self._sleep = sleep
-        self._lock = threading.Lock()
-        self._penalty_until = 0.0
-        self._pace_until = 0.0
-        self.last_cost: float | None = None
+        self._changed = threading.Condition()
+        self._in_flight = 0
 
     def wait(self) -> None:
-        """Sleep until both the penalty and the pacing delay have passed."""
+        """Sleep until the pacing admits one more request, then count it in flight."""
         while True:
-            with self._lock:
-                delay = max(self._penalty_until, self._pace_until) - self._clock()
-            if delay <= 0:
-                return
+            with self._changed:
+                delay = self._pacer.admit(self._clock(), self._in_flight)
+                if delay is not None and delay <= 0:
+                    self._in_flight += 1
+                    return
+                if delay is None:
+                    self._changed.wait(timeout=STUCK_SECONDS)
+                    continue
             self._sleep(delay)
 
-    def penalize(self, seconds: float) -> None:
-        """Push the shared resume time out to at least now + seconds."""
-        with self._lock:
-            self._penalty_until = max(self._penalty_until, self._clock() + seconds)
+    def finish(self, answer: Answer | None) -> float | None:
+        """Count the request out of flight and learn from its answer."""
+        with self._changed:
+            self._in_flight = max(0, self._in_flight - 1)
+            pause = None if answer is None else self._pacer.learn(answer, self._clock(), self._in_flight)
+            self._changed.notify_all()
+        return pause
 
-    def observe(self, remaining: float | None, cost: float | None) -> None:
-        """Pace by the newest answer: the latest remaining is the best estimate of the bucket."""
-        with self._lock:
-            if cost is not None:
-                self.last_cost = cost
-            if remaining is not None:
-                self._pace_until = self._clock() + pacing_delay(remaining, self._low_water, self._outflow)
+    def penalize(self, seconds: float) -> None:
+        """Push the resume time out to at least now + seconds."""
+        with self._changed:
+            self._pacer.penalize(self._clock() + seconds)
+
+    def figures(self) -> BucketFigures:
+        """What has been learnt of the bucket so far."""
+        with self._changed:
+            return self._pacer.figures()
+
+    def adopt(self, figures: BucketFigures) -> None:
+        """Take in what other processes learnt of the same bucket."""
+        with self._changed:
+            self._pacer.adopt(figures)
+            self._changed.notify_all()
 
     def resume_at(self) -> float:
-        """The clock time before which wait() blocks."""
-        with self._lock:
-            return max(self._penalty_until, self._pace_until)
+        """The clock time before which wait() blocks, whatever is in flight."""
+        with self._changed:
+            return self._pacer.resume_at

@@ -28,7 +28,11 @@ Canvas at start: root account 1 with its "Default Term" (id 1), the built-in rol
 user "Sandbox Admin" (id 1, login "admin", no SIS id) who owns every configured token.
 
 Behaviour follows the Canvas source (instructure/canvas-lms), cited in each module: SIS-id paths,
-error bodies, enrollment upsert, numbered and bookmarked pagination, and the leaky-bucket throttle.
+error bodies, enrollment upsert, numbered and bookmarked pagination, and the leaky-bucket throttle
+(every figure configurable, as in Canvas; refusal as 403 "Rate Limit Exceeded" or, with
+`ThrottleConfig(refusal="429")`, 429 with Retry-After; `throttle.reset()` empties the buckets). The
+real HTTP server speaks HTTP/1.1 with keep-alive (werkzeug's threaded server), so latency is not
+dominated by connection set-up. `simulated_workers.simulate` drives the bucket in simulated time.
 Injected faults: a 500 changes nothing; a timeout (httpx.ReadTimeout in-process, a held-back answer
 over HTTP) happens after the change by default (FaultConfig.timeout_applies_change).
 """

@@ -15,7 +15,7 @@ from app.sandbox.canvas.faults import Fault, FaultInjector
 from app.sandbox.canvas.params import request_params
 from app.sandbox.canvas.router import ApiRequest, ApiResponse, Route, Router
 from app.sandbox.canvas.state import CanvasState
-from app.sandbox.canvas.throttle import RATE_LIMIT_BODY, Throttle
+from app.sandbox.canvas.throttle import RATE_LIMIT_429_BODY, RATE_LIMIT_BODY, Throttle
 
 UNMATCHED = "(unmatched)"
 
@@ -91,9 +91,7 @@ class CanvasApp:
         if throttle_key and not self.throttle.reserve(throttle_key):
             with self.stats.lock:
                 self.stats.throttled += 1
-            remaining = self.throttle.settle(throttle_key, 0.0)
-            return RawResponse(403, {"Content-Type": "text/plain; charset=utf-8",
-                                     "X-Rate-Limit-Remaining": str(remaining)}, RATE_LIMIT_BODY)
+            return self._refuse(throttle_key)
         latency = self.faults.config.latency
         timed_out = False
         try:
@@ -107,6 +105,15 @@ class CanvasApp:
             response.headers["X-Rate-Limit-Remaining"] = str(remaining)
         response.timed_out = timed_out
         return response
+
+    def _refuse(self, throttle_key: str) -> RawResponse:
+        """A throttled answer; like request_throttle.rb it charges nothing but the reservation it returns."""
+        remaining = self.throttle.settle(throttle_key, 0.0)
+        headers = {"Content-Type": "text/plain; charset=utf-8", "X-Rate-Limit-Remaining": str(remaining)}
+        if self.throttle.config.refusal == "429":
+            headers["Retry-After"] = str(self.throttle.retry_after(throttle_key))
+            return RawResponse(429, headers, RATE_LIMIT_429_BODY)
+        return RawResponse(403, headers, RATE_LIMIT_BODY)
 
     def _respond(self, raw: RawRequest, method: str, matched: tuple[Route, dict[str, str]] | None,
                  token: str | None,

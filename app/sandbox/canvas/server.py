@@ -14,7 +14,7 @@ from app.sandbox.canvas.dispatch import CanvasApp, RawRequest
 from app.sandbox.serving import QuietHandler, WsgiApp
 
 _REASONS = {200: "OK", 201: "Created", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden",
-            404: "Not Found", 500: "Internal Server Error", 504: "Gateway Timeout"}
+            404: "Not Found", 429: "Too Many Requests", 500: "Internal Server Error", 504: "Gateway Timeout"}
 
 
 def wsgi_app(app: CanvasApp, sleep: Callable[[float], None] = time.sleep) -> Callable[..., Iterable[bytes]]:

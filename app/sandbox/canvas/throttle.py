@@ -4,20 +4,27 @@ Each request first reserves `up_front_cost`; if the bucket is then at or over th
 request is refused with 403 "Rate Limit Exceeded". Afterwards the reservation is replaced by the real
 cost. The bucket leaks `outflow` units per second and never holds more than `maximum`
 (request_throttle/increment_bucket.lua). Defaults are Canvas's: maximum 800, hwm 600, outflow 10,
-up_front_cost 50. Canvas's real cost is CPU plus database seconds; here it is `fixed_cost` plus
-`latency_cost_weight` × the simulated latency, or whatever `cost_model` returns.
+up_front_cost 50; every one is configurable in Canvas (request_throttle.yml, `Setting
+request_throttle.*`, per-client custom settings), so here too. Canvas's real cost is CPU plus database
+seconds; here it is `fixed_cost` plus `latency_cost_weight` × the simulated latency, or whatever
+`cost_model` returns. A refusal is request_throttle.rb's 403 "403 Forbidden (Rate Limit Exceeded)\n",
+or with `refusal="429"` the 429 hosted Canvas answers since 2025, whose `Retry-After` here is the
+whole seconds until the bucket has leaked enough to take one more reservation.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 CostModel = Callable[[str, str, float], float]
 
 RATE_LIMIT_BODY = b"403 Forbidden (Rate Limit Exceeded)\n"
+RATE_LIMIT_429_BODY = b"429 Too Many Requests (Rate Limit Exceeded)\n"
 
 
 @dataclass
@@ -32,6 +39,7 @@ class ThrottleConfig:
     fixed_cost: float = 0.05
     latency_cost_weight: float = 1.0
     cost_model: CostModel | None = None
+    refusal: Literal["403", "429"] = "403"
 
     def cost(self, method: str, template: str, latency: float) -> float:
         """The cost charged for one finished request."""
@@ -76,6 +84,17 @@ class Throttle:
         with self._lock:
             count = self._increment(key, cost - self.config.up_front_cost)
         return self.config.hwm - count
+
+    def retry_after(self, key: str) -> int:
+        """Whole seconds until the bucket, leaking, takes one more reservation under the high-water mark."""
+        with self._lock:
+            excess = self._increment(key, 0.0) + self.config.up_front_cost - self.config.hwm
+        return max(1, math.floor(excess / self.config.outflow) + 1)  # strictly under the mark, as reserve() asks
+
+    def reset(self) -> None:
+        """Empty every bucket (a new measurement starts from a rested Canvas)."""
+        with self._lock:
+            self._buckets.clear()
 
     def remaining(self, key: str) -> float:
         """What X-Rate-Limit-Remaining would say now, after leaking."""

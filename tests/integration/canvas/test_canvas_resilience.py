@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from app.canvas.client import CanvasClient
 from app.canvas.executor import execute
 from app.canvas.known import KnownIds
+from app.core.pacing import BucketFigures
 from app.core.plan import Enroll, EnsureUser, Unenroll, UserSpec
 from app.sandbox.canvas import DEFAULT_TOKEN, ROOT_ACCOUNT_ID, FaultConfig, ThrottleConfig
 from tests.integration.canvas.plan_examples import OFFERING, STUDENT, enroll, ensure_course, ensure_user
@@ -35,7 +36,9 @@ def test_pacing_keeps_a_burst_under_the_throttle(make_canvas):
 
 
 def test_throttled_requests_are_waited_out_not_failed(make_canvas):
-    sandbox, client = make_canvas(throttle=COSTLY, low_water=0.0)
+    # Told a far smaller up-front cost than Canvas holds (say by a row another Canvas wrote), the gate
+    # lets the bucket run full and is refused.
+    sandbox, client = make_canvas(throttle=COSTLY, figures=BucketFigures(high_water=600.0, up_front=1.0, drain=10.0))
 
     run_burst(sandbox, client, 20)
 

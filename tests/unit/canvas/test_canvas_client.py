@@ -8,6 +8,7 @@ import pytest
 from app.canvas.errors import CanvasConflict, CanvasError, CanvasNotFound, CanvasUnavailable
 from app.canvas.sis import in_path
 from app.canvas.throttle import InMemoryThrottleGate
+from app.core.pacing import Answer, BucketFigures
 from tests.unit.canvas.scripted_canvas import BASE, canvas_json, not_found, rate_limited, sis_taken
 
 
@@ -81,14 +82,16 @@ def test_a_penalty_holds_back_another_client_sharing_the_gate(canvas):
     assert canvas.now >= 5
 
 
-def test_low_remaining_paces_the_next_request(canvas):
-    gate = InMemoryThrottleGate(low_water=200, outflow_per_second=10, clock=canvas.clock, sleep=canvas.sleep)
-    gate.observe(remaining=150, cost=1.5)
+def test_a_bucket_without_room_for_one_more_request_paces_the_next(canvas):
+    gate = InMemoryThrottleGate(figures=BucketFigures(high_water=600, up_front=50, drain=10),
+                                clock=canvas.clock, sleep=canvas.sleep)
     gate.wait()
-    assert canvas.now == pytest.approx(5.0)  # 50 units short at 10 a second
-    gate.observe(remaining=590, cost=0.2)
+    gate.finish(Answer(remaining=40, cost=1.5))
     gate.wait()
-    assert canvas.now == pytest.approx(5.0)
+    assert canvas.now == pytest.approx(2.0)  # one reservation and a fifth of one more: 60 − 40 units at 10 a second
+    gate.finish(Answer(remaining=590, cost=0.2))
+    gate.wait()
+    assert canvas.now == pytest.approx(2.0)
 
 
 def test_forbidden_without_rate_limit_is_an_error_not_a_retry(canvas, client):

@@ -1,14 +1,14 @@
 """ops: Canvas requests counted by outcome, each institution's last feed read, and lag sampled a minute
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0013'
-down_revision = '0011'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

@@ -84,3 +84,22 @@ def test_cost_model_can_price_routes_differently() -> None:
     for n in range(2):
         api.post("/api/v1/accounts/1/users", data={"pseudonym[unique_id]": f"u{n}@x.se"})
     assert api.get("/api/v1/accounts/1").status_code == 403
+
+
+def test_refusal_as_hosted_canvas_answers_since_2025_is_429_with_retry_after() -> None:
+    clock = FakeClock()
+    sandbox = CanvasSandbox(tokens=["t"], throttle=ThrottleConfig(hwm=150.0, outflow=5.0, fixed_cost=100.0,
+                                                                   refusal="429"), clock=clock)
+    api = _client(sandbox, "t")
+    assert api.get("/api/v1/accounts/1").status_code == 200
+
+    refused = api.get("/api/v1/accounts/1")
+
+    assert refused.status_code == 429
+    assert "Rate Limit Exceeded" in refused.text
+    assert float(refused.headers["X-Rate-Limit-Remaining"]) == 50.0
+    # 100 in the bucket + 50 up front must drain under 150: the bucket takes the request once it has leaked.
+    wait = int(refused.headers["Retry-After"])
+    assert wait == 1
+    clock.now += wait
+    assert api.get("/api/v1/accounts/1").status_code == 200
