@@ -34,7 +34,7 @@ from app.canvas.results import (
 )
 from app.canvas.sis import in_param, in_path, ref_in_path
 from app.canvas.times import canvas_instant
-from app.core.naming import CANCELLED_PREFIX, with_cancelled_prefix
+from app.core.naming import with_cancelled_prefix
 from app.core.plan import (
     AccountSpec,
     CourseRef,
@@ -199,13 +199,9 @@ def _refresh_course(client: CanvasClient, ref: str, spec: CourseSpec, *, compare
 
 
 def _mark_cancelled(client: CanvasClient, course: dict, spec: CourseSpec) -> tuple[dict, bool]:
-    """Without UpdateCourseFromLadok the teacher's name, code and dates stay; a cancellation only prefixes the name.
-
-    The rules name a cancelled offering's course with the prefix (naming.course_name), so a wanted name
-    with the prefix means the offering is cancelled.
-    """
+    """Without overwrite the teacher's name, code and dates stay; the plan may still ask for the cancelled prefix."""
     name = str(course.get("name", ""))
-    if not spec.name.startswith(CANCELLED_PREFIX) or name.startswith(CANCELLED_PREFIX):
+    if not spec.prefix_cancelled or with_cancelled_prefix(name) == name:
         return course, False
     return courses.rename_course(client, int(course["id"]), with_cancelled_prefix(name)), True
 
@@ -316,7 +312,6 @@ def _course_ref(ref: CourseRef, known: KnownIds) -> str:
 def enroll(op: Enroll, client: CanvasClient, known: KnownIds) -> EnrollmentResult:
     """Enroll the student (one request when the section is known); Canvas returns the existing one on repeat."""
     wanted = op.enrollment
-    create_state = "inactive" if wanted.state == "inactive" else "active"
     section_id = known.sections.get(wanted.section_sis_id)
     user_id = known.users.get(op.student_uid)
     try:
@@ -325,7 +320,7 @@ def enroll(op: Enroll, client: CanvasClient, known: KnownIds) -> EnrollmentResul
             ref_in_path(section_id, "sis_section_id", wanted.section_sis_id),
             str(user_id) if user_id is not None else in_param("sis_user_id", op.student_uid),
             wanted.role_id,
-            create_state,
+            op.create_state,
         )
     except CanvasNotFound:
         if section_id is None and user_id is None:
@@ -335,9 +330,9 @@ def enroll(op: Enroll, client: CanvasClient, known: KnownIds) -> EnrollmentResul
             in_path("sis_section_id", wanted.section_sis_id),
             in_param("sis_user_id", op.student_uid),
             wanted.role_id,
-            create_state,
+            op.create_state,
         )
-    if wanted.state == "completed" and enrollments.ledger_state(made) != "completed":
+    if op.then_conclude and enrollments.ledger_state(made) != "completed":
         made = enrollments.end_enrollment(client, int(made["course_id"]), int(made["id"]), "conclude")
     return _enrollment_result(op.student_uid, wanted.section_sis_id, wanted.kind, made)
 
@@ -360,8 +355,7 @@ def _enrollment_result(student_uid: str, section_sis_id: str, kind: Any, made: d
 def set_enrollment_state(op: SetEnrollmentState, client: CanvasClient, known: KnownIds) -> EnrollmentResult:
     """Deactivate, conclude or reactivate a ledger enrollment, following it if it moved course."""
     current = op.current
-    if op.state == "inactive" and _concluded(client, current.canvas_course_id):
-        # A concluded course is read-only; the seed leaves a suspended student active there (docs/rules.md §4.6).
+    if op.unless_concluded and _concluded(client, current.canvas_course_id):
         return EnrollmentResult(op.student_uid, current, course_concluded=True)
     user_ref = _user_ref(op.student_uid, known)
     result = _on_enrollment(

@@ -8,7 +8,7 @@ import click
 
 from app.cli.feed_cmds import print_result
 from app.cli.runtime import Runtime, pass_runtime
-from app.pipeline.reconcile import InstitutionContext
+from app.pipeline.context import InstitutionContext
 
 
 @click.command("worker")

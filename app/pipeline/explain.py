@@ -16,6 +16,7 @@ from app.core.settings import InstitutionSettings
 from app.core.swedish_time import swedish_today
 from app.store import facts
 from app.store.course_settings import history
+from app.store.object_kinds import ObjectKind
 from app.store.tables import ActionLogRow, CanvasObjectRow, CoReadingLinkRow, CourseAuditRow, InboxEvent, JobRow
 
 
@@ -79,7 +80,7 @@ def _settings_history(s: Session, institution_id: str, offering_uids: list[str])
     if not offering_uids:
         return []
     own = s.scalars(select(CanvasObjectRow.canvas_id).where(
-        CanvasObjectRow.institution_id == institution_id, CanvasObjectRow.kind == "course",
+        CanvasObjectRow.institution_id == institution_id, CanvasObjectRow.kind == ObjectKind.COURSE,
         CanvasObjectRow.sis_id.in_(offering_uids))).all()
     linked = s.scalars(select(CoReadingLinkRow.canvas_course_id).where(
         CoReadingLinkRow.institution_id == institution_id, CoReadingLinkRow.offering_uid.in_(offering_uids))).all()

@@ -33,10 +33,11 @@ from app.core.idle import Remaining
 from app.ladok.directory import LadokDirectory, RestLadokDirectory
 from app.ladok.feed import FeedFetcher, FeedPosition, FeedUrls, start_position, walk
 from app.ladok.http import make_client
+from app.pipeline.context import InstitutionContext
 from app.pipeline.ingest import IngestResult, ingest_entries
 from app.pipeline.owners import owner_id, this_process
 from app.pipeline.reclaim import Reclaimer
-from app.pipeline.reconcile import InstitutionContext, reconcile
+from app.pipeline.reconcile import reconcile
 from app.pipeline.report import build_report, send_report
 from app.pipeline.until_idle import left_over, watch
 from app.store import workers
