@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -20,7 +20,15 @@ from app.canvas.results import (
     UserResult,
 )
 from app.core.not_found import Forget, ForgetEnrollment, ForgetSection, ForgetUser
-from app.core.plan import EnrollmentKind, EnsureCourse, EnsureUser, LedgerEnrollment, Operation, Unenroll
+from app.core.plan import (
+    EnrollmentKind,
+    EnrollmentState,
+    EnsureCourse,
+    EnsureUser,
+    LedgerEnrollment,
+    Operation,
+    Unenroll,
+)
 from app.store import intents
 from app.store.action_log import log_action
 from app.store.course_settings import set_early_access
@@ -95,8 +103,8 @@ class Ledger:
         rows = self.session.scalars(select(LedgerEnrollmentRow).where(
             LedgerEnrollmentRow.institution_id == self.institution_id,
             LedgerEnrollmentRow.student_uid == student_uid)).all()
-        return tuple(LedgerEnrollment(r.section_sis_id, r.kind, r.canvas_enrollment_id, r.canvas_course_id,
-                                      r.state) for r in rows)  # type: ignore[arg-type]
+        return tuple(LedgerEnrollment(r.section_sis_id, cast(EnrollmentKind, r.kind), r.canvas_enrollment_id,
+                                      r.canvas_course_id, cast(EnrollmentState, r.state)) for r in rows)
 
     # --- writing -------------------------------------------------------------------------------------
 
