@@ -51,9 +51,9 @@ def load(engine: Engine, ctx: InstitutionContext, key: DirtyKey) -> Loaded:
     """
     inst = ctx.institution_id
     with Session(engine) as s:  # a read: on SQLite a write transaction per key would queue behind the others
-        if control.is_paused(s, inst):
-            return Loaded(paused=True, controls=Controls(limits=ctx.safeguards))
-        controls = control.controls(s, inst, ctx.safeguards)
+        paused, controls = control.paused_and_controls(s, inst, ctx.safeguards)
+        if paused:
+            return Loaded(paused=True, controls=controls)
         if key.kind != "student":
             read = facts.read_offering(s, inst, key.uid)
             return Loaded(False, controls, read.facts, read.known)

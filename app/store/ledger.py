@@ -43,6 +43,10 @@ def message_sis_id(suspension_uid: str, canvas_course_id: int) -> str:
     return f"{suspension_uid}:{canvas_course_id}"
 
 
+# Kinds of which an institution has few rows (terms, sub-accounts): a key reads them whole.
+FEW_KINDS = (ObjectKind.TERM, ObjectKind.ACCOUNT, *CHILD_ACCOUNT_KINDS.values())
+
+
 class Ledger:
     """One institution's ledger in one session: the Canvas ids a key needs, and each result recorded."""
 
@@ -68,18 +72,18 @@ class Ledger:
         return self.session.get(CanvasObjectRow, (self.institution_id, kind, sis_id))
 
     def known_ids(self, users: dict[str, int], courses: dict[str, int], sections: dict[str, int]) -> KnownIds:
-        """What a key's plan may need, from the ids its facts already read; terms and sub-accounts are few: all."""
-        children = {
-            (row.parent_canvas_id, name): row.canvas_id
-            for name, kind in CHILD_ACCOUNT_KINDS.items()
-            for row in self.session.scalars(select(CanvasObjectRow).where(
-                CanvasObjectRow.institution_id == self.institution_id, CanvasObjectRow.kind == kind))
-            if row.parent_canvas_id is not None
-        }
+        """What a key's plan may need, from the ids its facts already read; terms and sub-accounts are few: all,
+        in one query."""
+        few: dict[ObjectKind, list[CanvasObjectRow]] = {kind: [] for kind in FEW_KINDS}
+        for row in self.session.scalars(select(CanvasObjectRow).where(
+                CanvasObjectRow.institution_id == self.institution_id, CanvasObjectRow.kind.in_(FEW_KINDS))):
+            few[row.kind].append(row)
+        children = {(row.parent_canvas_id, name): row.canvas_id for name, kind in CHILD_ACCOUNT_KINDS.items()
+                    for row in few[kind] if row.parent_canvas_id is not None}
         return KnownIds(
-            users=users, courses=courses,
-            sections=sections, terms=self.ids(ObjectKind.TERM), accounts=self.ids(ObjectKind.ACCOUNT),
-            child_accounts=children,
+            users=users, courses=courses, sections=sections,
+            terms={row.sis_id: row.canvas_id for row in few[ObjectKind.TERM]},
+            accounts={row.sis_id: row.canvas_id for row in few[ObjectKind.ACCOUNT]}, child_accounts=children,
         )
 
     def concluded(self, course_ids: Collection[int]) -> frozenset[int]:
