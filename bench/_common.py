@@ -19,8 +19,8 @@ from sqlalchemy import Engine, create_engine, make_url, text
 from app.config import InstitutionConfig
 from app.core.safeguards import SafetyLimits
 from app.core.settings import InstitutionSettings
+from app.pipeline.context import InstitutionContext
 from app.pipeline.ingest import IngestResult
-from app.pipeline.reconcile import InstitutionContext
 from app.pipeline.worker import WorkerStats, context_for, drain, feed_fetcher, read_feed
 from app.sandbox.canvas import DEFAULT_TOKEN, CanvasSandbox
 from app.sandbox.ladok.sandbox import SandboxLadok

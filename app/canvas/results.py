@@ -32,7 +32,7 @@ class CourseResult:
     workflow_state: str
     created: bool = False
     updated: bool = False
-    # Resolved while creating the course, for KnownIds.accounts / child_accounts; None otherwise.
+    # The sub-accounts resolved while creating the course (None otherwise): the ledger remembers them.
     organisation_account_id: int | None = None
     child_account_id: int | None = None
 

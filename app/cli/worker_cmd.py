@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from app.cli.feed_cmds import print_result
 from app.cli.runtime import Runtime, pass_runtime
 from app.config import InstitutionConfig, MailConfig
-from app.pipeline.reconcile import InstitutionContext
+from app.pipeline.context import InstitutionContext
 
 
 @click.command("worker")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from app.core.decide_facts import OfferingFacts
+from app.core.early_access import stored_or_default
 from app.core.model import RUNNING_STATUSES, CoReadingLink, Offering
 from app.core.naming import course_code, course_name, section_name
 from app.core.plan import (
@@ -44,8 +45,14 @@ def is_ignored(offering: Offering, settings: InstitutionSettings) -> bool:
 
 
 def ensure_course(facts: OfferingFacts, settings: InstitutionSettings) -> EnsureCourse:
-    """The offering's own course and section as the settings want them."""
-    return EnsureCourse(course=course_spec(facts, settings), section=own_section(facts))
+    """The offering's own course and section as the settings want them, and its early access if it is new.
+
+    EarlyAccessOnCreateCourse is fixed at creation with the default purge date, so a later change of the
+    setting leaves existing courses alone (docs/rules.md §4.5).
+    """
+    created_with = stored_or_default(None, facts.offering.start, settings)
+    return EnsureCourse(course=course_spec(facts, settings), section=own_section(facts),
+                        early_access=created_with.on, purge_date=created_with.purge_date)
 
 
 def course_spec(facts: OfferingFacts, settings: InstitutionSettings) -> CourseSpec:
@@ -59,9 +66,9 @@ def course_spec(facts: OfferingFacts, settings: InstitutionSettings) -> CourseSp
         end=offering.end,
         term=offering.term,
         account=account_spec(facts, settings),
-        # Without it a cancellation still reaches the name: the executor prefixes the name in Canvas
-        # when the wanted name carries the prefix (see executor._mark_cancelled).
         overwrite=settings.update_course_from_ladok,
+        # Without UpdateCourseFromLadok a cancellation still reaches the name Canvas has (docs/rules.md §4.4).
+        prefix_cancelled=offering.cancelled and not settings.update_course_from_ladok,
     )
 
 

@@ -8,6 +8,7 @@ from app.core.decide_enrollments import desired_enrollments
 from app.core.decide_facts import StudentFacts
 from app.core.early_access import default_purge_date
 from app.core.settings import InstitutionSettings
+from app.core.swedish_time import wake_at
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -23,6 +24,22 @@ def next_change(facts: StudentFacts, settings: InstitutionSettings, today: dt.da
         if _desired_set(facts, settings, day) != now:
             return day
     return None
+
+
+def wake_up(facts: StudentFacts | None, settings: InstitutionSettings, today: dt.date, now: dt.datetime,
+            deferred: bool, delay_delete: tuple[dt.date, dt.date] | None) -> dt.datetime | None:
+    """When the key's timer must wake it with no event, or None: the next change of a student's plan, or
+    the day after a delay-delete window that deferred removals (docs/rules.md §5), whichever comes first.
+
+    A wake-up already past is none: it would claim the key again at once, and again, for nothing.
+    """
+    day = next_change(facts, settings, today) if facts is not None else None
+    if deferred and delay_delete is not None:
+        after_window = delay_delete[1] + ONE_DAY
+        day = min(day, after_window) if day else after_window
+    if day is None or wake_at(day) <= now:
+        return None
+    return wake_at(day)
 
 
 def _candidate_days(facts: StudentFacts) -> set[dt.date]:

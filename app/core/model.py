@@ -23,6 +23,7 @@ class Offering:
     education_type_id: int | None = None
     status: int | None = None
     cancelled: bool = False
+    period_id: int | None = None  # Ladok's StartperiodID: the term when `term` is not yet known
 
 
 @dataclass(frozen=True, slots=True)

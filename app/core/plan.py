@@ -61,6 +61,8 @@ class CourseSpec:
     term: str | None
     account: AccountSpec
     overwrite: bool = True  # False with UpdateCourseFromLadok = false: create only, never update
+    # Without overwrite a cancellation still reaches Canvas: the course's own name gets the prefix, once.
+    prefix_cancelled: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,10 +108,15 @@ class EnsureUser:
 
 @dataclass(frozen=True, slots=True)
 class EnsureCourse:
-    """Create the course (with term, sub-account and its own section) if missing, else update it."""
+    """Create the course (with term, sub-account and its own section) if missing, else update it.
+
+    A course this creates gets `early_access` and `purge_date` as its settings (docs/rules.md §4.5).
+    """
 
     course: CourseSpec
     section: SectionSpec
+    early_access: bool = False
+    purge_date: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +133,16 @@ class Enroll:
     student_uid: str
     enrollment: DesiredEnrollment
 
+    @property
+    def create_state(self) -> Literal["active", "inactive"]:
+        """The state Canvas creates it in: inactive while suspended (§4.6), else active, completed ones too."""
+        return "inactive" if self.enrollment.state == "inactive" else "active"
+
+    @property
+    def then_conclude(self) -> bool:
+        """Canvas cannot create a concluded enrollment: a completed one (UseConcluded) is concluded after."""
+        return self.enrollment.state == "completed"
+
 
 @dataclass(frozen=True, slots=True)
 class SetEnrollmentState:
@@ -134,6 +151,13 @@ class SetEnrollmentState:
     student_uid: str
     current: LedgerEnrollment
     state: EnrollmentState
+
+    @property
+    def unless_concluded(self) -> bool:
+        """A deactivation leaves a course concluded by hand alone: it is read-only, and the seed keeps the
+        suspended student active there (docs/rules.md §4.6). The facts' concluded courses are never planned;
+        one concluded since we last looked is asked of Canvas first."""
+        return self.state == "inactive"
 
 
 @dataclass(frozen=True, slots=True)

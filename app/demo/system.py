@@ -19,7 +19,7 @@ from app.core.swedish_time import swedish_today
 from app.demo.index import index_pages
 from app.demo.people import canvas_personas, seat
 from app.pipeline.activity import ActivityRecorder
-from app.pipeline.reconcile import InstitutionContext
+from app.pipeline.context import InstitutionContext
 from app.pipeline.worker import context_for, drain, feed_fetcher, read_feed, run_forever
 from app.sandbox.canvas import DEFAULT_TOKEN, CanvasSandbox
 from app.sandbox.canvas.state import Course

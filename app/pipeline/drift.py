@@ -20,9 +20,10 @@ from app.core.decide_enrollments import desired_enrollments
 from app.core.plan import LedgerEnrollment
 from app.core.settings import InstitutionSettings
 from app.core.swedish_time import swedish_today
-from app.store import facts, ledger
+from app.store import facts
 from app.store.course_tables import CoReadingLinkRow
 from app.store.db import write_session
+from app.store.ledger import Ledger
 from app.store.projection import DirtyKey
 from app.store.queue import mark_dirty
 from app.store.tables import LedgerEnrollmentRow, ParticipationRow
@@ -115,10 +116,11 @@ def _adopt(engine: Engine, institution_id: str, actual: dict[tuple[str, str, str
            students: set[str]) -> int:
     """Make the ledger say what Canvas holds (of ours), then queue every student so the worker closes the gaps."""
     with write_session(engine) as s:
+        book = Ledger(s, institution_id)
         for row in s.scalars(select(LedgerEnrollmentRow).where(LedgerEnrollmentRow.institution_id == institution_id)):
             if (row.student_uid, row.section_sis_id, row.kind) not in actual:
                 s.delete(row)
         for (student, _section, _kind), entry in actual.items():
-            ledger.put_enrollment(s, institution_id, student, entry)
+            book.put_enrollment(student, entry)
         mark_dirty(s, institution_id, {DirtyKey("student", u) for u in students})
     return len(actual)

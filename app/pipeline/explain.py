@@ -17,6 +17,7 @@ from app.core.swedish_time import swedish_today
 from app.store import facts
 from app.store.course_settings import history
 from app.store.course_tables import CoReadingLinkRow, CourseAuditRow
+from app.store.object_kinds import ObjectKind
 from app.store.queue_tables import JobRow
 from app.store.tables import ActionLogRow, CanvasObjectRow, InboxEvent
 
@@ -81,7 +82,7 @@ def _settings_history(s: Session, institution_id: str, offering_uids: list[str])
     if not offering_uids:
         return []
     own = s.scalars(select(CanvasObjectRow.canvas_id).where(
-        CanvasObjectRow.institution_id == institution_id, CanvasObjectRow.kind == "course",
+        CanvasObjectRow.institution_id == institution_id, CanvasObjectRow.kind == ObjectKind.COURSE,
         CanvasObjectRow.sis_id.in_(offering_uids))).all()
     linked = s.scalars(select(CoReadingLinkRow.canvas_course_id).where(
         CoReadingLinkRow.institution_id == institution_id, CoReadingLinkRow.offering_uid.in_(offering_uids))).all()

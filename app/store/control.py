@@ -43,8 +43,17 @@ def is_paused(session: Session, institution_id: str) -> bool:
 def controls(session: Session, institution_id: str, limits: SafetyLimits,
              now: dt.datetime | None = None) -> Controls:
     """The safeguards for the decide/act step: the file's `limits` with the operator's windows."""
-    now = now or dt.datetime.now(dt.UTC)
+    return _controls(session.get(InstitutionControlRow, institution_id), limits, now)
+
+
+def paused_and_controls(session: Session, institution_id: str, limits: SafetyLimits) -> tuple[bool, Controls]:
+    """Whether the institution is paused, and its safeguards, from one read of its control row."""
     row = session.get(InstitutionControlRow, institution_id)
+    return bool(row and row.paused), _controls(row, limits)
+
+
+def _controls(row: InstitutionControlRow | None, limits: SafetyLimits, now: dt.datetime | None = None) -> Controls:
+    now = now or dt.datetime.now(dt.UTC)
     if row is None:
         return Controls(limits=limits)
     window = (row.delay_delete_start, row.delay_delete_end) if row.delay_delete_start and row.delay_delete_end else None

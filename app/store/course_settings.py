@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.core.model import CoReadingLink, CourseSettings
 from app.store.course_tables import CoReadingLinkRow, CourseAuditRow, CourseSettingsRow, LinkRequestRow
+from app.store.object_kinds import ObjectKind
 from app.store.projection import DirtyKey
 from app.store.queue import mark_dirty
 from app.store.tables import CanvasObjectRow, ParticipationRow
@@ -30,7 +31,7 @@ def offerings_in_course(session: Session, institution_id: str, canvas_course_id:
     """Offering uids whose students land in the course: its own sections and its co-reading links."""
     own = session.scalars(
         select(CanvasObjectRow.sis_id).where(
-            CanvasObjectRow.institution_id == institution_id, CanvasObjectRow.kind == "section",
+            CanvasObjectRow.institution_id == institution_id, CanvasObjectRow.kind == ObjectKind.SECTION,
             CanvasObjectRow.parent_canvas_id == canvas_course_id,
         )
     ).all()

@@ -12,6 +12,8 @@ import datetime as dt
 from sqlalchemy import JSON, BigInteger, Date, DateTime, Index, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from app.store.object_kinds import ObjectKind, ObjectKindColumn
+
 UID = String(64)  # Ladok UIDs are UUID text; leave room for co-reading section ids
 
 
@@ -171,16 +173,20 @@ class TermRow(Base):
 
 
 class CanvasObjectRow(Base):
-    """Ledger of Canvas objects the adapter made or adopted, by kind and sis id: users, courses, sections…"""
+    """Ledger of Canvas objects the adapter made, adopted or learnt of, by kind and the id it is known by.
+
+    The kinds and what each one's `sis_id` holds: `app/store/object_kinds.py`.
+    """
 
     __tablename__ = "canvas_object"
 
     institution_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # user|course|section|term|account
+    kind: Mapped[ObjectKind] = mapped_column(ObjectKindColumn(), primary_key=True)
     sis_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     canvas_id: Mapped[int] = mapped_column(BigInteger)
-    parent_canvas_id: Mapped[int | None] = mapped_column(BigInteger)  # a section's course
-    state: Mapped[dict] = mapped_column(JSON, default=dict)  # what we last set (name, code, dates, …)
+    parent_canvas_id: Mapped[int | None] = mapped_column(BigInteger)  # a section's course, a child's account
+    # What we last set or saw: a user's name, login_id and e-mail; a course's name and workflow_state.
+    state: Mapped[dict] = mapped_column(JSON, default=dict)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
@@ -214,7 +220,7 @@ class ActionLogRow(Base):
     student_uid: Mapped[str | None] = mapped_column(UID)
     offering_uid: Mapped[str | None] = mapped_column(UID)
     operation: Mapped[str] = mapped_column(String(40))
-    outcome: Mapped[str] = mapped_column(String(16))  # done | held | deferred | failed
+    outcome: Mapped[str] = mapped_column(String(16))  # done | held | deferred | failed | dead | replanned
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 

@@ -6,7 +6,7 @@ process exits or is killed, or its host goes down and the server sees the connec
 from `pg_locks` therefore proves the holder gone, on whatever host it ran — which the process table of
 one host cannot. It is shared so that two runs in one process (or a run and the next) never refuse each
 other. A holder whose connection broke while it lives learns so at its next heartbeat, takes the lock
-again and treats every lease it held as possibly lost (`app/pipeline/worker.py`).
+again and treats every lease it held as possibly lost (`app/pipeline/leases.py`).
 """
 
 from __future__ import annotations

@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 
 from app.core.plan import CourseRef
 from app.core.settings import InstitutionSettings
-from app.store import ledger
+from app.store import intents
 from app.store.db import write_session
+from app.store.object_kinds import ObjectKind
 from app.store.tables import CanvasObjectRow, EnrollIntentRow, LedgerEnrollmentRow, MessageIntentRow, SuspensionRow
 from tests.integration.pipeline.world import TODAY, World, add_offering, add_student, add_teacher, messages_to, register
 
@@ -29,7 +30,7 @@ def _crash_after_enrolling(world: World) -> tuple[str, str]:
     offering, student = _offering_and_registered_student(world)
     with write_session(world.engine) as s:
         s.execute(delete(LedgerEnrollmentRow))
-        ledger.add_intent(s, "kth", student, offering, "registered", None)
+        intents.add_intent(s, "kth", student, offering, "registered", None)
     return offering, student
 
 
@@ -66,7 +67,7 @@ def test_a_removal_made_but_not_recorded_is_noticed_when_the_student_is_wanted_a
     (made,) = world.canvas.enrollments(course_id=world.canvas.course_by_sis_id(offering).id)
     world.canvas.set_enrollment_state(made.id, "deleted")
     with write_session(world.engine) as s:
-        ledger.add_intent(s, "kth", student, offering, "registered", None)
+        intents.add_intent(s, "kth", student, offering, "registered", None)
     world.ladok.add_registration(student, offering)
 
     world.sync()
@@ -82,7 +83,7 @@ def test_an_intent_is_settled_from_the_students_own_enrollment_not_a_classmates(
     world.sync()
     # A worker was about to enroll the student when it was killed: the intent is there, Canvas has nothing.
     with write_session(world.engine) as s:
-        ledger.add_intent(s, "kth", student, offering, "registered", None)
+        intents.add_intent(s, "kth", student, offering, "registered", None)
     world.ladok.add_registration(student, offering)
 
     world.sync()
@@ -106,8 +107,8 @@ def _suspended_with_teachers(engine: Engine, teachers: int) -> tuple[World, str,
 def _killed_around_sending(world: World, student: str, course: CourseRef, suspension: str, sent: bool) -> None:
     """What a kill leaves: the message noted, and (if `sent`) in Canvas, but not recorded as sent."""
     with write_session(world.engine) as s:
-        s.execute(delete(CanvasObjectRow).where(CanvasObjectRow.kind == "message"))
-        ledger.note_message(s, "kth", suspension, course, student)
+        s.execute(delete(CanvasObjectRow).where(CanvasObjectRow.kind == ObjectKind.MESSAGE))
+        intents.note_message(s, "kth", suspension, course, student)
     if not sent:
         world.canvas.state.conversations.clear()
     world.mark_dirty(student)
@@ -148,7 +149,7 @@ def test_a_teacher_who_missed_the_message_gets_it_and_the_others_not_again(engin
 def test_a_note_for_a_message_no_longer_wanted_is_dropped(engine: Engine) -> None:
     world, student, (teacher,), course, _ = _suspended_with_teachers(engine, 1)
     with write_session(world.engine) as s:  # a suspension since removed, whose message never got through
-        ledger.note_message(s, "kth", "removed-suspension", course, student)
+        intents.note_message(s, "kth", "removed-suspension", course, student)
     world.mark_dirty(student)
 
     world.sync()

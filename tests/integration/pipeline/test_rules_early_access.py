@@ -8,7 +8,8 @@ import random
 import pytest
 
 from app.core.settings import InstitutionSettings
-from app.pipeline.reconcile import InstitutionContext, swedish_today
+from app.core.swedish_time import swedish_today
+from app.pipeline.context import InstitutionContext
 from app.store.course_settings import link_offering, set_early_access
 from app.store.db import write_session
 from tests.integration.pipeline.world import START, World, add_offering, add_student, with_roles

@@ -16,7 +16,8 @@ from app.canvas.throttle import InMemoryThrottleGate
 from app.config import InstitutionConfig
 from app.core.safeguards import SafetyLimits
 from app.core.settings import InstitutionSettings
-from app.pipeline.reconcile import InstitutionContext, swedish_today, wake_at
+from app.core.swedish_time import swedish_today, wake_at
+from app.pipeline.context import InstitutionContext
 from app.pipeline.worker import context_for, drain, feed_fetcher, read_feed
 from app.sandbox.canvas import DEFAULT_TOKEN, CanvasSandbox
 from app.sandbox.ladok.sandbox import SandboxLadok
