@@ -102,8 +102,9 @@ def _format_error(prefix: str, err: ValidationError, names: Mapping[str, str]) -
     return out
 
 
-def _known_keys(raw: Mapping[str, Any], known: Collection[str], prefix: str, table: str,
-                problems: list[str]) -> dict[str, Any]:
+def _known_keys(
+    raw: Mapping[str, Any], known: Collection[str], prefix: str, table: str, problems: list[str]
+) -> dict[str, Any]:
     """`raw` without the keys its table does not have; each of those is a problem naming key and table.
 
     A misspelt key must stop start-up: left out, its setting would silently keep its default.
@@ -131,8 +132,10 @@ def _settings(raw: Any, prefix: str, problems: list[str]) -> InstitutionSettings
     if raw is None:
         return None
     before = len(problems)
-    attrs = {attr_name(k): v for k, v in
-             _known_keys(raw, SEED_KEYS, prefix + ".", "[institution.settings]", problems).items()}
+    attrs = {
+        attr_name(k): v
+        for k, v in _known_keys(raw, SEED_KEYS, prefix + ".", "[institution.settings]", problems).items()
+    }
     unknown = len(problems) > before
     try:
         model = _SettingsModel(**attrs)
@@ -175,8 +178,12 @@ def _lti(raw: Any, prefix: str, problems: list[str]) -> tuple[Any, ...]:
     """The `[[institution.lti]]` tables with their unknown keys reported (each then checked by the model)."""
     if not isinstance(raw, tuple):
         return raw
-    return tuple(_known_keys(reg, LtiRegistration.model_fields, f"{prefix}[{i}].", "[[institution.lti]]", problems)
-                 if isinstance(reg, dict) else reg for i, reg in enumerate(raw))
+    return tuple(
+        _known_keys(reg, LtiRegistration.model_fields, f"{prefix}[{i}].", "[[institution.lti]]", problems)
+        if isinstance(reg, dict)
+        else reg
+        for i, reg in enumerate(raw)
+    )
 
 
 def _institution(
@@ -193,14 +200,17 @@ def _institution(
     if "lti" in raw:
         raw["lti"] = _lti(raw["lti"], f"{prefix}.lti", problems)
     try:
-        inst = InstitutionConfig(**raw, settings=settings or InstitutionSettings(),
-                                 safeguards=safeguards or SafetyLimits())
+        inst = InstitutionConfig(
+            **raw, settings=settings or InstitutionSettings(), safeguards=safeguards or SafetyLimits()
+        )
     except ValidationError as err:
         problems.extend(_format_error(prefix + ".", err, {}))
         return None
     if in_clear_over_the_network(inst.canvas_url):
-        problems.append(f"{prefix}.canvas_url: must be https:// (the token would cross the network in clear); "
-                        "plain http only to this machine")
+        problems.append(
+            f"{prefix}.canvas_url: must be https:// (the token would cross the network in clear); "
+            "plain http only to this machine"
+        )
     return inst if len(problems) == before else None
 
 
@@ -249,8 +259,17 @@ def parse_config(data: Mapping[str, Any], env: Mapping[str, str] | None = None) 
     if problems:
         raise ConfigError(problems)
     database_url = env.get("KURSADMIN_DATABASE_URL") or model.database_url
-    return AppConfig(database_url, model.secret_key, tuple(institutions), extra, model.mail, model.worker, sso,
-                     model.health, model.logging)
+    return AppConfig(
+        database_url,
+        model.secret_key,
+        tuple(institutions),
+        extra,
+        model.mail,
+        model.worker,
+        sso,
+        model.health,
+        model.logging,
+    )
 
 
 def _sso(web: Any, institution_ids: set[str], problems: list[str]) -> SsoConfig | None:
@@ -262,8 +281,12 @@ def _sso(web: Any, institution_ids: set[str], problems: list[str]) -> SsoConfig 
     except ValidationError as err:
         problems.extend(_format_error("web.sso.", err, {}))
         return None
-    problems.extend(f"web.sso.admins.{name}: institution {inst!r} is not configured"
-                    for name, insts in sso.admins.items() for inst in insts if inst not in institution_ids)
+    problems.extend(
+        f"web.sso.admins.{name}: institution {inst!r} is not configured"
+        for name, insts in sso.admins.items()
+        for inst in insts
+        if inst not in institution_ids
+    )
     return sso
 
 

@@ -67,8 +67,14 @@ class Bucket:
 
     def config(self) -> ThrottleConfig:
         """The sandbox's throttle for this cell (cost per request fixed, whatever the latency)."""
-        return ThrottleConfig(hwm=self.high_water, maximum=self.high_water + 200.0, outflow=self.drain,
-                              up_front_cost=self.up_front, fixed_cost=self.cost, latency_cost_weight=0.0)
+        return ThrottleConfig(
+            hwm=self.high_water,
+            maximum=self.high_water + 200.0,
+            outflow=self.drain,
+            up_front_cost=self.up_front,
+            fixed_cost=self.cost,
+            latency_cost_weight=0.0,
+        )
 
 
 @dataclass(frozen=True)
@@ -103,13 +109,17 @@ def run_cell(bucket: Bucket, students: int, concurrency: int, database_url: str 
         upgrade(engine)
         throttle, faults = ThrottleConfig(enabled=False), FaultConfig(latency=0.0)
         canvas = CanvasSandbox(tokens=[DEFAULT_TOKEN], throttle=throttle, faults=faults)
-        settings = InstitutionSettings(use_admitted=True, role_id_registered=canvas.create_role("Registrerad"),
-                                       role_id_admitted=canvas.create_role("Antagen"),
-                                       early_access_on_create_course=True)
+        settings = InstitutionSettings(
+            use_admitted=True,
+            role_id_registered=canvas.create_role("Registrerad"),
+            role_id_admitted=canvas.create_role("Antagen"),
+            early_access_on_create_course=True,
+        )
         ladok = SandboxLadok(page_size=500)
         wiring = Wiring(engine, ladok, canvas, settings)
-        _, offerings = seed_catalogue(ladok, courses=OFFERINGS, offerings_per_course=1,
-                                      start=START, term_code=f"HT{START.year}")
+        _, offerings = seed_catalogue(
+            ladok, courses=OFFERINGS, offerings_per_course=1, start=START, term_code=f"HT{START.year}"
+        )
         uids = add_students(ladok, students, random.Random(3), contact=False)
         for uid, offering in itertools.product(uids, offerings):
             ladok.add_admission(uid, offering)
@@ -127,8 +137,15 @@ def run_cell(bucket: Bucket, students: int, concurrency: int, database_url: str 
         wiring.drain(concurrency)
         seconds = time.perf_counter() - started
         growth = bucket.high_water - canvas.app.throttle.remaining(f"token:{DEFAULT_TOKEN}")
-        cell = Cell(bucket, students, seconds, sum(canvas.request_counts().values()), canvas.throttled_count,
-                    _registered(engine) - registered_before, growth)
+        cell = Cell(
+            bucket,
+            students,
+            seconds,
+            sum(canvas.request_counts().values()),
+            canvas.throttled_count,
+            _registered(engine) - registered_before,
+            growth,
+        )
         engine.dispose()
         return cell
 
@@ -141,43 +158,57 @@ def _configure(canvas: CanvasSandbox, config: ThrottleConfig) -> None:
 
 def _registered(engine: Engine) -> int:
     with Session(engine) as s:
-        return s.scalar(select(func.count()).select_from(LedgerEnrollmentRow)
-                        .where(LedgerEnrollmentRow.kind == "registered")) or 0
+        return (
+            s.scalar(
+                select(func.count()).select_from(LedgerEnrollmentRow).where(LedgerEnrollmentRow.kind == "registered")
+            )
+            or 0
+        )
 
 
 def run_matrix(concurrency: int, seconds: float, up_front: float, database_url: str | None) -> None:
     """Every cell of high-water mark × drain × cost × latency; one line each, then a summary."""
-    print(f"{'hwm':>4} {'drain':>5} {'cost':>4} {'lat ms':>6} {'bound':>9} {'ceiling':>7} {'students':>8} "
-          f"{'s':>5} {'requests':>8} {'req/s':>6} {'÷ ceiling':>9} {'throttled':>9} {'req/change':>10}")
+    print(
+        f"{'hwm':>4} {'drain':>5} {'cost':>4} {'lat ms':>6} {'bound':>9} {'ceiling':>7} {'students':>8} "
+        f"{'s':>5} {'requests':>8} {'req/s':>6} {'÷ ceiling':>9} {'throttled':>9} {'req/change':>10}"
+    )
     cells = []
     for hwm, drain, cost, latency in itertools.product(HIGH_WATERS, DRAINS, COSTS, LATENCIES):
         bucket = Bucket(hwm, drain, cost, up_front, latency)
         cell = run_cell(bucket, students_for(bucket, seconds), concurrency, database_url)
         cells.append(cell)
-        print(f"{hwm:4.0f} {drain:5.0f} {cost:4.1f} {latency * 1000:6.0f} {bucket.bound():>9} "
-              f"{bucket.ceiling():7.1f} {cell.students:8d} {cell.seconds:5.1f} {cell.requests:8d} "
-              f"{cell.achieved():6.1f} {cell.achieved() / bucket.ceiling():9.2f} "
-              f"{cell.throttled / max(1, cell.requests):9.2%} {cell.requests / max(1, cell.changes):10.2f}",
-              flush=True)
+        print(
+            f"{hwm:4.0f} {drain:5.0f} {cost:4.1f} {latency * 1000:6.0f} {bucket.bound():>9} "
+            f"{bucket.ceiling():7.1f} {cell.students:8d} {cell.seconds:5.1f} {cell.requests:8d} "
+            f"{cell.achieved():6.1f} {cell.achieved() / bucket.ceiling():9.2f} "
+            f"{cell.throttled / max(1, cell.requests):9.2%} {cell.requests / max(1, cell.changes):10.2f}",
+            flush=True,
+        )
     worst = min(cells, key=lambda c: c.achieved() / c.bucket.ceiling())
-    print(f"\nlowest ÷ ceiling {worst.achieved() / worst.bucket.ceiling():.2f}; "
-          f"most throttled {max(c.throttled / max(1, c.requests) for c in cells):.2%}; "
-          f"requests per enrollment change {min(c.requests / max(1, c.changes) for c in cells):.2f}–"
-          f"{max(c.requests / max(1, c.changes) for c in cells):.2f}")
+    print(
+        f"\nlowest ÷ ceiling {worst.achieved() / worst.bucket.ceiling():.2f}; "
+        f"most throttled {max(c.throttled / max(1, c.requests) for c in cells):.2%}; "
+        f"requests per enrollment change {min(c.requests / max(1, c.changes) for c in cells):.2f}–"
+        f"{max(c.requests / max(1, c.changes) for c in cells):.2f}"
+    )
 
 
 def simulate_matrix(concurrency: int, seconds: float, up_front: float) -> None:
     """Every cell with the pacing rule alone in simulated time: what the rule reaches with no adapter to run."""
-    print(f"{'hwm':>4} {'drain':>5} {'cost':>4} {'lat ms':>6} {'bound':>9} {'ceiling':>7} {'requests':>8} "
-          f"{'req/s':>6} {'÷ ceiling':>9} {'throttled':>9} {'in flight':>9}  learnt")
+    print(
+        f"{'hwm':>4} {'drain':>5} {'cost':>4} {'lat ms':>6} {'bound':>9} {'ceiling':>7} {'requests':>8} "
+        f"{'req/s':>6} {'÷ ceiling':>9} {'throttled':>9} {'in flight':>9}  learnt"
+    )
     for hwm, drain, cost, latency in itertools.product(HIGH_WATERS, DRAINS, COSTS, LATENCIES):
         bucket, pacer = Bucket(hwm, drain, cost, up_front, latency), BucketPacer()
         # The first half learns the bucket; the second is measured, less what the bucket's growth paid for.
         run = simulate(pacer, bucket.config(), latency=latency, workers=concurrency, seconds=2 * seconds)
         rate = run.rate(seconds, 2 * seconds) - run.growth(seconds, 2 * seconds) / cost / seconds
         learnt = pacer.figures()
-        print(f"{hwm:4.0f} {drain:5.0f} {cost:4.1f} {latency * 1000:6.0f} {bucket.bound():>9} "
-              f"{bucket.ceiling():7.1f} {len(run.done_at):8d} {rate:6.1f} {rate / bucket.ceiling():9.2f} "
-              f"{run.refused / max(1, len(run.done_at)):9.2%} {run.most_in_flight:9d}  "
-              f"mark {learnt.high_water or 0:.0f}, up front {learnt.up_front or 0:.1f}, "
-              f"drain {'—' if learnt.drain is None else f'{learnt.drain:.2f}'}")
+        print(
+            f"{hwm:4.0f} {drain:5.0f} {cost:4.1f} {latency * 1000:6.0f} {bucket.bound():>9} "
+            f"{bucket.ceiling():7.1f} {len(run.done_at):8d} {rate:6.1f} {rate / bucket.ceiling():9.2f} "
+            f"{run.refused / max(1, len(run.done_at)):9.2%} {run.most_in_flight:9d}  "
+            f"mark {learnt.high_water or 0:.0f}, up front {learnt.up_front or 0:.1f}, "
+            f"drain {'—' if learnt.drain is None else f'{learnt.drain:.2f}'}"
+        )

@@ -50,18 +50,30 @@ def scratch_database(url: str | None) -> Iterator[str]:
         admin.dispose()
 
 
-def seed_catalogue(ladok: SandboxLadok, *, courses: int, offerings_per_course: int, start: dt.date,
-                   term_code: str) -> tuple[str, list[str]]:
+def seed_catalogue(
+    ladok: SandboxLadok, *, courses: int, offerings_per_course: int, start: dt.date, term_code: str
+) -> tuple[str, list[str]]:
     """One organisation with `courses` courses of `offerings_per_course` offerings each; (org uid, offerings)."""
     org = ladok.add_organisation(code="EECS", names={"sv": "Skolan för datavetenskap", "en": "School of EECS"})
     offerings: list[str] = []
     for c in range(courses):
-        course = ladok.add_course(code=f"DD{1000 + c}", names={"sv": f"Kurs {c}", "en": f"Course {c}"},
-                                  organisation_uid=org, education_type_id=22)
+        course = ladok.add_course(
+            code=f"DD{1000 + c}",
+            names={"sv": f"Kurs {c}", "en": f"Course {c}"},
+            organisation_uid=org,
+            education_type_id=22,
+        )
         for o in range(offerings_per_course):
-            offerings.append(ladok.add_offering(course_uid=course, code=f"{50000 + c * 10 + o}", term_code=term_code,
-                                                start=start, end=start + dt.timedelta(days=130),
-                                                organisation_uid=org))
+            offerings.append(
+                ladok.add_offering(
+                    course_uid=course,
+                    code=f"{50000 + c * 10 + o}",
+                    term_code=term_code,
+                    start=start,
+                    end=start + dt.timedelta(days=130),
+                    organisation_uid=org,
+                )
+            )
     return org, offerings
 
 
@@ -91,14 +103,22 @@ class Wiring:
     def inst(self) -> InstitutionConfig:
         """The institution as configured."""
         # Start at page 1: with no stored position the worker would start at `recent` and skip older pages.
-        return InstitutionConfig(id="bench", ladok_larosate_id=self.ladok.larosate_id, ladok_url="http://ladok.test",
-                                 ladok_start_page=1, canvas_url="http://canvas.test", canvas_token=DEFAULT_TOKEN,
-                                 settings=self.settings, safeguards=self.safeguards)
+        return InstitutionConfig(
+            id="bench",
+            ladok_larosate_id=self.ladok.larosate_id,
+            ladok_url="http://ladok.test",
+            ladok_start_page=1,
+            canvas_url="http://canvas.test",
+            canvas_token=DEFAULT_TOKEN,
+            settings=self.settings,
+            safeguards=self.safeguards,
+        )
 
     def context(self) -> InstitutionContext:
         """The reconcile context, talking to both sandboxes in-process."""
-        return context_for(self.inst, canvas_transport=self.canvas.transport(),
-                           ladok_transport=httpx.WSGITransport(app=self.ladok))
+        return context_for(
+            self.inst, canvas_transport=self.canvas.transport(), ladok_transport=httpx.WSGITransport(app=self.ladok)
+        )
 
     def read_feed(self) -> IngestResult:
         """Record every new feed entry (the worker's read step)."""

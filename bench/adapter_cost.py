@@ -94,12 +94,27 @@ class RequestClock:
 
 def write_config(path: Path, ladok: SandboxLadok, ladok_url: str, canvas_url: str, roles: tuple[int, int]) -> None:
     """One institution: UseAdmitted with two roles, early access on each course created (docs/configuration.md)."""
-    path.write_text("\n".join([
-        "[[institution]]", 'id = "bench"', f"ladok_larosate_id = {ladok.larosate_id}", f'ladok_url = "{ladok_url}"',
-        "ladok_start_page = 1", f'canvas_url = "{canvas_url}"', f'canvas_token = "{TOKEN}"',
-        "canvas_root_account_id = 1", "", "[institution.settings]", "UseAdmitted = true",
-        f"RoleIdRegistered = {roles[0]}", f"RoleIdAdmitted = {roles[1]}", "EarlyAccessOnCreateCourse = true", "",
-    ]))
+    path.write_text(
+        "\n".join(
+            [
+                "[[institution]]",
+                'id = "bench"',
+                f"ladok_larosate_id = {ladok.larosate_id}",
+                f'ladok_url = "{ladok_url}"',
+                "ladok_start_page = 1",
+                f'canvas_url = "{canvas_url}"',
+                f'canvas_token = "{TOKEN}"',
+                "canvas_root_account_id = 1",
+                "",
+                "[institution.settings]",
+                "UseAdmitted = true",
+                f"RoleIdRegistered = {roles[0]}",
+                f"RoleIdAdmitted = {roles[1]}",
+                "EarlyAccessOnCreateCourse = true",
+                "",
+            ]
+        )
+    )
 
 
 def run_workers(env: dict[str, str], processes: int, concurrency: int, logs: Path) -> float:
@@ -108,8 +123,17 @@ def run_workers(env: dict[str, str], processes: int, concurrency: int, logs: Pat
     for i in range(processes):
         log = logs / f"worker-{len(list(logs.iterdir())):03d}-{i}.log"
         with log.open("wb") as out:
-            procs.append((log, subprocess.Popen([str(KURSADMIN), "worker", "--until-idle", "--concurrency",
-                                                 str(concurrency)], env=env, stdout=out, stderr=subprocess.STDOUT)))
+            procs.append(
+                (
+                    log,
+                    subprocess.Popen(
+                        [str(KURSADMIN), "worker", "--until-idle", "--concurrency", str(concurrency)],
+                        env=env,
+                        stdout=out,
+                        stderr=subprocess.STDOUT,
+                    ),
+                )
+            )
     cpu = 0.0
     for log, proc in procs:
         _, status, usage = os.wait4(proc.pid, 0)  # the child's own CPU time: a figure the machine's load barely moves
@@ -137,8 +161,14 @@ def run_case(url: str, processes: int, args: argparse.Namespace) -> list[Window]
     engine = make_engine(url)
     upgrade(engine)
     engine.dispose()
-    throttle = ThrottleConfig(hwm=args.hwm, maximum=args.hwm + 200, outflow=args.outflow,
-                              up_front_cost=args.up_front, fixed_cost=args.cost, latency_cost_weight=0.0)
+    throttle = ThrottleConfig(
+        hwm=args.hwm,
+        maximum=args.hwm + 200,
+        outflow=args.outflow,
+        up_front_cost=args.up_front,
+        fixed_cost=args.cost,
+        latency_cost_weight=0.0,
+    )
     faults = FaultConfig(latency=0.0)  # no latency while seeding: only the phases are measured
     canvas = CanvasSandbox(tokens=[TOKEN], throttle=throttle, faults=faults)
     roles = (canvas.create_role("Registrerad"), canvas.create_role("Antagen"))
@@ -159,8 +189,9 @@ def run_case(url: str, processes: int, args: argparse.Namespace) -> list[Window]
             for uid in students:
                 for offering in offerings:
                     add(uid, offering)
-            windows.append(measure_phase(canvas, name, lambda: run_workers(env, processes, args.concurrency,
-                                                                            folder / "logs")))
+            windows.append(
+                measure_phase(canvas, name, lambda: run_workers(env, processes, args.concurrency, folder / "logs"))
+            )
         enrollments = len(canvas.enrollments())
     expected = 2 * len(students) * len(offerings)
     if enrollments != expected:
@@ -170,21 +201,30 @@ def run_case(url: str, processes: int, args: argparse.Namespace) -> list[Window]
 
 def _print(label: str, windows: list[Window], ceiling: float, cost: float) -> None:
     print(f"\n[{label}]")
-    total = Window("total", sum(w.requests for w in windows), sum(w.seconds for w in windows),
-                   sum(w.throttled for w in windows), sum(w.bucket_growth for w in windows),
-                   sum(w.worker_cpu for w in windows))
+    total = Window(
+        "total",
+        sum(w.requests for w in windows),
+        sum(w.seconds for w in windows),
+        sum(w.throttled for w in windows),
+        sum(w.bucket_growth for w in windows),
+        sum(w.worker_cpu for w in windows),
+    )
     for w in [*windows, total]:
         rate = w.requests / w.seconds if w.seconds else 0.0
         # The bucket starts empty: what it absorbed was sent above the ceiling and does not count.
         steady = (w.requests - w.bucket_growth / cost) / w.seconds if w.seconds else 0.0
-        print(f"  {w.phase:13} {w.requests:6d} requests in {w.seconds:6.1f} s = {rate:5.1f}/s = {rate / ceiling:.2f} "
-              f"of the ceiling; bucket grew {w.bucket_growth:5.1f} → {steady / ceiling:.2f} at a steady state; "
-              f"throttled {w.throttled}")
+        print(
+            f"  {w.phase:13} {w.requests:6d} requests in {w.seconds:6.1f} s = {rate:5.1f}/s = {rate / ceiling:.2f} "
+            f"of the ceiling; bucket grew {w.bucket_growth:5.1f} → {steady / ceiling:.2f} at a steady state; "
+            f"throttled {w.throttled}"
+        )
     for w in [*windows, total]:
         # One process runs its reconcilers on one core's worth of the GIL: above 1000 / ceiling ms of CPU
         # per request it cannot reach the ceiling, however idle the machine.
-        print(f"  {w.phase:13} worker CPU {1000 * w.worker_cpu / max(1, w.requests):5.1f} ms per request "
-              f"(one process reaches the ceiling only below {1000 / ceiling:.0f} ms)")
+        print(
+            f"  {w.phase:13} worker CPU {1000 * w.worker_cpu / max(1, w.requests):5.1f} ms per request "
+            f"(one process reaches the ceiling only below {1000 / ceiling:.0f} ms)"
+        )
 
 
 def main() -> None:
@@ -202,10 +242,12 @@ def main() -> None:
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # each case as it ends, also into a file
     ceiling = args.outflow / args.cost
-    print(f"{args.students} students × 3 offerings; Canvas bucket: {args.cost:g} units per request, drains "
-          f"{args.outflow:g}/s → ceiling {ceiling:.0f} requests/s; latency {args.latency * 1000:.0f} ms; "
-          f"high-water mark {args.hwm:g}, up-front {args.up_front:g}; {args.concurrency} reconcilers per process; "
-          f"load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"{args.students} students × 3 offerings; Canvas bucket: {args.cost:g} units per request, drains "
+        f"{args.outflow:g}/s → ceiling {ceiling:.0f} requests/s; latency {args.latency * 1000:.0f} ms; "
+        f"high-water mark {args.hwm:g}, up-front {args.up_front:g}; {args.concurrency} reconcilers per process; "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
     for case in args.cases.split(","):
         backend, processes = case.split(":")
         with scratch_database(None if backend == "sqlite" else args.database_url) as url:

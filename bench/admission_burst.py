@@ -69,9 +69,12 @@ def event_to_canvas_seconds(engine: Engine, event_type: str) -> list[float]:
     kind = KIND_OF_EVENT[event_type]
     query = (
         select(InboxEvent.recorded_at, LedgerEnrollmentRow.updated_at)
-        .join(LedgerEnrollmentRow, (LedgerEnrollmentRow.institution_id == InboxEvent.institution_id)
-              & (LedgerEnrollmentRow.student_uid == InboxEvent.student_uid)
-              & (LedgerEnrollmentRow.section_sis_id == InboxEvent.offering_uid))
+        .join(
+            LedgerEnrollmentRow,
+            (LedgerEnrollmentRow.institution_id == InboxEvent.institution_id)
+            & (LedgerEnrollmentRow.student_uid == InboxEvent.student_uid)
+            & (LedgerEnrollmentRow.section_sis_id == InboxEvent.offering_uid),
+        )
         .where(InboxEvent.event_type == event_type, LedgerEnrollmentRow.kind == kind)
     )
     with Session(engine) as s:
@@ -93,16 +96,29 @@ def run_phase(wiring: Wiring, name: str, event_type: str, append: Callable[[], i
     if pending:
         # drain() stops early on SIGTERM/SIGINT (the worker's graceful stop): the figures would be partial.
         raise SystemExit(f"{name}: interrupted with {pending} keys still pending")
-    return Phase(name, events, recorded - started, drained - recorded,
-                 sum(canvas.request_counts().values()) - requests_before, canvas.throttled_count - throttled_before,
-                 event_to_canvas_seconds(wiring.engine, event_type), _bucket(canvas) - bucket_before)
+    return Phase(
+        name,
+        events,
+        recorded - started,
+        drained - recorded,
+        sum(canvas.request_counts().values()) - requests_before,
+        canvas.throttled_count - throttled_before,
+        event_to_canvas_seconds(wiring.engine, event_type),
+        _bucket(canvas) - bucket_before,
+    )
 
 
 def _pending_keys(engine: Engine) -> int:
     """Keys still waiting in the queue (dead letters not counted)."""
     with Session(engine) as s:
-        return s.scalar(select(func.count()).select_from(JobRow).where(
-            JobRow.dirty_seq > JobRow.done_seq, JobRow.dead.is_(False))) or 0
+        return (
+            s.scalar(
+                select(func.count())
+                .select_from(JobRow)
+                .where(JobRow.dirty_seq > JobRow.done_seq, JobRow.dead.is_(False))
+            )
+            or 0
+        )
 
 
 def _dead_keys(engine: Engine) -> int:
@@ -117,26 +133,42 @@ def _bucket(canvas: CanvasSandbox) -> float:
 
 
 def _print(phases: list[Phase], ceiling: float, cost: float) -> None:
-    print(f"{'phase':13} {'events':>7} {'record s':>8} {'drain s':>8} {'requests':>8} {'req/s':>6} "
-          f"{'of ceiling':>10} {'throttled':>9} {'p50 s':>6} {'p95 s':>6}")
+    print(
+        f"{'phase':13} {'events':>7} {'record s':>8} {'drain s':>8} {'requests':>8} {'req/s':>6} "
+        f"{'of ceiling':>10} {'throttled':>9} {'p50 s':>6} {'p95 s':>6}"
+    )
     for p in [*phases, _total(phases)]:
         rate = p.requests / p.drain_s
-        lat = (f"{percentile(p.latencies, 50):6.1f} {percentile(p.latencies, 95):6.1f}" if p.latencies
-               else f"{'—':>6} {'—':>6}")
-        print(f"{p.name:13} {p.events:7d} {p.record_s:8.1f} {p.drain_s:8.1f} {p.requests:8d} {rate:6.1f} "
-              f"{rate / ceiling:10.0%} {p.throttled:9d} {lat}  ({p.throttled / max(1, p.requests):.2%} throttled)")
+        lat = (
+            f"{percentile(p.latencies, 50):6.1f} {percentile(p.latencies, 95):6.1f}"
+            if p.latencies
+            else f"{'—':>6} {'—':>6}"
+        )
+        print(
+            f"{p.name:13} {p.events:7d} {p.record_s:8.1f} {p.drain_s:8.1f} {p.requests:8d} {rate:6.1f} "
+            f"{rate / ceiling:10.0%} {p.throttled:9d} {lat}  ({p.throttled / max(1, p.requests):.2%} throttled)"
+        )
     print("\nThe bucket starts empty, so a short burst can run above the ceiling until it fills. Rate the bucket's")
     print("growth does not explain (requests − growth ÷ cost, per second), which a longer burst converges to:")
     for p in [*phases, _total(phases)]:
         steady = (p.requests - p.bucket_growth / cost) / p.drain_s
-        print(f"  {p.name:13} bucket grew {p.bucket_growth:6.1f} units → {steady:5.1f} requests/s "
-              f"= {steady / ceiling:.0%} of the ceiling")
+        print(
+            f"  {p.name:13} bucket grew {p.bucket_growth:6.1f} units → {steady:5.1f} requests/s "
+            f"= {steady / ceiling:.0%} of the ceiling"
+        )
 
 
 def _total(phases: list[Phase]) -> Phase:
-    return Phase("total", sum(p.events for p in phases), sum(p.record_s for p in phases),
-                 sum(p.drain_s for p in phases), sum(p.requests for p in phases), sum(p.throttled for p in phases),
-                 [x for p in phases for x in p.latencies], sum(p.bucket_growth for p in phases))
+    return Phase(
+        "total",
+        sum(p.events for p in phases),
+        sum(p.record_s for p in phases),
+        sum(p.drain_s for p in phases),
+        sum(p.requests for p in phases),
+        sum(p.throttled for p in phases),
+        [x for p in phases for x in p.latencies],
+        sum(p.bucket_growth for p in phases),
+    )
 
 
 def _arguments() -> argparse.Namespace:
@@ -146,15 +178,24 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--latency", type=float, default=0.1, help="Canvas sandbox latency per request, seconds")
     parser.add_argument("--high-water", type=float, default=600.0, help="the sandbox bucket's high-water mark")
     parser.add_argument("--drain", type=float, default=10.0, help="units the bucket drains a second")
-    parser.add_argument("--cost", type=float, default=None,
-                        help="units per request (default: 0.05 + the latency, as CPU and database time)")
+    parser.add_argument(
+        "--cost",
+        type=float,
+        default=None,
+        help="units per request (default: 0.05 + the latency, as CPU and database time)",
+    )
     parser.add_argument("--up-front", type=float, default=50.0, help="units held per request in flight")
-    parser.add_argument("--matrix", action="store_true",
-                        help="a registration burst per cell of high-water × drain × cost × latency")
-    parser.add_argument("--simulate", action="store_true",
-                        help="with --matrix: the pacing rule alone against the bucket, in simulated time")
-    parser.add_argument("--cell-seconds", type=float, default=20.0,
-                        help="matrix: seconds each cell runs at its ceiling")
+    parser.add_argument(
+        "--matrix", action="store_true", help="a registration burst per cell of high-water × drain × cost × latency"
+    )
+    parser.add_argument(
+        "--simulate",
+        action="store_true",
+        help="with --matrix: the pacing rule alone against the bucket, in simulated time",
+    )
+    parser.add_argument(
+        "--cell-seconds", type=float, default=20.0, help="matrix: seconds each cell runs at its ceiling"
+    )
     parser.add_argument("--database-url", help="a PostgreSQL server to create a scratch database on (default SQLite)")
     return parser.parse_args()
 
@@ -168,33 +209,46 @@ def main() -> None:
     if args.matrix:
         run_matrix(args.concurrency, args.cell_seconds, args.up_front, args.database_url)
         return
-    throttle = ThrottleConfig(hwm=args.high_water, maximum=max(800.0, args.high_water + 200.0), outflow=args.drain,
-                              up_front_cost=args.up_front)
+    throttle = ThrottleConfig(
+        hwm=args.high_water,
+        maximum=max(800.0, args.high_water + 200.0),
+        outflow=args.drain,
+        up_front_cost=args.up_front,
+    )
     if args.cost is not None:
         throttle.fixed_cost, throttle.latency_cost_weight = args.cost, 0.0
-    ceiling = Bucket(args.high_water, args.drain, throttle.cost("POST", "", args.latency), args.up_front,
-                     args.latency).ceiling()
+    ceiling = Bucket(
+        args.high_water, args.drain, throttle.cost("POST", "", args.latency), args.up_front, args.latency
+    ).ceiling()
     with scratch_database(args.database_url) as url:
         engine = make_engine(url, pool_size=args.concurrency + 2) if url.startswith("postgresql") else make_engine(url)
         upgrade(engine)
         faults = FaultConfig(latency=0.0)  # no latency while seeding: only the bursts are measured
         canvas = CanvasSandbox(tokens=[DEFAULT_TOKEN], throttle=throttle, faults=faults)
-        settings = InstitutionSettings(use_admitted=True, role_id_registered=canvas.create_role("Registrerad"),
-                                       role_id_admitted=canvas.create_role("Antagen"),
-                                       early_access_on_create_course=True)
+        settings = InstitutionSettings(
+            use_admitted=True,
+            role_id_registered=canvas.create_role("Registrerad"),
+            role_id_admitted=canvas.create_role("Antagen"),
+            early_access_on_create_course=True,
+        )
         ladok = SandboxLadok(page_size=500)
         wiring = Wiring(engine, ladok, canvas, settings)
         started = time.perf_counter()
-        _, offerings = seed_catalogue(ladok, courses=3, offerings_per_course=1, start=START,
-                                      term_code=f"HT{START.year}")
+        _, offerings = seed_catalogue(
+            ladok, courses=3, offerings_per_course=1, start=START, term_code=f"HT{START.year}"
+        )
         students = add_students(ladok, args.students, random.Random(3), contact=False)
         wiring.read_feed()
         wiring.drain(args.concurrency)
-        print(f"seeded {len(offerings)} offerings (Canvas courses, early access on) and {len(students)} students "
-              f"in {time.perf_counter() - started:.0f} s; database {engine.dialect.name}; "
-              f"{args.concurrency} reconcilers; latency {args.latency * 1000:.0f} ms")
-        print(f"throttle ceiling: outflow {throttle.outflow:g}/s ÷ cost {throttle.cost('POST', '', args.latency):g} "
-              f"per request, at most what fits in flight under the mark {throttle.hwm:g} = {ceiling:.1f} requests/s\n")
+        print(
+            f"seeded {len(offerings)} offerings (Canvas courses, early access on) and {len(students)} students "
+            f"in {time.perf_counter() - started:.0f} s; database {engine.dialect.name}; "
+            f"{args.concurrency} reconcilers; latency {args.latency * 1000:.0f} ms"
+        )
+        print(
+            f"throttle ceiling: outflow {throttle.outflow:g}/s ÷ cost {throttle.cost('POST', '', args.latency):g} "
+            f"per request, at most what fits in flight under the mark {throttle.hwm:g} = {ceiling:.1f} requests/s\n"
+        )
         faults.latency = args.latency
 
         def burst(add: Callable[[str, str], object]) -> Callable[[], int]:
@@ -203,18 +257,22 @@ def main() -> None:
                     for offering in offerings:
                         add(uid, offering)
                 return len(students) * len(offerings)
+
             return append
 
         phases = [
-            run_phase(wiring, "admissions", "ForvantatDeltagandeSkapadEvent", burst(ladok.add_admission),
-                      args.concurrency),
+            run_phase(
+                wiring, "admissions", "ForvantatDeltagandeSkapadEvent", burst(ladok.add_admission), args.concurrency
+            ),
             run_phase(wiring, "registrations", "RegistreringEvent", burst(ladok.add_registration), args.concurrency),
         ]
         _print(phases, ceiling, throttle.cost("POST", "", args.latency))
         users = len([u for u in canvas.users() if u.id != canvas.admin_user_id])
-        print(f"\nCanvas now: {users} users, {len(canvas.enrollments())} enrollments "
-              f"(expected {len(students)} users, {2 * len(students) * len(offerings)} enrollments); "
-              f"dead letters: {_dead_keys(engine)}")
+        print(
+            f"\nCanvas now: {users} users, {len(canvas.enrollments())} enrollments "
+            f"(expected {len(students)} users, {2 * len(students) * len(offerings)} enrollments); "
+            f"dead letters: {_dead_keys(engine)}"
+        )
         engine.dispose()
 
 

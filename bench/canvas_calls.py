@@ -67,17 +67,31 @@ def _scenario(meter: Meter, ladok: SandboxLadok, students: int) -> None:
     rng = random.Random(7)
     run = meter.run
     org_box: list[str] = []
-    run("OrganisationSkapadEvent", lambda: org_box.append(
-        ladok.add_organisation(code="EECS", names={"sv": "Datavetenskap", "en": "EECS"})))
+    run(
+        "OrganisationSkapadEvent",
+        lambda: org_box.append(ladok.add_organisation(code="EECS", names={"sv": "Datavetenskap", "en": "EECS"})),
+    )
     org = org_box[0]
     courses: list[str] = []
-    run("KursTillStatusEvent (no offering yet)", lambda: courses.append(
-        ladok.add_course(code="DD1310", names={"sv": "Programmering", "en": "Programming"}, organisation_uid=org)))
+    run(
+        "KursTillStatusEvent (no offering yet)",
+        lambda: courses.append(
+            ladok.add_course(code="DD1310", names={"sv": "Programmering", "en": "Programming"}, organisation_uid=org)
+        ),
+    )
     offerings: list[str] = []
 
     def add_offering(code: str) -> None:
-        offerings.append(ladok.add_offering(course_uid=courses[0], code=code, term_code=TERM, start=START,
-                                            end=START + dt.timedelta(days=130), organisation_uid=org))
+        offerings.append(
+            ladok.add_offering(
+                course_uid=courses[0],
+                code=code,
+                term_code=TERM,
+                start=START,
+                end=START + dt.timedelta(days=130),
+                organisation_uid=org,
+            )
+        )
 
     run("KurstillfalleTillStatusEvent, first (new term, new sub-account)", lambda: add_offering("50101"))
     run("KurstillfalleTillStatusEvent, more (term, sub-account known)", lambda: add_offering("50102"))
@@ -85,8 +99,10 @@ def _scenario(meter: Meter, ladok: SandboxLadok, students: int) -> None:
     a, b, c = offerings
     uids: list[str] = []
     for _ in range(students):
-        run("LokalStudentEvent + KontaktuppgifterEvent (no enrollment: no account)",
-            lambda: uids.extend(add_students(ladok, 1, rng)))
+        run(
+            "LokalStudentEvent + KontaktuppgifterEvent (no enrollment: no account)",
+            lambda: uids.extend(add_students(ladok, 1, rng)),
+        )
     for uid in uids:
         run("ForvantatDeltagandeSkapadEvent, first (creates the user)", lambda u=uid: ladok.add_admission(u, a))
     for uid in uids:
@@ -96,21 +112,39 @@ def _scenario(meter: Meter, ladok: SandboxLadok, students: int) -> None:
     for uid in uids:
         run("RegistreringEvent, steady, not admitted before", lambda u=uid: ladok.add_registration(u, c))
     for uid in uids:
-        run("AterkalladregistreringEvent, steady (unenroll)",
-            lambda u=uid: ladok.add_participation("AterkalladregistreringEvent", u, c))
+        run(
+            "AterkalladregistreringEvent, steady (unenroll)",
+            lambda u=uid: ladok.add_participation("AterkalladregistreringEvent", u, c),
+        )
     for uid in uids:
-        run("AterbudEvent on admitted + registered (two unenrolls)",
-            lambda u=uid: ladok.add_participation("AterbudEvent", u, b))
+        run(
+            "AterbudEvent on admitted + registered (two unenrolls)",
+            lambda u=uid: ladok.add_participation("AterbudEvent", u, b),
+        )
     for uid in uids:
-        run("KontaktuppgifterEvent, new e-mail (user update)",
-            lambda u=uid: ladok.add_contact(u, f"new.{u[:8]}@student.example.se"))
+        run(
+            "KontaktuppgifterEvent, new e-mail (user update)",
+            lambda u=uid: ladok.add_contact(u, f"new.{u[:8]}@student.example.se"),
+        )
     late: list[str] = []
-    run("LokalStudentEvent + KontaktuppgifterEvent (no enrollment: no account)",
-        lambda: late.extend(add_students(ladok, 1, rng)))
+    run(
+        "LokalStudentEvent + KontaktuppgifterEvent (no enrollment: no account)",
+        lambda: late.extend(add_students(ladok, 1, rng)),
+    )
     run("RegistreringEvent, first (creates the user)", lambda: ladok.add_registration(late[0], a))
-    run("KurstillfalleUppdateratEvent (course update)", lambda: ladok.add_offering(
-        a, course_uid=courses[0], code="50101", term_code=TERM, start=START, end=START + dt.timedelta(days=140),
-        organisation_uid=org, updated=True))
+    run(
+        "KurstillfalleUppdateratEvent (course update)",
+        lambda: ladok.add_offering(
+            a,
+            course_uid=courses[0],
+            code="50101",
+            term_code=TERM,
+            start=START,
+            end=START + dt.timedelta(days=140),
+            organisation_uid=org,
+            updated=True,
+        ),
+    )
     run("UtbildningstillfalleInstalltEvent (rename)", lambda: ladok.add_cancellation(c))
 
 
@@ -133,9 +167,12 @@ def main() -> None:
         engine = make_engine(url)
         upgrade(engine)
         canvas = CanvasSandbox(tokens=[DEFAULT_TOKEN])
-        settings = InstitutionSettings(use_admitted=True, role_id_registered=canvas.create_role("Registrerad"),
-                                       role_id_admitted=canvas.create_role("Antagen"),
-                                       early_access_on_create_course=True)
+        settings = InstitutionSettings(
+            use_admitted=True,
+            role_id_registered=canvas.create_role("Registrerad"),
+            role_id_admitted=canvas.create_role("Antagen"),
+            early_access_on_create_course=True,
+        )
         ladok = SandboxLadok(page_size=500)
         # The scenario withdraws every student of one small course, which the filter rightly holds back;
         # this bench measures what a removal costs, not the filter.

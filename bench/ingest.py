@@ -45,8 +45,9 @@ def generate_feed(events: int, page_size: int, folder: Path, seed: int = 1) -> C
     # About 7.5 events per student (1 + 0.5 contact + 3 admissions + 2.6 registrations + 0.4 withdrawals).
     students = max(1, round(events / 7.5))
     courses = max(1, students // 150)
-    _, offerings = seed_catalogue(ladok, courses=courses, offerings_per_course=3, start=dt.date(2026, 8, 31),
-                                  term_code="HT2026")
+    _, offerings = seed_catalogue(
+        ladok, courses=courses, offerings_per_course=3, start=dt.date(2026, 8, 31), term_code="HT2026"
+    )
     admitted: list[tuple[str, str]] = []
     for uid in add_students(ladok, students, rng, contact=False):
         if rng.random() < 0.5:
@@ -99,8 +100,14 @@ def measure(url: str, folder: str) -> Measured:
         started = time.perf_counter()
         page = parse_page(data)
         parsed, cpu = time.perf_counter(), time.process_time()
-        result = ingest_entries(engine, INSTITUTION, LAROSATE, archive_url(page_file.name, page),
-                                list(reversed(page.entries)), page.problems)
+        result = ingest_entries(
+            engine,
+            INSTITUTION,
+            LAROSATE,
+            archive_url(page_file.name, page),
+            list(reversed(page.entries)),
+            page.problems,
+        )
         done = time.perf_counter()
         record_cpu += time.process_time() - cpu
         parse_s += parsed - started
@@ -115,8 +122,18 @@ def measure(url: str, folder: str) -> Measured:
     def rate(part: list[tuple[int, float]]) -> float:
         return sum(n for n, _ in part) / sum(s for _, s in part)
 
-    return Measured(engine.dialect.name, sum(n for n, _ in per_page), sum(total.recorded.values()), parse_s,
-                    record_s, record_cpu, rate(per_page[:tenth]), rate(per_page[-tenth:]), peak_rss_mb(), baseline)
+    return Measured(
+        engine.dialect.name,
+        sum(n for n, _ in per_page),
+        sum(total.recorded.values()),
+        parse_s,
+        record_s,
+        record_cpu,
+        rate(per_page[:tenth]),
+        rate(per_page[-tenth:]),
+        peak_rss_mb(),
+        baseline,
+    )
 
 
 def _in_fresh_process(url: str, folder: str) -> Measured:
@@ -129,8 +146,10 @@ def _report(m: Measured) -> None:
     print(f"\n[{m.backend}] {m.events} events in feed, {m.recorded} recorded")
     print(f"  parse only:        {m.events / m.parse_seconds:9,.0f} events/s  ({m.parse_seconds:6.1f} s)")
     print(f"  record step:       {m.events / m.record_seconds:9,.0f} events/s  ({m.record_seconds:6.1f} s)")
-    print(f"  record step, per CPU second of this process: {m.events / m.record_cpu_seconds:,.0f} events "
-          f"(wall/CPU {m.record_seconds / m.record_cpu_seconds:.1f}: time waiting for the database or a core)")
+    print(
+        f"  record step, per CPU second of this process: {m.events / m.record_cpu_seconds:,.0f} events "
+        f"(wall/CPU {m.record_seconds / m.record_cpu_seconds:.1f}: time waiting for the database or a core)"
+    )
     print(f"  parse + record:    {m.events / (m.parse_seconds + m.record_seconds):9,.0f} events/s")
     print(f"  record, first/last tenth of pages: {m.first_tenth_per_s:,.0f} / {m.last_tenth_per_s:,.0f} events/s")
     print(f"  peak RSS:          {m.peak_rss_mb:9.0f} MiB  (after imports and migration: {m.baseline_rss_mb:.0f} MiB)")
@@ -142,15 +161,18 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=20_000, help="100000 for the full run")
     parser.add_argument("--page-size", type=int, default=500)
     parser.add_argument("--backends", default="sqlite,postgresql")
-    parser.add_argument("--database-url", default=DEFAULT_POSTGRES_URL,
-                        help="PostgreSQL server to create a scratch database on")
+    parser.add_argument(
+        "--database-url", default=DEFAULT_POSTGRES_URL, help="PostgreSQL server to create a scratch database on"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kursadmin-feed-") as folder:
         started = time.perf_counter()
         kinds = generate_feed(args.events, args.page_size, Path(folder))
         pages = len(list(Path(folder).glob("*.xml")))
-        print(f"feed: {sum(kinds.values())} events in {pages} pages of {args.page_size} "
-              f"(generated in {time.perf_counter() - started:.0f} s)")
+        print(
+            f"feed: {sum(kinds.values())} events in {pages} pages of {args.page_size} "
+            f"(generated in {time.perf_counter() - started:.0f} s)"
+        )
         for kind, count in kinds.most_common():
             print(f"  {count:7d}  {kind}")
         for backend in args.backends.split(","):

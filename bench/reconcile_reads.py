@@ -79,8 +79,10 @@ def main() -> None:
         counter = StatementCounter(engine)
         stats = wiring.drain(1)
         per_key = {kind: n / stats.keys for kind, n in sorted(counter.kinds.items())}
-        print(f"{stats.keys} keys reconciled on {engine.dialect.name}; per key: "
-              + ", ".join(f"{kind} {value:.2f}" for kind, value in per_key.items()))
+        print(
+            f"{stats.keys} keys reconciled on {engine.dialect.name}; per key: "
+            + ", ".join(f"{kind} {value:.2f}" for kind, value in per_key.items())
+        )
 
 
 if __name__ == "__main__":

@@ -64,8 +64,13 @@ def ladok_dir() -> Path:
     return LADOK
 
 
-LADOK_EVENT_SERVICES = ("studiedeltagande", "studentinformation", "utbildningsinformation", "resultat",
-                        "kataloginformation")
+LADOK_EVENT_SERVICES = (
+    "studiedeltagande",
+    "studentinformation",
+    "utbildningsinformation",
+    "resultat",
+    "kataloginformation",
+)
 
 
 @pytest.fixture(scope="session")
@@ -79,8 +84,10 @@ def ladok_event_schema() -> object:
         f'schemaLocation="{(xsd_dir / f"schemas.ladok.se-{service}-events.xsd").as_uri()}"/>'
         for service in LADOK_EVENT_SERVICES
     )
-    wrapper = (f'<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:kursadmin:test">'
-               f"{imports}</xs:schema>")
+    wrapper = (
+        f'<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:kursadmin:test">'
+        f"{imports}</xs:schema>"
+    )
     return etree.XMLSchema(etree.fromstring(wrapper.encode(), base_url=xsd_dir.as_uri() + "/"))
 
 

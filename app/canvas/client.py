@@ -31,9 +31,12 @@ def is_throttled(response: httpx.Response) -> bool:
 
 def answer_of(response: httpx.Response) -> Answer:
     """What an answer's rate-limit headers say; 403 "Rate Limit Exceeded" and 429 both count as throttled."""
-    return Answer(remaining=_header_float(response, "X-Rate-Limit-Remaining"),
-                  cost=_header_float(response, "X-Request-Cost"), throttled=is_throttled(response),
-                  retry_after=_header_float(response, "Retry-After"))
+    return Answer(
+        remaining=_header_float(response, "X-Rate-Limit-Remaining"),
+        cost=_header_float(response, "X-Request-Cost"),
+        throttled=is_throttled(response),
+        retry_after=_header_float(response, "Retry-After"),
+    )
 
 
 def _header_float(response: httpx.Response, name: str) -> float | None:
@@ -121,16 +124,18 @@ class CanvasClient:
             if response.status_code >= 500:
                 failures += 1
                 if not repeatable or failures >= self.retry.attempts:
-                    raise CanvasUnavailable(response.status_code, response.text, method=method, url=path,
-                                            maybe_applied=not repeatable)
+                    raise CanvasUnavailable(
+                        response.status_code, response.text, method=method, url=path, maybe_applied=not repeatable
+                    )
                 self._sleep(self.retry.delay(failures))
                 continue
             if response.is_success:
                 return response
             raise _refusal(response, method, path)
 
-    def _send(self, method: str, path: str, params: Params | None,
-              data: Params | None) -> tuple[httpx.Response, float | None]:
+    def _send(
+        self, method: str, path: str, params: Params | None, data: Params | None
+    ) -> tuple[httpx.Response, float | None]:
         """One request through the gate; the answer and, when throttled, the pause the gate set."""
         self.gate.wait()
         try:
@@ -158,9 +163,13 @@ class CanvasClient:
             items.extend(response.json())
             url = response.links.get("next", {}).get("url")
             if url is not None and not same_origin(url, str(self._http.base_url)):
-                raise CanvasError(None, f"refused to follow a pagination link to {shown(url)}: not this Canvas "
-                                  f"({shown(str(self._http.base_url))}), and the token goes only there",
-                                  method="GET", url=path)
+                raise CanvasError(
+                    None,
+                    f"refused to follow a pagination link to {shown(url)}: not this Canvas "
+                    f"({shown(str(self._http.base_url))}), and the token goes only there",
+                    method="GET",
+                    url=path,
+                )
             page_params = None  # the next URL carries every parameter already
         return items
 

@@ -21,8 +21,9 @@ def teacher_ids(client: CanvasClient, course_ref: str) -> list[int]:
     return sorted({int(enrollment["user_id"]) for enrollment in teachers})
 
 
-def already_sent(client: CanvasClient, recipient_ids: list[int], subject: str,
-                 since: dt.datetime | None = None) -> list[dict]:
+def already_sent(
+    client: CanvasClient, recipient_ids: list[int], subject: str, since: dt.datetime | None = None
+) -> list[dict]:
     """Recent conversations in our sent box with this subject to any of the recipients (since a time, if given)."""
     recent = client.get("/api/v1/conversations", {"scope": "sent", "per_page": 50})
     wanted = set(recipient_ids)
@@ -46,8 +47,9 @@ def _sent_at(conversation: dict) -> dt.datetime:
     return sent or dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
-def send_once(client: CanvasClient, recipient_ids: list[int], subject: str, body: str,
-              since: dt.datetime) -> list[dict]:
+def send_once(
+    client: CanvasClient, recipient_ids: list[int], subject: str, body: str, since: dt.datetime
+) -> list[dict]:
     """Send to the recipients who have not had this message since `since` (an attempt that may have landed)."""
     sent = already_sent(client, recipient_ids, subject, since)
     have = set().union(*map(_participants, sent)) if sent else set()

@@ -33,8 +33,7 @@ def ensure_course(op: EnsureCourse, client: CanvasClient, known: KnownIds) -> Co
     if known_id is not None:
         course, updated = _refresh_course(client, str(known_id), spec, compare=False)
     if course is None:
-        course, updated = _refresh_course(client, in_path("sis_course_id", spec.sis_course_id), spec,
-                                          compare=True)
+        course, updated = _refresh_course(client, in_path("sis_course_id", spec.sis_course_id), spec, compare=True)
     created = course is None
     if course is None:
         try:
@@ -133,7 +132,9 @@ def _course_accounts(client: CanvasClient, spec: AccountSpec, known: KnownIds) -
         organisation_id = known.accounts.get(spec.organisation_uid)
         if organisation_id is None:
             organisation_id = accounts.find_or_create_sub_account(
-                client, spec.parent_account_id, spec.organisation_uid,
+                client,
+                spec.parent_account_id,
+                spec.organisation_uid,
                 spec.organisation_name or spec.organisation_uid,
             )
     child_id = None

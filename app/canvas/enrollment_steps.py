@@ -114,7 +114,10 @@ def _move_to(
     if enrollments.ledger_state(found) == "active":
         return found
     return enrollments.enroll(
-        client, str(found["course_section_id"]), str(found["user_id"]), int_or_none(found.get("role_id")),
+        client,
+        str(found["course_section_id"]),
+        str(found["user_id"]),
+        int_or_none(found.get("role_id")),
         "active",
     )
 
@@ -145,8 +148,9 @@ def unenroll(op: Unenroll, client: CanvasClient, known: KnownIds) -> RemovedResu
     move = None
     if found_in is not None and found_in != current.canvas_course_id:
         move = (current.canvas_course_id, found_in)
-    return RemovedResult(op.student_uid, current.section_sis_id, current.kind, current.canvas_enrollment_id,
-                         course_move=move)
+    return RemovedResult(
+        op.student_uid, current.section_sis_id, current.kind, current.canvas_enrollment_id, course_move=move
+    )
 
 
 def sweep_other_sections(op: SweepOtherSections, client: CanvasClient, known: KnownIds) -> SweepResult:

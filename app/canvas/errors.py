@@ -64,7 +64,8 @@ class CanvasUnavailable(CanvasError):
     caller must check Canvas before sending it again.
     """
 
-    def __init__(self, status: int | None, body: str, *, method: str = "", url: str = "",
-                 maybe_applied: bool = False) -> None:
+    def __init__(
+        self, status: int | None, body: str, *, method: str = "", url: str = "", maybe_applied: bool = False
+    ) -> None:
         super().__init__(status, body, method=method, url=url)
         self.maybe_applied = maybe_applied

@@ -9,14 +9,18 @@ from app.canvas.sis import in_param, in_path
 from app.core.plan import EnrollmentKind, LedgerEnrollment
 
 
-def find_made(client: CanvasClient, student_uid: str, section_sis_id: str, kind: EnrollmentKind,
-              role_id: int | None) -> LedgerEnrollment | None:
+def find_made(
+    client: CanvasClient, student_uid: str, section_sis_id: str, kind: EnrollmentKind, role_id: int | None
+) -> LedgerEnrollment | None:
     """The student's live enrollment in the section with the intended role, or None when it was never made."""
     try:
         rows = client.get_all(
             f"/api/v1/sections/{in_path('sis_section_id', section_sis_id)}/enrollments",
-            {"user_id": in_param("sis_user_id", student_uid), "type[]": ["StudentEnrollment"],
-             "state[]": list(LIVE_STATES)},
+            {
+                "user_id": in_param("sis_user_id", student_uid),
+                "type[]": ["StudentEnrollment"],
+                "state[]": list(LIVE_STATES),
+            },
         )
     except CanvasNotFound:  # the section (or the user) was never made: neither was the enrollment
         return None

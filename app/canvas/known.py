@@ -56,7 +56,8 @@ def placed_accounts(spec: CourseSpec, result: CourseResult) -> tuple[dict[str, i
     if account.child_name and result.child_account_id is not None:
         parent = result.organisation_account_id
         children[(parent if parent is not None else account.parent_account_id, account.child_name)] = (
-            result.child_account_id)
+            result.child_account_id
+        )
     return organisations, children
 
 
@@ -65,8 +66,10 @@ def _learn_course(known: KnownIds, spec: CourseSpec, result: CourseResult) -> Kn
     organisations, children = placed_accounts(spec, result)
     terms = {spec.term: result.canvas_term_id} if spec.term and result.canvas_term_id is not None else {}
     return dataclasses.replace(
-        known, courses={**known.courses, result.sis_course_id: result.canvas_course_id},
+        known,
+        courses={**known.courses, result.sis_course_id: result.canvas_course_id},
         sections={**known.sections, result.section_sis_id: result.canvas_section_id},
-        terms={**known.terms, **terms}, accounts={**known.accounts, **organisations},
+        terms={**known.terms, **terms},
+        accounts={**known.accounts, **organisations},
         child_accounts={**known.child_accounts, **children},
     )

@@ -104,6 +104,4 @@ class MessageResult:
     conversation_ids: tuple[int, ...]
 
 
-OpResult = (
-    UserResult | CourseResult | SectionResult | EnrollmentResult | RemovedResult | SweepResult | MessageResult
-)
+OpResult = UserResult | CourseResult | SectionResult | EnrollmentResult | RemovedResult | SweepResult | MessageResult

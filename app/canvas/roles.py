@@ -18,16 +18,20 @@ def role_problems(client: CanvasClient, settings: InstitutionSettings) -> list[s
         return []
     account = settings.sub_account_new_organisations
     problems = []
-    for name, role_id in (("RoleIdRegistered", settings.role_id_registered),
-                          ("RoleIdAdmitted", settings.role_id_admitted)):
+    for name, role_id in (
+        ("RoleIdRegistered", settings.role_id_registered),
+        ("RoleIdAdmitted", settings.role_id_admitted),
+    ):
         try:
             role = client.get(f"/api/v1/accounts/{account}/roles/{role_id}")
         except CanvasNotFound:
             problems.append(f"{name} = {role_id}: Canvas has no such role in account {account} or above it")
             continue
         if role.get("base_role_type") != "StudentEnrollment":
-            problems.append(f"{name} = {role_id}: role {role.get('label')!r} is based on "
-                            f"{role.get('base_role_type')}, not StudentEnrollment")
+            problems.append(
+                f"{name} = {role_id}: role {role.get('label')!r} is based on "
+                f"{role.get('base_role_type')}, not StudentEnrollment"
+            )
         elif role.get("workflow_state") != "active":
             problems.append(f"{name} = {role_id}: role {role.get('label')!r} is {role.get('workflow_state')}")
     return problems

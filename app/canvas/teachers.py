@@ -23,5 +23,9 @@ def teaches_course(client: CanvasClient, sis_course_id: str, canvas_user_id: str
     except CanvasNotFound:
         return False
     # The filters are Canvas's; checking the answer too keeps a consent from resting on one query parameter.
-    return any(str(e.get("user_id")) == canvas_user_id and e.get("type") == "TeacherEnrollment"
-               and e.get("enrollment_state", e.get("workflow_state")) == "active" for e in found)
+    return any(
+        str(e.get("user_id")) == canvas_user_id
+        and e.get("type") == "TeacherEnrollment"
+        and e.get("enrollment_state", e.get("workflow_state")) == "active"
+        for e in found
+    )

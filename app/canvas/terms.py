@@ -36,8 +36,6 @@ def find_or_create_term(client: CanvasClient, sis_term_id: str) -> int:
 
 
 def _listed_term(client: CanvasClient, sis_term_id: str) -> dict | None:
-    listed = client.get(
-        f"/api/v1/accounts/{client.root_account}/terms", {"term_name": sis_term_id, "per_page": 100}
-    )
+    listed = client.get(f"/api/v1/accounts/{client.root_account}/terms", {"term_name": sis_term_id, "per_page": 100})
     # The list is wrapped: {"enrollment_terms": [...]} (terms_api_controller.rb #index).
     return next((t for t in listed.get("enrollment_terms", []) if t.get("sis_term_id") == sis_term_id), None)

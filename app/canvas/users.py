@@ -57,9 +57,7 @@ def logins_of(client: CanvasClient, user_id: int) -> list[dict]:
 def find_login(client: CanvasClient, unique_id: str) -> dict | None:
     """The root account's login with this unique id (Canvas compares them case-insensitively), or None."""
     wanted = unique_id.casefold()
-    candidates = client.get_all(
-        f"/api/v1/accounts/{client.root_account}/users", {"search_term": unique_id}
-    )
+    candidates = client.get_all(f"/api/v1/accounts/{client.root_account}/users", {"search_term": unique_id})
     for user in candidates:
         for login in logins_of(client, int(user["id"])):
             if str(login.get("unique_id", "")).casefold() == wanted:

@@ -20,10 +20,19 @@ def main() -> None:
 
 
 for _command in (
-    schema_cmd.init_command, feed_cmds.ingest_command, feed_cmds.status_command, worker_cmd.worker_command,
-    inspect_cmds.explain_command, inspect_cmds.report_command, inspect_cmds.reconcile_command,
-    operator_cmds.pause_command, operator_cmds.resume_command, operator_cmds.delay_delete_command,
-    operator_cmds.held_command, operator_cmds.dead_letters_command,
-    serve_cmds.serve_command, serve_cmds.demo_command,
+    schema_cmd.init_command,
+    feed_cmds.ingest_command,
+    feed_cmds.status_command,
+    worker_cmd.worker_command,
+    inspect_cmds.explain_command,
+    inspect_cmds.report_command,
+    inspect_cmds.reconcile_command,
+    operator_cmds.pause_command,
+    operator_cmds.resume_command,
+    operator_cmds.delay_delete_command,
+    operator_cmds.held_command,
+    operator_cmds.dead_letters_command,
+    serve_cmds.serve_command,
+    serve_cmds.demo_command,
 ):
     main.add_command(_command)

@@ -37,8 +37,9 @@ def ingest_command(runtime: Runtime, institution_id: str, files: tuple[Path, ...
     engine = runtime.database()
     total = IngestResult()
     for path in files:
-        result = ingest_page_bytes(engine, inst.id, inst.ladok_larosate_id, path.read_bytes(), str(path),
-                                   inst.ladok_url)
+        result = ingest_page_bytes(
+            engine, inst.id, inst.ladok_larosate_id, path.read_bytes(), str(path), inst.ladok_url
+        )
         print_result(str(path), result)
         total.add(result)
     if len(files) > 1:
@@ -62,15 +63,19 @@ def status_command(runtime: Runtime, institution_id: str | None) -> None:
                 click.echo(f"  {count.outcome:<17} {count.event_type}: {count.count}")
             click.echo(f"  queue: {found.pending} pending, {found.dead} dead letters")
             for held in queue.leases(session, inst):
-                click.echo(f"  leased {held.key.kind}:{held.key.uid} by {describe(held.owner)} "
-                           f"since {utc_text(held.leased_at)} until {utc_text(held.until)}")
+                click.echo(
+                    f"  leased {held.key.kind}:{held.key.uid} by {describe(held.owner)} "
+                    f"since {utc_text(held.leased_at)} until {utc_text(held.until)}"
+                )
             for w in workers.running(session, inst):
                 click.echo(f"  worker {w.host} pid {w.pid} since {utc_text(w.started_at)}, beat {utc_text(w.beat_at)}")
             ctl = found.control
             if ctl is not None:
                 window = f"{ctl.delay_delete_start} – {ctl.delay_delete_end}" if ctl.delay_delete_start else "none"
-                click.echo(f"  {'PAUSED' if ctl.paused else 'running'}; delay delete: {window}; "
-                           f"safety filter {'on' if limits[inst].safety_filter else 'OFF'}, {found.held} removals held")
+                click.echo(
+                    f"  {'PAUSED' if ctl.paused else 'running'}; delay delete: {window}; "
+                    f"safety filter {'on' if limits[inst].safety_filter else 'OFF'}, {found.held} removals held"
+                )
             click.echo(f"  rejected: {len(found.rejected)}")
             for r in found.rejected:
                 click.echo(f"    {r.entry_id or '(page)'} [{r.event_type or '-'}] {r.reason}")

@@ -20,8 +20,12 @@ def explain_command(runtime: Runtime, institution_id: str, student_uid: str, off
 
     inst = runtime.institution(institution_id)
     found = explain(runtime.database(), inst.id, inst.settings, student_uid, offering_uid)
-    for title, lines in (("What Ladok said", found.ladok), ("What the rules decide", found.decided),
-                         ("What was done in Canvas", found.done), ("Who changed the course settings", found.settings)):
+    for title, lines in (
+        ("What Ladok said", found.ladok),
+        ("What the rules decide", found.decided),
+        ("What was done in Canvas", found.done),
+        ("Who changed the course settings", found.settings),
+    ):
         click.echo(f"{title}:")
         for line in lines or ["(nothing)"]:
             click.echo(f"  {line}")

@@ -15,8 +15,9 @@ from app.store.projection import DirtyKey
 from app.store.queue import retry_dead
 from app.store.status import dead_letters
 
-INSTITUTION = click.option("--institution", "institution_id", required=True,
-                           help="Institution id from the configuration.")
+INSTITUTION = click.option(
+    "--institution", "institution_id", required=True, help="Institution id from the configuration."
+)
 
 
 @click.command("pause")
@@ -49,8 +50,9 @@ def _set_paused(runtime: Runtime, institution_id: str, paused: bool, by: str) ->
 @click.option("--end", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Last day removals wait.")
 @click.option("--clear", is_flag=True, help="Remove the window; waiting removals are applied.")
 @pass_runtime
-def delay_delete_command(runtime: Runtime, institution_id: str, start: dt.datetime | None, end: dt.datetime | None,
-                         clear: bool) -> None:
+def delay_delete_command(
+    runtime: Runtime, institution_id: str, start: dt.datetime | None, end: dt.datetime | None, clear: bool
+) -> None:
     """Defer removals during a period (e.g. the summer); when it ends, removals still wanted are applied."""
     inst = runtime.institution(institution_id)
     first = None if clear or start is None else start.date()

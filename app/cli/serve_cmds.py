@@ -24,10 +24,19 @@ def serve_command(runtime: Runtime, host: str, port: int) -> None:
 
 
 @click.command("demo")
-@click.option("--database", type=click.Path(dir_okay=False, path_type=Path), default=Path("kursadmin-demo.db"),
-              show_default=True, help="The demo's SQLite file (started afresh).")
-@click.option("--port", type=click.IntRange(0, 65535), default=0,
-              help="Port of the demo's index page on 127.0.0.1 (default: any free port).")
+@click.option(
+    "--database",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("kursadmin-demo.db"),
+    show_default=True,
+    help="The demo's SQLite file (started afresh).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    help="Port of the demo's index page on 127.0.0.1 (default: any free port).",
+)
 @click.option("--once", is_flag=True, help="Apply the seeded term, print what Canvas holds and stop.")
 def demo_command(database: Path, port: int, once: bool) -> None:
     """Everything embedded: sandbox Canvas, sandbox Ladok, a sandbox LTI platform, worker and web."""

@@ -18,13 +18,30 @@ from app.pipeline.context import InstitutionContext
 @click.option("--concurrency", default=4, show_default=True, help="Reconcilers in this process.")
 @click.option("--no-feed", is_flag=True, help="Do not read Ladok; work on what `ingest` recorded.")
 @click.option("--poll", default=10.0, show_default=True, help="Seconds between feed reads.")
-@click.option("--lease", type=float, default=None, help="Seconds a dead worker's keys stay locked (default: "
-              "KURSADMIN_WORKER_LEASE, else [worker] lease_seconds, else 60).")
-@click.option("--max-wait", type=click.FloatRange(min=0), default=600.0, show_default=True,
-              help="With --until-idle: seconds to wait for keys other workers hold or that back off.")
+@click.option(
+    "--lease",
+    type=float,
+    default=None,
+    help="Seconds a dead worker's keys stay locked (default: "
+    "KURSADMIN_WORKER_LEASE, else [worker] lease_seconds, else 60).",
+)
+@click.option(
+    "--max-wait",
+    type=click.FloatRange(min=0),
+    default=600.0,
+    show_default=True,
+    help="With --until-idle: seconds to wait for keys other workers hold or that back off.",
+)
 @pass_runtime
-def worker_command(runtime: Runtime, until_idle: bool, concurrency: int, no_feed: bool, poll: float,
-                   lease: float | None, max_wait: float) -> None:
+def worker_command(
+    runtime: Runtime,
+    until_idle: bool,
+    concurrency: int,
+    no_feed: bool,
+    poll: float,
+    lease: float | None,
+    max_wait: float,
+) -> None:
     """Read Ladok's feeds and make Canvas match; several workers may share one PostgreSQL.
 
     With --until-idle it exits 0 only when nothing is left, and 1 naming each key still pending.
@@ -45,13 +62,35 @@ def worker_command(runtime: Runtime, until_idle: bool, concurrency: int, no_feed
     _refuse_unusable_roles(contexts)
     fetchers = {inst.id: recorder.feed_fetcher(inst.id, feed_fetcher(inst)) for inst in institutions}
     with recorder:
-        _work(engine, institutions, contexts, fetchers, until_idle=until_idle, no_feed=no_feed, concurrency=concurrency,
-              poll=poll, lease=lease, max_wait=max_wait, mail=runtime.config.mail)
+        _work(
+            engine,
+            institutions,
+            contexts,
+            fetchers,
+            until_idle=until_idle,
+            no_feed=no_feed,
+            concurrency=concurrency,
+            poll=poll,
+            lease=lease,
+            max_wait=max_wait,
+            mail=runtime.config.mail,
+        )
 
 
-def _work(engine: Engine, institutions: list[InstitutionConfig], contexts: Mapping[str, InstitutionContext],
-          fetchers: Mapping[str, Callable[[str], bytes]], *, until_idle: bool, no_feed: bool, concurrency: int,
-          poll: float, lease: float, max_wait: float, mail: MailConfig | None) -> None:
+def _work(
+    engine: Engine,
+    institutions: list[InstitutionConfig],
+    contexts: Mapping[str, InstitutionContext],
+    fetchers: Mapping[str, Callable[[str], bytes]],
+    *,
+    until_idle: bool,
+    no_feed: bool,
+    concurrency: int,
+    poll: float,
+    lease: float,
+    max_wait: float,
+    mail: MailConfig | None,
+) -> None:
     """One round (`until_idle`) or work until stopped."""
     from app.pipeline.until_idle import unfinished_lines
     from app.pipeline.worker import drain, read_feed, run_forever
@@ -60,8 +99,14 @@ def _work(engine: Engine, institutions: list[InstitutionConfig], contexts: Mappi
         if not no_feed:
             for inst in institutions:
                 print_result(f"{inst.id} feed", read_feed(engine, inst, fetchers[inst.id]))
-        stats = drain(engine, contexts, concurrency, lease=lease, max_wait=max_wait,
-                      notify=lambda line: click.echo(line, err=True))
+        stats = drain(
+            engine,
+            contexts,
+            concurrency,
+            lease=lease,
+            max_wait=max_wait,
+            notify=lambda line: click.echo(line, err=True),
+        )
         click.echo(f"reconciled {stats.keys} keys with {stats.operations} Canvas operations")
         if stats.remaining:
             click.echo("\n".join(unfinished_lines(stats.remaining)), err=True)

@@ -12,12 +12,20 @@ from app.core.early_access import default_purge_date
 from app.core.plan import Operation
 from app.core.settings import InstitutionSettings
 
-__all__ = ["OfferingFacts", "StudentFacts", "decide", "default_purge_date", "next_change", "plan_offering",
-           "plan_student"]
+__all__ = [
+    "OfferingFacts",
+    "StudentFacts",
+    "decide",
+    "default_purge_date",
+    "next_change",
+    "plan_offering",
+    "plan_student",
+]
 
 
-def decide(facts: StudentFacts | OfferingFacts | None, settings: InstitutionSettings,
-           today: dt.date) -> list[Operation]:
+def decide(
+    facts: StudentFacts | OfferingFacts | None, settings: InstitutionSettings, today: dt.date
+) -> list[Operation]:
     """One key's plan: a student's, an offering's, or nothing for an offering nobody has told us of."""
     if isinstance(facts, StudentFacts):
         return plan_student(facts, settings, today)

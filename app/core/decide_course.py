@@ -51,8 +51,12 @@ def ensure_course(facts: OfferingFacts, settings: InstitutionSettings) -> Ensure
     setting leaves existing courses alone (docs/rules.md §4.5).
     """
     created_with = stored_or_default(None, facts.offering.start, settings)
-    return EnsureCourse(course=course_spec(facts, settings), section=own_section(facts),
-                        early_access=created_with.on, purge_date=created_with.purge_date)
+    return EnsureCourse(
+        course=course_spec(facts, settings),
+        section=own_section(facts),
+        early_access=created_with.on,
+        purge_date=created_with.purge_date,
+    )
 
 
 def course_spec(facts: OfferingFacts, settings: InstitutionSettings) -> CourseSpec:

@@ -26,8 +26,14 @@ def next_change(facts: StudentFacts, settings: InstitutionSettings, today: dt.da
     return None
 
 
-def wake_up(facts: StudentFacts | None, settings: InstitutionSettings, today: dt.date, now: dt.datetime,
-            deferred: bool, delay_delete: tuple[dt.date, dt.date] | None) -> dt.datetime | None:
+def wake_up(
+    facts: StudentFacts | None,
+    settings: InstitutionSettings,
+    today: dt.date,
+    now: dt.datetime,
+    deferred: bool,
+    delay_delete: tuple[dt.date, dt.date] | None,
+) -> dt.datetime | None:
     """When the key's timer must wake it with no event, or None: the next change of a student's plan, or
     the day after a delay-delete window that deferred removals (docs/rules.md §5), whichever comes first.
 

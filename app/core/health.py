@@ -10,8 +10,9 @@ def age_seconds(now: dt.datetime, then: dt.datetime | None) -> float | None:
     return None if then is None else max(0.0, (now - then).total_seconds())
 
 
-def stale(feed_read_age: float | None, worker_beat_age: float | None, feed_read_max: float,
-          worker_beat_max: float) -> list[str]:
+def stale(
+    feed_read_age: float | None, worker_beat_age: float | None, feed_read_max: float, worker_beat_max: float
+) -> list[str]:
     """What is stale, by name ("feed_read", "worker_beat"): never happened, or longer ago than its limit."""
     found = []
     if feed_read_age is None or feed_read_age > feed_read_max:

@@ -79,8 +79,15 @@ class Unfinished:
 Verdict = Done | Working | Waiting | Unfinished
 
 
-def until_idle(keys: Iterable[QueuedKey], *, own_process: str, paused: Collection[str], now: dt.datetime,
-               waiting_since: dt.datetime | None, max_wait: dt.timedelta) -> Verdict:
+def until_idle(
+    keys: Iterable[QueuedKey],
+    *,
+    own_process: str,
+    paused: Collection[str],
+    now: dt.datetime,
+    waiting_since: dt.datetime | None,
+    max_wait: dt.timedelta,
+) -> Verdict:
     """Decide, while this process's reconcilers are all idle, whether the run goes on, waits or stops.
 
     `own_process` is the prefix of this process's lease owners; `waiting_since` when the run first waited

@@ -54,8 +54,12 @@ class AfterFailure:
     replan: bool
 
 
-def after_failure(failed: Sequence[tuple[Operation | None, int | None]], known_sections: Collection[str],
-                  known_users: Collection[str], replans: int) -> AfterFailure:
+def after_failure(
+    failed: Sequence[tuple[Operation | None, int | None]],
+    known_sections: Collection[str],
+    known_users: Collection[str],
+    replans: int,
+) -> AfterFailure:
     """Decide from the failed steps (each with Canvas's HTTP status, None without one) and the ledger's ids.
 
     Planned again only when every failure is a 404 that makes the ledger forget something, and fewer than

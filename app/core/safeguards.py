@@ -91,8 +91,13 @@ def filter_removals(ops: list[Operation], controls: Controls, budget: RemovalBud
         size = budget.course_sizes.get(course, 0) if course is not None else 0
         done_here = budget.removed_by_course.get(course, 0) + taken_by_course[course] + 1 if course else 0
         if size >= MIN_COURSE_SIZE and done_here > limits.max_course_fraction * size:
-            held.append((op, f"more than {limits.max_course_fraction:.0%} of course {course}'s "
-                             f"{size} enrollments removed within an hour"))
+            held.append(
+                (
+                    op,
+                    f"more than {limits.max_course_fraction:.0%} of course {course}'s "
+                    f"{size} enrollments removed within an hour",
+                )
+            )
             continue
         run.append(op)
         taken += 1

@@ -52,9 +52,7 @@ class InstitutionSettings:
             found.append(("RoleIdAdmitted", "must differ from RoleIdRegistered"))
         unknown = [i for i in self.education_type_ignore_list if i not in EDUCATION_TYPES]
         if unknown:
-            found.append(
-                ("EducationTypeIgnoreList", f"unknown education type id(s) {unknown}; see the seed's list")
-            )
+            found.append(("EducationTypeIgnoreList", f"unknown education type id(s) {unknown}; see the seed's list"))
         return found
 
 

@@ -33,10 +33,22 @@ def index_pages(demo: Demo, nav: Mapping[str, str]) -> Flask:
 
     @app.get("/")
     def index() -> str:
-        courses = [CourseLinks(c.name, c.course_code, f"{demo.canvas_url}/courses/{c.id}",
-                               tuple((label, demo.launch_url(persona, c.id)) for persona, label in COURSE_PERSONAS))
-                   for c in demo.courses()]
-        return render_template("demo_index.html", live=True, courses=courses, canvas=f"{demo.canvas_url}/",
-                               ladok=f"{demo.ladok_url}/gui/", admin=demo.launch_url("admin"))
+        courses = [
+            CourseLinks(
+                c.name,
+                c.course_code,
+                f"{demo.canvas_url}/courses/{c.id}",
+                tuple((label, demo.launch_url(persona, c.id)) for persona, label in COURSE_PERSONAS),
+            )
+            for c in demo.courses()
+        ]
+        return render_template(
+            "demo_index.html",
+            live=True,
+            courses=courses,
+            canvas=f"{demo.canvas_url}/",
+            ladok=f"{demo.ladok_url}/gui/",
+            admin=demo.launch_url("admin"),
+        )
 
     return app

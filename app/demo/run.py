@@ -30,8 +30,11 @@ def canvas_summary(demo: Demo) -> list[str]:
     people = persona_user_ids(demo.platform.personas)  # the demo's teacher, TA and student are not Ladok's
     lines = []
     for course in demo.courses():
-        states = Counter(e.workflow_state for e in demo.canvas.enrollments(course_id=course.id)
-                         if e.user_id not in people)
-        lines.append(f"{course.course_code}: Canvas course {course.id} '{course.name}', "
-                     f"enrollments {dict(sorted(states.items()))}")
+        states = Counter(
+            e.workflow_state for e in demo.canvas.enrollments(course_id=course.id) if e.user_id not in people
+        )
+        lines.append(
+            f"{course.course_code}: Canvas course {course.id} '{course.name}', "
+            f"enrollments {dict(sorted(states.items()))}"
+        )
     return lines

@@ -71,16 +71,25 @@ class Demo:
 
     def work(self, stop: threading.Event) -> None:
         """Read the feed every second and reconcile continuously until `stop` is set (or Ctrl-C)."""
-        run_forever(self.engine, [self.institution], {self.institution.id: self.context},
-                    {self.institution.id: self._fetcher()}, concurrency=2, poll=FEED_POLL, stop=stop)
+        run_forever(
+            self.engine,
+            [self.institution],
+            {self.institution.id: self.context},
+            {self.institution.id: self._fetcher()},
+            concurrency=2,
+            poll=FEED_POLL,
+            stop=stop,
+        )
 
     def _fetcher(self) -> Callable[[str], bytes]:
         return self.recorder.feed_fetcher(self.institution.id, feed_fetcher(self.institution))
 
     def courses(self) -> list[Course]:
         """The Canvas courses the adapter made (with an SIS id), by name; the demo's people are seated in each."""
-        made = sorted((c for c in self.canvas.courses() if c.sis_course_id and c.workflow_state != "deleted"),
-                      key=lambda c: (c.name, c.id))
+        made = sorted(
+            (c for c in self.canvas.courses() if c.sis_course_id and c.workflow_state != "deleted"),
+            key=lambda c: (c.name, c.id),
+        )
         for course in made:
             seat(self.canvas, self.platform.personas, course.id)
         return made
@@ -92,9 +101,14 @@ class Demo:
 
 def demo_settings(registered_role: int, admitted_role: int) -> InstitutionSettings:
     """The switches the demo shows off: admitted students (early access off until a teacher turns it on)."""
-    return InstitutionSettings(use_admitted=True, role_id_registered=registered_role, role_id_admitted=admitted_role,
-                               use_restrictions=True, restrictions_send_message_to_teachers=True,
-                               course_name_format=2)
+    return InstitutionSettings(
+        use_admitted=True,
+        role_id_registered=registered_role,
+        role_id_admitted=admitted_role,
+        use_restrictions=True,
+        restrictions_send_message_to_teachers=True,
+        course_name_format=2,
+    )
 
 
 @contextmanager
@@ -116,26 +130,52 @@ def start_demo(database_url: str, *, port: int = 0, today: dt.date | None = None
         canvas_url = stack.enter_context(canvas.serve(nav)).url
         ladok_url = stack.enter_context(serve_ladok(with_gui(ladok, ladok_gui(desk, nav, lambda: dict(defaults)))))
         tool_url = stack.enter_context(serve_in_thread(_late(holder, "tool"), "localhost"))
-        platform = SandboxPlatform(tool_login_url=f"{tool_url}/lti/login", tool_launch_url=f"{tool_url}/lti/launch",
-                                   course_facts=_course_facts(canvas), personas=canvas_personas(canvas))
+        platform = SandboxPlatform(
+            tool_login_url=f"{tool_url}/lti/login",
+            tool_launch_url=f"{tool_url}/lti/launch",
+            course_facts=_course_facts(canvas),
+            personas=canvas_personas(canvas),
+        )
         # Served quietly here rather than by platform.serve(), whose access log would drown the demo's output.
         platform.base_url = platform_url = stack.enter_context(serve_in_thread(platform.app))
         reg = platform.registration()
         inst = InstitutionConfig(
-            id=INSTITUTION_ID, ladok_larosate_id=ladok.larosate_id, ladok_url=ladok_url, ladok_start_page=1,
-            canvas_url=canvas_url, canvas_token=DEFAULT_TOKEN, settings=demo_settings(registered, admitted),
+            id=INSTITUTION_ID,
+            ladok_larosate_id=ladok.larosate_id,
+            ladok_url=ladok_url,
+            ladok_start_page=1,
+            canvas_url=canvas_url,
+            canvas_token=DEFAULT_TOKEN,
+            settings=demo_settings(registered, admitted),
             lti=(LtiRegistration(**{**reg, "deployment_ids": tuple(reg["deployment_ids"])}),),  # type: ignore[arg-type]
         )
-        config = AppConfig(database_url=database_url, secret_key=secrets.token_hex(32), institutions=(inst,),
-                           extra={"web": {"frame_ancestors": [platform_url]}})
+        config = AppConfig(
+            database_url=database_url,
+            secret_key=secrets.token_hex(32),
+            institutions=(inst,),
+            extra={"web": {"frame_ancestors": [platform_url]}},
+        )
         holder["tool"] = tool = create_app(config)
         engine = tool.extensions["kursadmin.engine"]
         upgrade(engine)  # the demo's own database: it may create its schema itself
         context, recorder = context_for(inst), ActivityRecorder(engine)  # what /metrics, /healthz and /admin read
         recorder.count_canvas({inst.id: context})
         stack.enter_context(recorder)
-        demo = Demo("", canvas, canvas_url, desk, ladok_url, platform, platform_url, tool_url, seeded, engine, inst,
-                    context, recorder)
+        demo = Demo(
+            "",
+            canvas,
+            canvas_url,
+            desk,
+            ladok_url,
+            platform,
+            platform_url,
+            tool_url,
+            seeded,
+            engine,
+            inst,
+            context,
+            recorder,
+        )
         demo.index_url = stack.enter_context(serve_in_thread(_late(holder, "index"), port=port)) + "/"
         holder["index"] = index_pages(demo, nav)
         nav.update({"Demo": demo.index_url, "Canvas": f"{canvas_url}/", "Ladok": f"{ladok_url}/gui/"})

@@ -87,8 +87,15 @@ class LadokDirectory(Protocol):
 class RestLadokDirectory:
     """LadokDirectory over Ladok's REST API, with the client certificate of the institution's httpx client."""
 
-    def __init__(self, client: httpx.Client, ladok_url: str, *, attempts: int = 4, backoff: float = 0.5,
-                 max_bytes: int = MAX_ANSWER_BYTES) -> None:
+    def __init__(
+        self,
+        client: httpx.Client,
+        ladok_url: str,
+        *,
+        attempts: int = 4,
+        backoff: float = 0.5,
+        max_bytes: int = MAX_ANSWER_BYTES,
+    ) -> None:
         self._client = client
         self._base = ladok_url.rstrip("/")
         self._attempts = attempts
@@ -166,8 +173,9 @@ class RestLadokDirectory:
     def _get(self, service: str, path: str) -> dict[str, Any] | None:
         url = f"{self._base}/{service}/{path}"
         headers = {"Accept": f"application/vnd.ladok-{service}+json"}
-        response = get_with_retry(self._client, url, headers, max_bytes=self._max_bytes, attempts=self._attempts,
-                                  backoff=self._backoff)
+        response = get_with_retry(
+            self._client, url, headers, max_bytes=self._max_bytes, attempts=self._attempts, backoff=self._backoff
+        )
         if response.status_code == 404:
             return None
         if response.status_code != 200:

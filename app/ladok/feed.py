@@ -159,8 +159,9 @@ class FeedFetcher:
     Give it the client of `make_client`, which goes only to the configured Ladok's origin.
     """
 
-    def __init__(self, client: httpx.Client, *, attempts: int = 4, backoff: float = 0.5,
-                 max_bytes: int = MAX_PAGE_BYTES) -> None:
+    def __init__(
+        self, client: httpx.Client, *, attempts: int = 4, backoff: float = 0.5, max_bytes: int = MAX_PAGE_BYTES
+    ) -> None:
         self._client = client
         self._attempts = attempts
         self._backoff = backoff
@@ -169,8 +170,14 @@ class FeedFetcher:
     def __call__(self, url: str) -> bytes:
         """The raw bytes of the page at `url`; LadokHTTPError when Ladok refuses, cannot be reached, or
         sends more than `max_bytes`."""
-        response = get_with_retry(self._client, url, {"Accept": ATOM_ACCEPT}, max_bytes=self._max_bytes,
-                                  attempts=self._attempts, backoff=self._backoff)
+        response = get_with_retry(
+            self._client,
+            url,
+            {"Accept": ATOM_ACCEPT},
+            max_bytes=self._max_bytes,
+            attempts=self._attempts,
+            backoff=self._backoff,
+        )
         if response.status_code != 200:
             raise error_from(response)
         return response.content

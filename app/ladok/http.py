@@ -86,15 +86,22 @@ def make_client(
         verify = client_ssl_context(cert_path, password, ca_file)
     elif ca_file:
         verify = ssl.create_default_context(cafile=ca_file)
-    return httpx.Client(verify=verify, timeout=timeout, transport=transport, follow_redirects=False,
-                        event_hooks={"request": [_only_to(ladok_url)]})
+    return httpx.Client(
+        verify=verify,
+        timeout=timeout,
+        transport=transport,
+        follow_redirects=False,
+        event_hooks={"request": [_only_to(ladok_url)]},
+    )
 
 
 def _only_to(ladok_url: str) -> Callable[[httpx.Request], None]:
     def refuse_elsewhere(request: httpx.Request) -> None:
         if not same_origin(str(request.url), ladok_url):
-            raise LadokHTTPError(f"refused to follow a link to {shown(str(request.url))}: not Ladok "
-                                 f"({shown(ladok_url)}), and the client certificate goes only there")
+            raise LadokHTTPError(
+                f"refused to follow a link to {shown(str(request.url))}: not Ladok "
+                f"({shown(ladok_url)}), and the client certificate goes only there"
+            )
 
     return refuse_elsewhere
 
@@ -154,13 +161,17 @@ def _get_bounded(client: httpx.Client, url: str, headers: dict[str, str], max_by
     # The body is decoded already: the copy must not claim an encoding, or it would be decoded twice.
     encoding = ("content-encoding", "content-length")
     kept = [(k, v) for k, v in streamed.headers.multi_items() if k.lower() not in encoding]
-    return httpx.Response(streamed.status_code, headers=kept, content=bytes(body), request=streamed.request,
-                          extensions=streamed.extensions)
+    return httpx.Response(
+        streamed.status_code,
+        headers=kept,
+        content=bytes(body),
+        request=streamed.request,
+        extensions=streamed.extensions,
+    )
 
 
 def _too_large(url: str, status: int, max_bytes: int, seen: str) -> LadokHTTPError:
-    return LadokHTTPError(f"GET {url}: the answer is over the {max_bytes} byte limit ({seen}); refused",
-                          status=status)
+    return LadokHTTPError(f"GET {url}: the answer is over the {max_bytes} byte limit ({seen}); refused", status=status)
 
 
 def error_from(response: httpx.Response) -> LadokHTTPError:

@@ -46,6 +46,8 @@ PROGRAM_EVENTS = frozenset(
         "KurspaketeringUppdateradEvent",
     }
 )
+
+
 def read_header(fields: Fields) -> EventHeader:
     """HandelseUID and EventContext/LarosateID, both required."""
     handelse_uid = fields.required("HandelseUID")

@@ -19,6 +19,12 @@ class PartitionedCookieService(FlaskCookieService):
         """Write the cookies PyLTI1p3 asked for onto the response."""
         for key, data in self._cookie_data_to_set.items():
             response.set_cookie(
-                key=key, value=data["value"], max_age=data["exp"], path="/", httponly=True,
-                secure=True, samesite="None", partitioned=True,
+                key=key,
+                value=data["value"],
+                max_age=data["exp"],
+                path="/",
+                httponly=True,
+                secure=True,
+                samesite="None",
+                partitioned=True,
             )

@@ -95,10 +95,21 @@ class KursadminMessageLaunch(FlaskMessageLaunch):
     Every refusal is a `Refusal` naming the user's message (PyLTI1p3's English texts go to the log only).
     """
 
-    def __init__(self, request: FlaskRequest, tool_conf: KursadminToolConf, engine: Engine, launch_url: str,
-                 storage_proof: str | None = None) -> None:
-        super().__init__(request, tool_conf, session_service=DbSessionService(request, engine),
-                         cookie_service=PartitionedCookieService(request), requests_session=_TimeoutSession())
+    def __init__(
+        self,
+        request: FlaskRequest,
+        tool_conf: KursadminToolConf,
+        engine: Engine,
+        launch_url: str,
+        storage_proof: str | None = None,
+    ) -> None:
+        super().__init__(
+            request,
+            tool_conf,
+            session_service=DbSessionService(request, engine),
+            cookie_service=PartitionedCookieService(request),
+            requests_session=_TimeoutSession(),
+        )
         self._engine = engine
         self._launch_url = launch_url
         self._storage_proof = storage_proof
@@ -116,9 +127,17 @@ class KursadminMessageLaunch(FlaskMessageLaunch):
         """Check every part of the launch; the nonce is consumed only once everything else is known good."""
         self._validated = True
         try:
-            (self.validate_jwt_format().validate_registration().validate_state().validate_jwt_signature()
-             .validate_message().validate_deployment().validate_target_link_uri().validate_nonce()
-             .save_launch_data())
+            (
+                self.validate_jwt_format()
+                .validate_registration()
+                .validate_state()
+                .validate_jwt_signature()
+                .validate_message()
+                .validate_deployment()
+                .validate_target_link_uri()
+                .validate_nonce()
+                .save_launch_data()
+            )
         except Exception:
             self._validated = False
             raise
@@ -163,8 +182,11 @@ class KursadminMessageLaunch(FlaskMessageLaunch):
         if not self._get_request_param("state"):
             raise Refusal(refusals.STATE, "launch without state")
         if self._storage_proof is None and not self.state_cookie_present():
-            raise Refusal(refusals.STATE, "no state cookie and no platform-storage proof: the login did not "
-                                          "start in this browser, or its cookies are blocked")
+            raise Refusal(
+                refusals.STATE,
+                "no state cookie and no platform-storage proof: the login did not "
+                "start in this browser, or its cookies are blocked",
+            )
         return self
 
     def state_cookie_present(self) -> bool:
@@ -221,8 +243,13 @@ class KursadminMessageLaunch(FlaskMessageLaunch):
             raise Refusal(refusals.AUDIENCE, "several audiences and azp is not our client_id")
         try:
             jwt.decode(
-                self._get_id_token(), public_key, algorithms=[alg], audience=self.get_client_id(),
-                issuer=self.get_iss(), leeway=LEEWAY_SECONDS, options={"require": ["exp", "iat", "aud", "iss"]},
+                self._get_id_token(),
+                public_key,
+                algorithms=[alg],
+                audience=self.get_client_id(),
+                issuer=self.get_iss(),
+                leeway=LEEWAY_SECONDS,
+                options={"require": ["exp", "iat", "aud", "iss"]},
             )
         except jwt.InvalidTokenError as err:
             raise _jwt_refusal(err) from err
@@ -232,8 +259,9 @@ class KursadminMessageLaunch(FlaskMessageLaunch):
         """Only a resource link launch, with the claims LTI 1.3 requires of it."""
         message_type = self._get_jwt_body().get(LTI + "message_type")
         if message_type != RESOURCE_LINK:
-            raise Refusal(refusals.MESSAGE_TYPE, f"message type {message_type!r} is not {RESOURCE_LINK}",
-                          refusals.BAD_REQUEST)
+            raise Refusal(
+                refusals.MESSAGE_TYPE, f"message type {message_type!r} is not {RESOURCE_LINK}", refusals.BAD_REQUEST
+            )
         self._library_step(super().validate_message, refusals.MESSAGE_INVALID, refusals.BAD_REQUEST)
         return self
 

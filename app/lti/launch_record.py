@@ -18,15 +18,28 @@ def record_launch(engine: Engine, launch: KursadminMessageLaunch, institution_id
     claims: LaunchClaims = parse_claims(launch.body())
     now = utcnow()
     with write_session(engine) as session:
-        session.add(LtiLaunchRow(
-            launch_id=launch.get_launch_id(), institution_id=institution_id, issuer=launch.get_iss(),
-            client_id=launch.get_client_id(), deployment_id=claims.deployment_id, placement=claims.placement,
-            canvas_course_id=claims.canvas_course_id, canvas_course_sis_id=claims.canvas_course_sis_id,
-            canvas_user_id=claims.canvas_user_id, is_root_admin=claims.is_root_admin, subject=claims.subject,
-            user_name=claims.user_name, roles=list(claims.roles), locale=claims.locale, browser_key=browser_key,
-            cookieless=launch.cookieless,
-            created_at=now, expires_at=now + LAUNCH_LIFETIME,
-        ))
+        session.add(
+            LtiLaunchRow(
+                launch_id=launch.get_launch_id(),
+                institution_id=institution_id,
+                issuer=launch.get_iss(),
+                client_id=launch.get_client_id(),
+                deployment_id=claims.deployment_id,
+                placement=claims.placement,
+                canvas_course_id=claims.canvas_course_id,
+                canvas_course_sis_id=claims.canvas_course_sis_id,
+                canvas_user_id=claims.canvas_user_id,
+                is_root_admin=claims.is_root_admin,
+                subject=claims.subject,
+                user_name=claims.user_name,
+                roles=list(claims.roles),
+                locale=claims.locale,
+                browser_key=browser_key,
+                cookieless=launch.cookieless,
+                created_at=now,
+                expires_at=now + LAUNCH_LIFETIME,
+            )
+        )
     return launch.get_launch_id()
 
 

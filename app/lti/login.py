@@ -47,14 +47,28 @@ class LoginStart:
 class _Login(FlaskOIDCLogin):
     """PyLTI1p3's login with the state and nonce chosen here, so the nonce is recorded with its state."""
 
-    def __init__(self, request: FlaskRequest, tool_conf: KursadminToolConf, engine: Engine,
-                 cookies: PartitionedCookieService, proof: str | None) -> None:
+    def __init__(
+        self,
+        request: FlaskRequest,
+        tool_conf: KursadminToolConf,
+        engine: Engine,
+        cookies: PartitionedCookieService,
+        proof: str | None,
+    ) -> None:
         self._state_id = str(uuid.uuid4())
         self._nonce = uuid.uuid4().hex + uuid.uuid4().hex
-        super().__init__(request, tool_conf, cookie_service=cookies,
-                         # typed FlaskSessionService there: an empty subclass of the SessionService ours is
-                         session_service=DbSessionService(request, engine, state=self.state,  # type: ignore[arg-type]
-                                                          proof=proof))
+        super().__init__(
+            request,
+            tool_conf,
+            cookie_service=cookies,
+            # typed FlaskSessionService there: an empty subclass of the SessionService ours is
+            session_service=DbSessionService(
+                request,
+                engine,
+                state=self.state,  # type: ignore[arg-type]
+                proof=proof,
+            ),
+        )
 
     @property
     def state(self) -> str:
@@ -72,8 +86,9 @@ class _Login(FlaskOIDCLogin):
         return self._prepare_redirect_url(launch_url)
 
 
-def begin_login(request: FlaskRequest, tool_conf: KursadminToolConf, engine: Engine, launch_url: str,
-                offer_storage: bool) -> LoginStart:
+def begin_login(
+    request: FlaskRequest, tool_conf: KursadminToolConf, engine: Engine, launch_url: str, offer_storage: bool
+) -> LoginStart:
     """Check the login initiation and issue its state and nonce; raise Refusal when the platform is unknown.
 
     With `offer_storage` false (a login opened in a tab of its own) the platform's storage is not used.
@@ -83,8 +98,11 @@ def begin_login(request: FlaskRequest, tool_conf: KursadminToolConf, engine: Eng
         raise Refusal(refusals.LOGIN_UNKNOWN_PLATFORM, "login initiation without iss", refusals.BAD_REQUEST)
     found = tool_conf.lookup(iss, client_id or "")
     if found is None:
-        raise Refusal(refusals.LOGIN_UNKNOWN_PLATFORM, f"no registration for issuer {iss!r} and client_id "
-                      f"{client_id!r}", refusals.BAD_REQUEST)
+        raise Refusal(
+            refusals.LOGIN_UNKNOWN_PLATFORM,
+            f"no registration for issuer {iss!r} and client_id {client_id!r}",
+            refusals.BAD_REQUEST,
+        )
     if not request.get_param("login_hint"):
         raise Refusal(refusals.LOGIN_INCOMPLETE, "login initiation without login_hint", refusals.BAD_REQUEST)
     purge_expired(engine)
@@ -96,5 +114,11 @@ def begin_login(request: FlaskRequest, tool_conf: KursadminToolConf, engine: Eng
         auth_url = login.auth_url(launch_url)
     except OIDCException as err:  # a registration that vanished between the look-up and now
         raise Refusal(refusals.LOGIN_UNKNOWN_PLATFORM, str(err), refusals.BAD_REQUEST) from err
-    return LoginStart(auth_url=auth_url, auth_origin=origin_of(found[1].auth_login_url), state=login.state,
-                      storage_target=target, proof=proof, cookies=cookies)
+    return LoginStart(
+        auth_url=auth_url,
+        auth_origin=origin_of(found[1].auth_login_url),
+        state=login.state,
+        storage_target=target,
+        proof=proof,
+        cookies=cookies,
+    )

@@ -56,8 +56,9 @@ class DbLaunchDataStorage(LaunchDataStorage[Any]):
         with write_session(self._engine) as session:
             insert = insert_for(session.get_bind().dialect.name)
             stmt = insert(LtiCacheRow).values(key=self._prepare_key(key), value=value, expires_at=expires)
-            session.execute(stmt.on_conflict_do_update(index_elements=["key"],
-                                                       set_={"value": value, "expires_at": expires}))
+            session.execute(
+                stmt.on_conflict_do_update(index_elements=["key"], set_={"value": value, "expires_at": expires})
+            )
 
     def forget(self, key: str) -> None:
         """Drop a stored value (e.g. a platform key set that lacks a rotated key)."""
@@ -77,8 +78,14 @@ def proof_hash(proof: str) -> str:
 def issue_nonce(engine: Engine, nonce: str, state: str, proof: str | None = None) -> None:
     """Record a nonce sent to the platform in an OIDC login, bound to the login's state (and storage proof)."""
     with write_session(engine) as session:
-        session.add(LtiNonceRow(nonce=nonce, issued_at=utcnow(), state=state,
-                                proof_hash=proof_hash(proof) if proof is not None else None))
+        session.add(
+            LtiNonceRow(
+                nonce=nonce,
+                issued_at=utcnow(),
+                state=state,
+                proof_hash=proof_hash(proof) if proof is not None else None,
+            )
+        )
 
 
 def purge_expired(engine: Engine) -> None:

@@ -30,8 +30,14 @@ class Outcome:
     known: KnownIds = NOTHING_KNOWN
 
 
-def act(engine: Engine, ctx: InstitutionContext, key: DirtyKey, ops: list[Operation], known: KnownIds,
-        holding: Callable[[], bool]) -> Outcome:
+def act(
+    engine: Engine,
+    ctx: InstitutionContext,
+    key: DirtyKey,
+    ops: list[Operation],
+    known: KnownIds,
+    holding: Callable[[], bool],
+) -> Outcome:
     """Perform each operation, learning Canvas ids as it goes; stop when the lease may not outlast a step."""
     outcome = Outcome(known=known)
     for op in ops:

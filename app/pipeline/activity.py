@@ -48,12 +48,14 @@ class ActivityRecorder:
     def canvas_hook(self, institution_id: str) -> Callable[[httpx.Response], None]:
         """An httpx response hook counting the institution's Canvas answers by outcome."""
         self.institution_ids.add(institution_id)
+
         def count(response: httpx.Response) -> None:
             if response.status_code in (403, 429):
                 response.read()  # the rate-limit answer is told apart from a refusal by its text
             outcome = request_outcome(response.status_code, is_throttled(response))
             with self._lock:
                 self._answers.setdefault(institution_id, Counter())[outcome] += 1
+
         return count
 
     def count_canvas(self, contexts: Mapping[str, InstitutionContext]) -> None:
@@ -64,11 +66,13 @@ class ActivityRecorder:
     def feed_fetcher(self, institution_id: str, fetch: Callable[[str], bytes]) -> Callable[[str], bytes]:
         """`fetch`, noting the time of every page it fetched."""
         self.institution_ids.add(institution_id)
+
         def fetch_noted(url: str) -> bytes:
             page = fetch(url)
             with self._lock:
                 self._reads[institution_id] = dt.datetime.now(dt.UTC)
             return page
+
         return fetch_noted
 
     def flush(self) -> None:

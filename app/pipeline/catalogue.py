@@ -20,10 +20,12 @@ def fill_gaps(engine: Engine, institution_id: str, directory: LadokDirectory, ga
     with Session(engine) as s:
         lacking = catalogue.absent(s, institution_id, offerings)
     found = catalogue.LookedUp(
-        student=student, offerings=offerings,
+        student=student,
+        offerings=offerings,
         courses=tuple(c for uid in sorted(lacking.course_uids) if (c := directory.course(uid)) is not None),
-        organisations=tuple(o for uid in sorted(lacking.organisation_uids)
-                            if (o := directory.organisation(uid)) is not None),
+        organisations=tuple(
+            o for uid in sorted(lacking.organisation_uids) if (o := directory.organisation(uid)) is not None
+        ),
         terms={p: code for p in sorted(lacking.period_ids) if (code := directory.term_code(p))},
     )
     with write_session(engine) as s:

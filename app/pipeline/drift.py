@@ -55,12 +55,15 @@ def _kind(enrollment: dict, settings: InstitutionSettings) -> str | None:
     return "registered"
 
 
-def _canvas_section(client: CanvasClient, section_sis_id: str, settings: InstitutionSettings
-                    ) -> dict[tuple[str, str], LedgerEnrollment]:
+def _canvas_section(
+    client: CanvasClient, section_sis_id: str, settings: InstitutionSettings
+) -> dict[tuple[str, str], LedgerEnrollment]:
     """What Canvas holds in one adapter section, keyed like the ledger (student uid, kind)."""
     try:
-        rows = client.get_all(f"/api/v1/sections/{in_path('sis_section_id', section_sis_id)}/enrollments",
-                              {"type[]": ["StudentEnrollment"], "state[]": list(LIVE_STATES)})
+        rows = client.get_all(
+            f"/api/v1/sections/{in_path('sis_section_id', section_sis_id)}/enrollments",
+            {"type[]": ["StudentEnrollment"], "state[]": list(LIVE_STATES)},
+        )
     except CanvasNotFound:
         return {}
     found = {}
@@ -68,23 +71,43 @@ def _canvas_section(client: CanvasClient, section_sis_id: str, settings: Institu
         kind = _kind(e, settings)
         student = e.get("sis_user_id") or (e.get("user") or {}).get("sis_user_id")
         if kind and student:
-            found[(student, kind)] = LedgerEnrollment(section_sis_id, kind, int(e["id"]), int(e["course_id"]),  # type: ignore[arg-type]
-                                                      ledger_state(e))
+            found[(student, kind)] = LedgerEnrollment(
+                section_sis_id,
+                kind,  # type: ignore[arg-type]
+                int(e["id"]),
+                int(e["course_id"]),
+                ledger_state(e),
+            )
     return found
 
 
-def check_drift(engine: Engine, institution_id: str, settings: InstitutionSettings, client: CanvasClient,
-                fix: bool = False, today: dt.date | None = None) -> DriftReport:
+def check_drift(
+    engine: Engine,
+    institution_id: str,
+    settings: InstitutionSettings,
+    client: CanvasClient,
+    fix: bool = False,
+    today: dt.date | None = None,
+) -> DriftReport:
     """Compare every adapter section in Canvas with the desired state; with `fix`, adopt and queue."""
     today = today or swedish_today()
     report = DriftReport()
     with Session(engine) as s:
-        offerings = sorted(set(s.scalars(select(ParticipationRow.offering_uid).where(
-            ParticipationRow.institution_id == institution_id))))
-        links = s.execute(select(CoReadingLinkRow.offering_uid, CoReadingLinkRow.canvas_course_id).where(
-            CoReadingLinkRow.institution_id == institution_id)).all()
+        offerings = sorted(
+            set(
+                s.scalars(
+                    select(ParticipationRow.offering_uid).where(ParticipationRow.institution_id == institution_id)
+                )
+            )
+        )
+        links = s.execute(
+            select(CoReadingLinkRow.offering_uid, CoReadingLinkRow.canvas_course_id).where(
+                CoReadingLinkRow.institution_id == institution_id
+            )
+        ).all()
         pairs = select(ParticipationRow.student_uid, ParticipationRow.offering_uid).where(
-            ParticipationRow.institution_id == institution_id)
+            ParticipationRow.institution_id == institution_id
+        )
         participating: set[tuple[str, str]] = {(student, offering) for student, offering in s.execute(pairs)}
         students = sorted({student for student, _ in participating})
         wanted: dict[tuple[str, str, str], str] = {}
@@ -102,8 +125,11 @@ def check_drift(engine: Engine, institution_id: str, settings: InstitutionSettin
             report.missing.append(f"{key[0]} should have a {key[2]} enrollment ({state}) in section {key[1]}")
         elif actual[key].state != state:
             report.wrong_state.append(f"{key[0]} in section {key[1]} is {actual[key].state}, should be {state}")
-    report.extra = [f"{k[0]} has a {k[2]} enrollment in section {k[1]} the rules do not want"
-                    for k in sorted(actual) if k not in wanted]
+    report.extra = [
+        f"{k[0]} has a {k[2]} enrollment in section {k[1]} the rules do not want"
+        for k in sorted(actual)
+        if k not in wanted
+    ]
     if fix:
         # Adopt only enrollments of students Ladok knows on that offering: a guest a teacher added by hand
         # to an adapter section is reported, never removed.
@@ -112,8 +138,9 @@ def check_drift(engine: Engine, institution_id: str, settings: InstitutionSettin
     return report
 
 
-def _adopt(engine: Engine, institution_id: str, actual: dict[tuple[str, str, str], LedgerEnrollment],
-           students: set[str]) -> int:
+def _adopt(
+    engine: Engine, institution_id: str, actual: dict[tuple[str, str, str], LedgerEnrollment], students: set[str]
+) -> int:
     """Make the ledger say what Canvas holds (of ours), then queue every student so the worker closes the gaps."""
     with write_session(engine) as s:
         book = Ledger(s, institution_id)

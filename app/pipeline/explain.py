@@ -37,41 +37,62 @@ def _when(value: dt.datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S") if value else "-"
 
 
-def explain(engine: Engine, institution_id: str, settings: InstitutionSettings, student_uid: str,
-            offering_uid: str | None = None, today: dt.date | None = None) -> Explanation:
+def explain(
+    engine: Engine,
+    institution_id: str,
+    settings: InstitutionSettings,
+    student_uid: str,
+    offering_uid: str | None = None,
+    today: dt.date | None = None,
+) -> Explanation:
     """Explain one student, optionally narrowed to one offering (its sections in any course)."""
     today = today or swedish_today()
     with Session(engine) as s:
-        query = select(InboxEvent).where(InboxEvent.institution_id == institution_id,
-                                         InboxEvent.student_uid == student_uid).order_by(InboxEvent.id)
+        query = (
+            select(InboxEvent)
+            .where(InboxEvent.institution_id == institution_id, InboxEvent.student_uid == student_uid)
+            .order_by(InboxEvent.id)
+        )
         if offering_uid:
             query = query.where(InboxEvent.offering_uid == offering_uid)
-        ladok = [f"{_when(e.recorded_at)}  {e.event_type} on {e.offering_uid or '-'} ({e.outcome}, {e.handelse_uid})"
-                 for e in s.scalars(query)]
+        ladok = [
+            f"{_when(e.recorded_at)}  {e.event_type} on {e.offering_uid or '-'} ({e.outcome}, {e.handelse_uid})"
+            for e in s.scalars(query)
+        ]
         f = facts.student_facts(s, institution_id, student_uid)
         participations = [p for p in f.participations if offering_uid in (None, p.offering_uid)]
-        ladok += [f"now: {p.offering_uid} admitted={p.admitted} registered={p.registered} completed={p.completed}"
-                  for p in participations]
+        ladok += [
+            f"now: {p.offering_uid} admitted={p.admitted} registered={p.registered} completed={p.completed}"
+            for p in participations
+        ]
         wanted = desired_enrollments(f, settings, today)
-        decided = [f"wants {w.enrollment.kind} enrollment ({w.enrollment.state}) in section "
-                   f"{w.enrollment.section_sis_id} of course {w.enrollment.course.path_id}"
-                   for w in wanted if offering_uid in (None, w.enrollment.section_sis_id.split(":")[0])]
+        decided = [
+            f"wants {w.enrollment.kind} enrollment ({w.enrollment.state}) in section "
+            f"{w.enrollment.section_sis_id} of course {w.enrollment.course.path_id}"
+            for w in wanted
+            if offering_uid in (None, w.enrollment.section_sis_id.split(":")[0])
+        ]
         if not decided:
             decided.append("wants no enrollment" + (f" for {offering_uid}" if offering_uid else ""))
         decided += [f"still to do: {type(op).__name__}" for op in plan_student(f, settings, today)]
-        done_q = select(ActionLogRow).where(ActionLogRow.institution_id == institution_id,
-                                            ActionLogRow.student_uid == student_uid).order_by(ActionLogRow.id)
+        done_q = (
+            select(ActionLogRow)
+            .where(ActionLogRow.institution_id == institution_id, ActionLogRow.student_uid == student_uid)
+            .order_by(ActionLogRow.id)
+        )
         done = [f"{_when(a.at)}  {a.operation} {a.outcome}: {_short(a.detail)}" for a in s.scalars(done_q)]
-        settings_lines = [_change(c) for c in reversed(_settings_history(
-            s, institution_id, [p.offering_uid for p in participations]))]
+        settings_lines = [
+            _change(c) for c in reversed(_settings_history(s, institution_id, [p.offering_uid for p in participations]))
+        ]
         job = s.get(JobRow, (institution_id, "student", student_uid))
         if job is None:
             queue = "never queued"
         elif job.dead:
             queue = f"dead letter after {job.attempts} attempts: {redact(job.last_error or '')}"
         elif job.dirty_seq > job.done_seq:
-            queue = f"pending since {_when(job.dirtied_at)}" + (f"; last error: {redact(job.last_error)}"
-                                                               if job.last_error else "")
+            queue = f"pending since {_when(job.dirtied_at)}" + (
+                f"; last error: {redact(job.last_error)}" if job.last_error else ""
+            )
         else:
             queue = "up to date"
     return Explanation(ladok, decided, done, queue, settings_lines)
@@ -81,11 +102,18 @@ def _settings_history(s: Session, institution_id: str, offering_uids: list[str])
     """Changes to the courses these offerings reach (own and co-reading) and to the offerings' links."""
     if not offering_uids:
         return []
-    own = s.scalars(select(CanvasObjectRow.canvas_id).where(
-        CanvasObjectRow.institution_id == institution_id, CanvasObjectRow.kind == ObjectKind.COURSE,
-        CanvasObjectRow.sis_id.in_(offering_uids))).all()
-    linked = s.scalars(select(CoReadingLinkRow.canvas_course_id).where(
-        CoReadingLinkRow.institution_id == institution_id, CoReadingLinkRow.offering_uid.in_(offering_uids))).all()
+    own = s.scalars(
+        select(CanvasObjectRow.canvas_id).where(
+            CanvasObjectRow.institution_id == institution_id,
+            CanvasObjectRow.kind == ObjectKind.COURSE,
+            CanvasObjectRow.sis_id.in_(offering_uids),
+        )
+    ).all()
+    linked = s.scalars(
+        select(CoReadingLinkRow.canvas_course_id).where(
+            CoReadingLinkRow.institution_id == institution_id, CoReadingLinkRow.offering_uid.in_(offering_uids)
+        )
+    ).all()
     return history(s, institution_id, canvas_course_ids=sorted({*own, *linked}), offering_uids=offering_uids)
 
 

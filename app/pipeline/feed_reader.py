@@ -36,8 +36,9 @@ def feed_lock(engine: Engine, institution_id: str, stop: threading.Event | None 
     if engine.dialect.name != "postgresql":
         yield True
         return
-    key = int.from_bytes(hashlib.blake2b(f"kursadmin-feed:{institution_id}".encode(), digest_size=8).digest(),
-                         "big", signed=True)
+    key = int.from_bytes(
+        hashlib.blake2b(f"kursadmin-feed:{institution_id}".encode(), digest_size=8).digest(), "big", signed=True
+    )
     waiting = stop or threading.Event()
     with engine.connect() as conn:
         while not conn.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}):
@@ -53,8 +54,9 @@ def feed_lock(engine: Engine, institution_id: str, stop: threading.Event | None 
             conn.commit()
 
 
-def read_feed(engine: Engine, inst: InstitutionConfig, fetch: Callable[[str], bytes],
-              stop: threading.Event | None = None) -> IngestResult:
+def read_feed(
+    engine: Engine, inst: InstitutionConfig, fetch: Callable[[str], bytes], stop: threading.Event | None = None
+) -> IngestResult:
     """Record every entry after the stored position, page by page, up to the newest page (or until `stop`)."""
     total = IngestResult()
     with feed_lock(engine, inst.id, stop) as mine:
@@ -70,8 +72,17 @@ def read_feed(engine: Engine, inst: InstitutionConfig, fetch: Callable[[str], by
                 log.warning("%s: %s", inst.id, batch.note)
             if batch.new_entries:
                 pos = (batch.position.page_url, batch.position.last_entry_id)
-                total.add(ingest_entries(engine, inst.id, inst.ladok_larosate_id, batch.page_url,
-                                         batch.new_entries, batch.page.problems, position=pos))
+                total.add(
+                    ingest_entries(
+                        engine,
+                        inst.id,
+                        inst.ladok_larosate_id,
+                        batch.page_url,
+                        batch.new_entries,
+                        batch.page.problems,
+                        position=pos,
+                    )
+                )
             if stop is not None and stop.is_set():
                 break
     return total

@@ -56,24 +56,35 @@ def _reject(session: Session, institution_id: str, page_url: str, entry: FeedEnt
     entry_id = entry.entry_id if entry else ""
     exists = session.scalar(
         select(RejectedEntry.id).where(
-            RejectedEntry.institution_id == institution_id, RejectedEntry.page_url == page_url,
+            RejectedEntry.institution_id == institution_id,
+            RejectedEntry.page_url == page_url,
             RejectedEntry.entry_id == entry_id,
         )
     )
     if exists is None:
-        session.add(RejectedEntry(
-            institution_id=institution_id, page_url=page_url, entry_id=entry_id,
-            event_type=entry.event_type if entry else None, handelse_uid=entry.handelse_uid if entry else None,
-            reason=reason[:4000],
-        ))
+        session.add(
+            RejectedEntry(
+                institution_id=institution_id,
+                page_url=page_url,
+                entry_id=entry_id,
+                event_type=entry.event_type if entry else None,
+                handelse_uid=entry.handelse_uid if entry else None,
+                reason=reason[:4000],
+            )
+        )
 
 
 def _already_in_inbox(session: Session, institution_id: str, uids: list[str]) -> set[str]:
     """The HandelseUIDs among `uids` the inbox holds already (a page read again, an event Ladok repeats)."""
     if not uids:
         return set()
-    return set(session.scalars(select(InboxEvent.handelse_uid).where(
-        InboxEvent.institution_id == institution_id, InboxEvent.handelse_uid.in_(uids))))
+    return set(
+        session.scalars(
+            select(InboxEvent.handelse_uid).where(
+                InboxEvent.institution_id == institution_id, InboxEvent.handelse_uid.in_(uids)
+            )
+        )
+    )
 
 
 def _outcome(entry: FeedEntry, larosate_id: int, result: IngestResult) -> str:
@@ -88,7 +99,11 @@ def _outcome(entry: FeedEntry, larosate_id: int, result: IngestResult) -> str:
 
 
 def _record_entries(
-    session: Session, institution_id: str, larosate_id: int, page_url: str, entries: Sequence[FeedEntry],
+    session: Session,
+    institution_id: str,
+    larosate_id: int,
+    page_url: str,
+    entries: Sequence[FeedEntry],
     guard_each: bool,
 ) -> IngestResult:
     result = IngestResult()
@@ -109,12 +124,20 @@ def _record_entries(
             seen.add(uid)
             outcome = _outcome(entry, larosate_id, result)
             student, offering = _subject(entry.event)
-            inbox.append({
-                "institution_id": institution_id, "handelse_uid": uid, "entry_id": entry.entry_id,
-                "event_type": entry.event_type, "outcome": outcome, "student_uid": student, "offering_uid": offering,
-                "page_url": page_url, "entry_updated": entry.updated,
-                "payload": to_json(entry.event) if entry.event else None,
-            })
+            inbox.append(
+                {
+                    "institution_id": institution_id,
+                    "handelse_uid": uid,
+                    "entry_id": entry.entry_id,
+                    "event_type": entry.event_type,
+                    "outcome": outcome,
+                    "student_uid": student,
+                    "offering_uid": offering,
+                    "page_url": page_url,
+                    "entry_updated": entry.updated,
+                    "payload": to_json(entry.event) if entry.event else None,
+                }
+            )
             if outcome != "recorded" or entry.event is None:
                 continue
             if guard_each:
@@ -124,8 +147,9 @@ def _record_entries(
                         session.flush()
                 except Exception as exc:  # a bug in a rule must not stop the feed: set the event aside
                     log.exception("recording %s %s failed", entry.event_type, uid)
-                    _reject(session, institution_id, page_url, entry,
-                            f"{entry.event_type}: could not be recorded: {exc}")
+                    _reject(
+                        session, institution_id, page_url, entry, f"{entry.event_type}: could not be recorded: {exc}"
+                    )
                     result.rejected.append(f"{entry.entry_id}: {exc}")
                     continue
             else:
@@ -138,12 +162,18 @@ def _record_entries(
 
 
 def ingest_entries(
-    engine: Engine, institution_id: str, larosate_id: int, page_url: str, entries: Sequence[FeedEntry],
-    problems: Iterable[str] = (), position: tuple[str, str | None] | None = None,
+    engine: Engine,
+    institution_id: str,
+    larosate_id: int,
+    page_url: str,
+    entries: Sequence[FeedEntry],
+    problems: Iterable[str] = (),
+    position: tuple[str, str | None] | None = None,
 ) -> IngestResult:
     """Record entries (oldest first) of one page and store the feed position (default: after the last entry)."""
     if position is None and entries:
         position = (page_url, entries[-1].entry_id)
+
     def run(guard_each: bool) -> IngestResult:
         with write_session(engine) as session:
             for problem in problems:
@@ -171,8 +201,9 @@ def ingest_entries(
     return result
 
 
-def ingest_page_bytes(engine: Engine, institution_id: str, larosate_id: int, data: bytes, source: str,
-                      ladok_url: str | None = None) -> IngestResult:
+def ingest_page_bytes(
+    engine: Engine, institution_id: str, larosate_id: int, data: bytes, source: str, ladok_url: str | None = None
+) -> IngestResult:
     """Parse a whole page as Ladok serves it and record all its entries (oldest first).
 
     The position is stored under the page's archive URL when that is on `ladok_url`, else under `source`.
@@ -185,5 +216,11 @@ def ingest_page_bytes(engine: Engine, institution_id: str, larosate_id: int, dat
         result = IngestResult()
         result.rejected.append(f"{source}: {err}")
         return result
-    return ingest_entries(engine, institution_id, larosate_id, archive_url(source, page, origin=ladok_url),
-                          list(reversed(page.entries)), page.problems)
+    return ingest_entries(
+        engine,
+        institution_id,
+        larosate_id,
+        archive_url(source, page, origin=ladok_url),
+        list(reversed(page.entries)),
+        page.problems,
+    )

@@ -54,8 +54,14 @@ class HeldLeases:
     for dead and freed its keys), ends that certainty at once.
     """
 
-    def __init__(self, engine: Engine, lease: float, clock: Callable[[], float] = time.monotonic,
-                 presence: workers.Presence | None = None, on_beat: Callable[[Session], None] | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        lease: float,
+        clock: Callable[[], float] = time.monotonic,
+        presence: workers.Presence | None = None,
+        on_beat: Callable[[Session], None] | None = None,
+    ) -> None:
         self.engine = engine
         self.lease = lease
         self._clock = clock
@@ -123,10 +129,14 @@ def keep_leases(leases: HeldLeases, reclaimer: Reclaimer) -> Iterator[None]:
     Each in a thread of its own, so that a slow look for dead holders never delays a renewal.
     """
     finished = threading.Event()
-    threads = [threading.Thread(target=_every, args=(finished, leases.lease / 3, leases.beat), name="lease-heartbeat",
-                                daemon=True),
-               threading.Thread(target=_every, args=(finished, leases.lease / 3, reclaimer.maybe), name="reclaim",
-                                daemon=True)]
+    threads = [
+        threading.Thread(
+            target=_every, args=(finished, leases.lease / 3, leases.beat), name="lease-heartbeat", daemon=True
+        ),
+        threading.Thread(
+            target=_every, args=(finished, leases.lease / 3, reclaimer.maybe), name="reclaim", daemon=True
+        ),
+    ]
     for t in threads:
         t.start()
     try:

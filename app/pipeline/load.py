@@ -58,6 +58,7 @@ def load(engine: Engine, ctx: InstitutionContext, key: DirtyKey) -> Loaded:
             read = facts.read_offering(s, inst, key.uid)
             return Loaded(False, controls, read.facts, read.known)
         read = facts.read_student(s, inst, key.uid)
-        pending = tuple(Intent(i.section_sis_id, cast(EnrollmentKind, i.kind), i.role_id)
-                        for i in intents.intents(s, inst, key.uid))
+        pending = tuple(
+            Intent(i.section_sis_id, cast(EnrollmentKind, i.kind), i.role_id) for i in intents.intents(s, inst, key.uid)
+        )
         return Loaded(False, controls, read.facts, read.known, pending)

@@ -86,8 +86,9 @@ def parse_process(text: str) -> ProcessId | None:
         return None
     host, pid, start, scope = parts
     try:
-        return ProcessId(host, int(pid), None if start == _UNKNOWN else int(start),
-                         None if scope == _UNKNOWN else scope)
+        return ProcessId(
+            host, int(pid), None if start == _UNKNOWN else int(start), None if scope == _UNKNOWN else scope
+        )
     except ValueError:
         return None
 
@@ -139,7 +140,7 @@ def _stat(pid: int) -> tuple[str, int] | None:
     except OSError:
         return None
     # The command name (field 2) is in parentheses and may itself hold spaces and parentheses.
-    fields = text[text.rindex(")") + 2:].split()
+    fields = text[text.rindex(")") + 2 :].split()
     return fields[0], int(fields[19])  # fields 3 and 22 of proc(5)
 
 

@@ -57,8 +57,16 @@ def release_after_error(engine: Engine, claim_: Claim, owner: str, error: Except
 class Reconcilers:
     """The reconciler threads of one run: each claims a key, reconciles it, and gives it back, until finished."""
 
-    def __init__(self, engine: Engine, contexts: Mapping[str, InstitutionContext], leases: HeldLeases,
-                 reclaimer: Reclaimer, stats: WorkerStats, stop: threading.Event, poll: float) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        contexts: Mapping[str, InstitutionContext],
+        leases: HeldLeases,
+        reclaimer: Reclaimer,
+        stats: WorkerStats,
+        stop: threading.Event,
+        poll: float,
+    ) -> None:
         self.engine = engine
         self.contexts = contexts
         self.leases = leases
@@ -112,8 +120,16 @@ class Reconcilers:
             with self.cond:
                 self.working += 1
             try:
-                self.stats.add(1, reconcile(self.engine, self.contexts[claim_.institution_id], claim_, owner,
-                                            holding=lambda: self.leases.holding(owner)))
+                self.stats.add(
+                    1,
+                    reconcile(
+                        self.engine,
+                        self.contexts[claim_.institution_id],
+                        claim_,
+                        owner,
+                        holding=lambda: self.leases.holding(owner),
+                    ),
+                )
             except Exception as exc:  # an unexpected error must not end this reconciler for good
                 release_after_error(self.engine, claim_, owner, exc)
             finally:
@@ -153,8 +169,9 @@ class _ReportAlive:
 @contextmanager
 def _running(reconcilers: Reconcilers, concurrency: int) -> Iterator[None]:
     """`concurrency` reconciler threads while the block runs; at its end each finishes the key in hand."""
-    threads = [threading.Thread(target=reconcilers.loop, name=f"reconciler-{i}", daemon=True)
-               for i in range(concurrency)]
+    threads = [
+        threading.Thread(target=reconcilers.loop, name=f"reconciler-{i}", daemon=True) for i in range(concurrency)
+    ]
     for t in threads:
         t.start()
     try:
@@ -165,10 +182,17 @@ def _running(reconcilers: Reconcilers, concurrency: int) -> Iterator[None]:
             t.join()
 
 
-def run_queue(engine: Engine, contexts: Mapping[str, InstitutionContext], concurrency: int = 1,
-              until_idle: bool = True, stop: threading.Event | None = None, poll: float = 1.0,
-              lease: float | None = None, max_wait: float = 0.0,
-              notify: Callable[[str], None] = log.info) -> WorkerStats:
+def run_queue(
+    engine: Engine,
+    contexts: Mapping[str, InstitutionContext],
+    concurrency: int = 1,
+    until_idle: bool = True,
+    stop: threading.Event | None = None,
+    poll: float = 1.0,
+    lease: float | None = None,
+    max_wait: float = 0.0,
+    notify: Callable[[str], None] = log.info,
+) -> WorkerStats:
     """Run `concurrency` reconcilers; with `until_idle`, return once nothing is left that time settles.
 
     With `until_idle` the run waits up to `max_wait` seconds for keys leased by other workers or backing
@@ -183,15 +207,23 @@ def run_queue(engine: Engine, contexts: Mapping[str, InstitutionContext], concur
         with write_session(engine) as s:
             workers.forget_old(s)
             alive(s)
-        leases = HeldLeases(engine, lease if lease is not None else lease_seconds(), presence=presence,
-                            on_beat=alive)
+        leases = HeldLeases(engine, lease if lease is not None else lease_seconds(), presence=presence, on_beat=alive)
         reclaimer = Reclaimer(engine)
         reclaimer.run()  # a worker restarted after a kill takes its predecessor's keys back before anything else
         reconcilers = Reconcilers(engine, contexts, leases, reclaimer, stats, stop, poll)
         with keep_leases(leases, reclaimer), _running(reconcilers, concurrency):
             if until_idle:
-                watch(engine, list(contexts), reconcilers.wait_idle, reconcilers.stop, reclaimer, process, poll,
-                      max_wait, notify)
+                watch(
+                    engine,
+                    list(contexts),
+                    reconcilers.wait_idle,
+                    reconcilers.stop,
+                    reclaimer,
+                    process,
+                    poll,
+                    max_wait,
+                    notify,
+                )
             else:
                 stop.wait()
         if until_idle and not stop.is_set():

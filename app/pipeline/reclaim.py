@@ -38,8 +38,9 @@ def dead_processes(session: Session, process_ids: Collection[str], here: Process
 
 def dead_owners(session: Session, owner_ids: Collection[str], here: ProcessId | None = None) -> set[str]:
     """Which of these lease owners belong to a process proved gone (old-format ids never do)."""
-    processes = {text: str(owner.process) for text in owner_ids
-                 if (owner := parse_owner(text)) is not None and not owner.legacy}
+    processes = {
+        text: str(owner.process) for text in owner_ids if (owner := parse_owner(text)) is not None and not owner.legacy
+    }
     gone = dead_processes(session, set(processes.values()), here)
     return {text for text, process in processes.items() if process in gone}
 
@@ -47,8 +48,13 @@ def dead_owners(session: Session, owner_ids: Collection[str], here: ProcessId | 
 class Reclaimer:
     """Frees the keys of dead workers (and marks their heartbeat rows stopped), at most every `every` seconds."""
 
-    def __init__(self, engine: Engine, every: float = RECLAIM_EVERY, here: ProcessId | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        every: float = RECLAIM_EVERY,
+        here: ProcessId | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.engine = engine
         self.every = every
         self.here = here

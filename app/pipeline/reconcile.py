@@ -27,8 +27,9 @@ from app.store.queue import Claim
 log = logging.getLogger(__name__)
 
 
-def reconcile(engine: Engine, ctx: InstitutionContext, claim_: Claim, owner: str,
-              holding: Callable[[], bool] = lambda: True) -> int:
+def reconcile(
+    engine: Engine, ctx: InstitutionContext, claim_: Claim, owner: str, holding: Callable[[], bool] = lambda: True
+) -> int:
     """Bring one key's Canvas state up to date; returns how many operations were performed.
 
     `holding` says whether the lease surely outlasts another step; when it no longer does, the steps
@@ -51,8 +52,11 @@ def reconcile(engine: Engine, ctx: InstitutionContext, claim_: Claim, owner: str
         performed += len(outcome.done)
         if not outcome.failed:
             assert loaded is not None
-            retry_conflicts(partial(record_success, engine, ctx, claim_, owner, outcome.done, guarded,
-                                    loaded.facts, loaded.controls))
+            retry_conflicts(
+                partial(
+                    record_success, engine, ctx, claim_, owner, outcome.done, guarded, loaded.facts, loaded.controls
+                )
+            )
             return performed
         if not _replan_after(engine, ctx, claim_, owner, outcome, replans):
             return performed
@@ -73,8 +77,9 @@ def _load(engine: Engine, ctx: InstitutionContext, key: DirtyKey, settle_intents
     return loaded
 
 
-def _replan_after(engine: Engine, ctx: InstitutionContext, claim_: Claim, owner: str, outcome: Outcome,
-                  replans: int) -> bool:
+def _replan_after(
+    engine: Engine, ctx: InstitutionContext, claim_: Claim, owner: str, outcome: Outcome, replans: int
+) -> bool:
     """Record a failed run: forget what 404s proved gone; True when the key is planned again at once."""
     key = claim_.key
     _, first = outcome.failed[0]
@@ -83,8 +88,9 @@ def _replan_after(engine: Engine, ctx: InstitutionContext, claim_: Claim, owner:
     after = after_failure(statuses, outcome.known.sections, outcome.known.users, replans)
     if not after.replan:
         log.warning("reconciling %s %s failed: %s", key.kind, key.uid, reason)
-        retry_conflicts(partial(record_failure, engine, ctx, claim_, owner, outcome.done, after.forget, reason,
-                                len(outcome.failed)))
+        retry_conflicts(
+            partial(record_failure, engine, ctx, claim_, owner, outcome.done, after.forget, reason, len(outcome.failed))
+        )
         return False
     log.info("%s %s: %s; the ledger forgets it and plans again", key.kind, key.uid, reason)
     retry_conflicts(partial(record_replan, engine, ctx, key, outcome.done, after.forget, reason))

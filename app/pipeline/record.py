@@ -44,29 +44,57 @@ def record_paused(engine: Engine, claim_: Claim, owner: str) -> None:
         control.postpone(s, claim_, owner)
 
 
-def record_replan(engine: Engine, ctx: InstitutionContext, key: DirtyKey, done: Done, gone: tuple[Forget, ...],
-                  reason: str) -> None:
+def record_replan(
+    engine: Engine, ctx: InstitutionContext, key: DirtyKey, done: Done, gone: tuple[Forget, ...], reason: str
+) -> None:
     """Keep what was done and forget what is gone, keeping the lease: the key is planned again at once."""
     with write_session(engine) as s:
         _keep(s, ctx, done, gone)
-        log_action(s, ctx.institution_id, "reconcile", "replanned", {"key": f"{key.kind}:{key.uid}",
-                   "error": reason}, student_uid=_student(key))
+        log_action(
+            s,
+            ctx.institution_id,
+            "reconcile",
+            "replanned",
+            {"key": f"{key.kind}:{key.uid}", "error": reason},
+            student_uid=_student(key),
+        )
 
 
-def record_failure(engine: Engine, ctx: InstitutionContext, claim_: Claim, owner: str, done: Done,
-                   gone: tuple[Forget, ...], reason: str, failed_steps: int) -> None:
+def record_failure(
+    engine: Engine,
+    ctx: InstitutionContext,
+    claim_: Claim,
+    owner: str,
+    done: Done,
+    gone: tuple[Forget, ...],
+    reason: str,
+    failed_steps: int,
+) -> None:
     """Keep what was done, forget what Canvas says is gone, and give the key back with a back-off."""
     key = claim_.key
     with write_session(engine) as s:
         _keep(s, ctx, done, gone)
         dead = fail(s, claim_, owner, reason)
-        log_action(s, ctx.institution_id, "reconcile", "dead" if dead else "failed",
-                   {"key": f"{key.kind}:{key.uid}", "error": reason, "failed_steps": failed_steps},
-                   student_uid=_student(key))
+        log_action(
+            s,
+            ctx.institution_id,
+            "reconcile",
+            "dead" if dead else "failed",
+            {"key": f"{key.kind}:{key.uid}", "error": reason, "failed_steps": failed_steps},
+            student_uid=_student(key),
+        )
 
 
-def record_success(engine: Engine, ctx: InstitutionContext, claim_: Claim, owner: str, done: Done,
-                   guarded: Filtered, facts: StudentFacts | OfferingFacts | None, controls: Controls) -> None:
+def record_success(
+    engine: Engine,
+    ctx: InstitutionContext,
+    claim_: Claim,
+    owner: str,
+    done: Done,
+    guarded: Filtered,
+    facts: StudentFacts | OfferingFacts | None,
+    controls: Controls,
+) -> None:
     """Keep what was done and what the safeguards held back, set the key's next wake-up, and complete it."""
     inst, key = ctx.institution_id, claim_.key
     with write_session(engine) as s:
@@ -77,8 +105,14 @@ def record_success(engine: Engine, ctx: InstitutionContext, claim_: Claim, owner
         for op in guarded.deferred:
             log_action(s, inst, type(op).__name__, "deferred", {"reason": "delay delete"}, student_uid=key.uid)
         student_facts = facts if isinstance(facts, StudentFacts) else None
-        wake = wake_up(student_facts, ctx.settings, ctx.today(), dt.datetime.now(dt.UTC), bool(guarded.deferred),
-                       controls.delay_delete)
+        wake = wake_up(
+            student_facts,
+            ctx.settings,
+            ctx.today(),
+            dt.datetime.now(dt.UTC),
+            bool(guarded.deferred),
+            controls.delay_delete,
+        )
         if wake is not None:
             set_timer(s, inst, key, wake)
         if key.kind == "student":

@@ -60,14 +60,21 @@ class StatusReport:
         return "\n".join(lines) + "\n"
 
 
-def build_report(engine: Engine, institution_id: str, since: dt.datetime, until: dt.datetime | None = None
-                 ) -> StatusReport:
+def build_report(
+    engine: Engine, institution_id: str, since: dt.datetime, until: dt.datetime | None = None
+) -> StatusReport:
     """Summarise the action log, queue and inbox of one institution for [since, until)."""
     until = until or dt.datetime.now(dt.UTC)
     with Session(engine) as s:
-        rows = s.execute(select(ActionLogRow.operation, ActionLogRow.outcome, func.count()).where(
-            ActionLogRow.institution_id == institution_id, ActionLogRow.at >= since, ActionLogRow.at < until,
-        ).group_by(ActionLogRow.operation, ActionLogRow.outcome)).all()
+        rows = s.execute(
+            select(ActionLogRow.operation, ActionLogRow.outcome, func.count())
+            .where(
+                ActionLogRow.institution_id == institution_id,
+                ActionLogRow.at >= since,
+                ActionLogRow.at < until,
+            )
+            .group_by(ActionLogRow.operation, ActionLogRow.outcome)
+        ).all()
         applied: Counter[str] = Counter()
         outcomes: Counter[str] = Counter()
         for operation, outcome, count in rows:
@@ -75,20 +82,33 @@ def build_report(engine: Engine, institution_id: str, since: dt.datetime, until:
             if outcome == "done":
                 applied[operation] += count
         pending_q = select(func.count(), func.min(JobRow.dirtied_at)).where(
-            JobRow.institution_id == institution_id, JobRow.dirty_seq > JobRow.done_seq, JobRow.dead.is_(False))
+            JobRow.institution_id == institution_id, JobRow.dirty_seq > JobRow.done_seq, JobRow.dead.is_(False)
+        )
         pending, oldest = s.execute(pending_q).one()
         control = s.get(InstitutionControlRow, institution_id)
         position = s.get(FeedPosition, institution_id)
         return StatusReport(
-            institution_id=institution_id, since=since, until=until, applied=applied,
+            institution_id=institution_id,
+            since=since,
+            until=until,
+            applied=applied,
             held=s.scalar(select(func.count()).where(HeldRemovalRow.institution_id == institution_id)) or 0,
-            deferred=outcomes["deferred"], failed=outcomes["failed"] + outcomes["dead"],
-            dead_letters=s.scalar(select(func.count()).where(JobRow.institution_id == institution_id,
-                                                             JobRow.dead.is_(True))) or 0,
-            pending=pending or 0, oldest_pending=as_utc(oldest),
-            events_recorded=s.scalar(select(func.count()).where(
-                InboxEvent.institution_id == institution_id, InboxEvent.recorded_at >= since,
-                InboxEvent.recorded_at < until)) or 0,
+            deferred=outcomes["deferred"],
+            failed=outcomes["failed"] + outcomes["dead"],
+            dead_letters=s.scalar(
+                select(func.count()).where(JobRow.institution_id == institution_id, JobRow.dead.is_(True))
+            )
+            or 0,
+            pending=pending or 0,
+            oldest_pending=as_utc(oldest),
+            events_recorded=s.scalar(
+                select(func.count()).where(
+                    InboxEvent.institution_id == institution_id,
+                    InboxEvent.recorded_at >= since,
+                    InboxEvent.recorded_at < until,
+                )
+            )
+            or 0,
             paused=bool(control and control.paused),
             feed_position=f"{position.page_url} after {position.entry_id}" if position else None,
         )

@@ -48,10 +48,17 @@ def stop_on_signals(stop: threading.Event) -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def run_forever(engine: Engine, institutions: list[InstitutionConfig], contexts: Mapping[str, InstitutionContext],
-                fetchers: Mapping[str, Callable[[str], bytes]], concurrency: int, poll: float = 5.0,
-                stop: threading.Event | None = None, lease: float | None = None,
-                mail: MailConfig | None = None) -> None:
+def run_forever(
+    engine: Engine,
+    institutions: list[InstitutionConfig],
+    contexts: Mapping[str, InstitutionContext],
+    fetchers: Mapping[str, Callable[[str], bytes]],
+    concurrency: int,
+    poll: float = 5.0,
+    stop: threading.Event | None = None,
+    lease: float | None = None,
+    mail: MailConfig | None = None,
+) -> None:
     """Read feeds every `poll` seconds and reconcile continuously until `stop` is set (or SIGTERM/SIGINT).
 
     With `mail`, one of the workers sends each institution's status report every `mail.every_minutes`.
@@ -60,7 +67,8 @@ def run_forever(engine: Engine, institutions: list[InstitutionConfig], contexts:
     lease = lease if lease is not None else lease_seconds()  # a bad setting stops start-up, not one thread
     with stop_on_signals(stop):
         reconcilers = threading.Thread(
-            target=run_queue, args=(engine, contexts, concurrency, False, stop, min(poll, 1.0), lease), daemon=True)
+            target=run_queue, args=(engine, contexts, concurrency, False, stop, min(poll, 1.0), lease), daemon=True
+        )
         reconcilers.start()
         while not stop.is_set():
             for inst in institutions:
@@ -91,8 +99,14 @@ def send_due_reports(engine: Engine, institution_ids: list[str], mail: MailConfi
     return sent
 
 
-def drain(engine: Engine, contexts: Mapping[str, InstitutionContext], concurrency: int = 1,
-          lease: float | None = None, max_wait: float = 0.0, notify: Callable[[str], None] = log.info) -> WorkerStats:
+def drain(
+    engine: Engine,
+    contexts: Mapping[str, InstitutionContext],
+    concurrency: int = 1,
+    lease: float | None = None,
+    max_wait: float = 0.0,
+    notify: Callable[[str], None] = log.info,
+) -> WorkerStats:
     """Reconcile until nothing is left that time settles, waiting up to `max_wait` seconds for the rest.
 
     The stats' `remaining` names what is left (empty: all done). SIGTERM/SIGINT asks to stop after the
@@ -101,7 +115,8 @@ def drain(engine: Engine, contexts: Mapping[str, InstitutionContext], concurrenc
     started = time.monotonic()
     stop = threading.Event()
     with stop_on_signals(stop):
-        stats = run_queue(engine, contexts, concurrency, until_idle=True, stop=stop, lease=lease, max_wait=max_wait,
-                          notify=notify)
+        stats = run_queue(
+            engine, contexts, concurrency, until_idle=True, stop=stop, lease=lease, max_wait=max_wait, notify=notify
+        )
     log.info("drained %d keys (%d operations) in %.1fs", stats.keys, stats.operations, time.monotonic() - started)
     return stats

@@ -25,9 +25,17 @@ from app.store.queue import unfinished
 log = logging.getLogger(__name__)
 
 
-def watch(engine: Engine, institution_ids: Collection[str], wait_idle: Callable[[int, float], int | None],
-          stop: threading.Event, reclaimer: Reclaimer, process: ProcessId, poll: float, max_wait: float,
-          notify: Callable[[str], None]) -> None:
+def watch(
+    engine: Engine,
+    institution_ids: Collection[str],
+    wait_idle: Callable[[int, float], int | None],
+    stop: threading.Event,
+    reclaimer: Reclaimer,
+    process: ProcessId,
+    poll: float,
+    max_wait: float,
+    notify: Callable[[str], None],
+) -> None:
     """Each time every reconciler is idle, read what is left; return once waiting longer would change nothing.
 
     `wait_idle(seen, timeout)` waits until the reconcilers are all idle after round `seen` and returns the
@@ -59,8 +67,13 @@ def left_over(engine: Engine, institution_ids: Collection[str], process: Process
     return () if isinstance(verdict, Done) else verdict.remaining
 
 
-def _verdict(engine: Engine, institution_ids: Collection[str], process: ProcessId,
-             waiting_since: dt.datetime | None, max_wait: float) -> Verdict:
+def _verdict(
+    engine: Engine,
+    institution_ids: Collection[str],
+    process: ProcessId,
+    waiting_since: dt.datetime | None,
+    max_wait: float,
+) -> Verdict:
     try:
         with Session(engine) as s:
             keys = unfinished(s, institution_ids)
@@ -68,8 +81,14 @@ def _verdict(engine: Engine, institution_ids: Collection[str], process: ProcessI
     except Exception:  # the database is briefly away: look again at the next round
         log.exception("reading what is left in the queue failed")
         return Working(())
-    return until_idle(keys, own_process=str(process), paused=paused, now=utcnow(), waiting_since=waiting_since,
-                      max_wait=dt.timedelta(seconds=max_wait))
+    return until_idle(
+        keys,
+        own_process=str(process),
+        paused=paused,
+        now=utcnow(),
+        waiting_since=waiting_since,
+        max_wait=dt.timedelta(seconds=max_wait),
+    )
 
 
 def _summary(verdict: Waiting) -> tuple[tuple[str, int, dt.datetime], ...]:
@@ -80,8 +99,12 @@ def _summary(verdict: Waiting) -> tuple[tuple[str, int, dt.datetime], ...]:
     return tuple((reason, len(times), max(times)) for reason, times in sorted(by_reason.items()))
 
 
-WAITING_WORDS = {"leased": "leased by other workers until {t}", "retry": "backing off until {t}",
-                 "dead": "dead letters (kursadmin dead-letters)", "paused": "of a paused institution"}
+WAITING_WORDS = {
+    "leased": "leased by other workers until {t}",
+    "retry": "backing off until {t}",
+    "dead": "dead letters (kursadmin dead-letters)",
+    "paused": "of a paused institution",
+}
 
 
 def _waiting_line(verdict: Waiting) -> str:
@@ -99,8 +122,9 @@ def unfinished_lines(remaining: tuple[Remaining, ...], limit: int = 20) -> list[
         if left.reason == "leased":
             lines.append(f"  {name} leased by {describe(key.lease_owner or '')} until {utc_text(left.until)}")
         elif left.reason == "retry":
-            lines.append(f"  {name} backing off until {utc_text(left.until)} after {key.attempts} failed attempts: "
-                         f"{error}")
+            lines.append(
+                f"  {name} backing off until {utc_text(left.until)} after {key.attempts} failed attempts: {error}"
+            )
         elif left.reason == "dead":
             lines.append(f"  {name} dead letter after {key.attempts} attempts: {error}")
         elif left.reason == "paused":

@@ -23,18 +23,39 @@ from app.pipeline.pool import WorkerStats, run_queue
 from app.pipeline.schedule import drain, run_forever, send_due_reports, stop_on_signals
 from app.store.throttle_gate import DbThrottleGate, canvas_throttle_key
 
-__all__ = ["HeldLeases", "WorkerStats", "context_for", "drain", "feed_fetcher", "feed_lock", "lease_seconds",
-           "read_feed", "run_forever", "run_queue", "send_due_reports", "shared_gates", "stop_on_signals"]
+__all__ = [
+    "HeldLeases",
+    "WorkerStats",
+    "context_for",
+    "drain",
+    "feed_fetcher",
+    "feed_lock",
+    "lease_seconds",
+    "read_feed",
+    "run_forever",
+    "run_queue",
+    "send_due_reports",
+    "shared_gates",
+    "stop_on_signals",
+]
 
 
 def context_for(
-    inst: InstitutionConfig, *, canvas_transport: httpx.BaseTransport | None = None,
-    directory: LadokDirectory | None = None, ladok_transport: httpx.BaseTransport | None = None,
+    inst: InstitutionConfig,
+    *,
+    canvas_transport: httpx.BaseTransport | None = None,
+    directory: LadokDirectory | None = None,
+    ladok_transport: httpx.BaseTransport | None = None,
     gate: ThrottleGate | None = None,
 ) -> InstitutionContext:
     """The reconcile context of an institution from its configuration (`gate`: a throttle shared wider)."""
-    canvas = CanvasClient(inst.canvas_url, inst.canvas_token, root_account=inst.canvas_root_account_id,
-                          transport=canvas_transport, gate=gate)
+    canvas = CanvasClient(
+        inst.canvas_url,
+        inst.canvas_token,
+        root_account=inst.canvas_root_account_id,
+        transport=canvas_transport,
+        gate=gate,
+    )
     if directory is None:
         client = make_client(inst.ladok_url, inst.ladok_cert, inst.ladok_cert_password, transport=ladok_transport)
         directory = RestLadokDirectory(client, inst.ladok_url)

@@ -23,8 +23,12 @@ class QuietHandler(WSGIRequestHandler):
 def serve_in_thread(app: WsgiApp, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
     """Serve `app` on host:port (0: any free port) while the block runs; yields its base URL."""
     server = make_server(host, port, app, threaded=True, request_handler=QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True,
-                              name=f"serve-{host}:{server.server_port}")
+    thread = threading.Thread(
+        target=server.serve_forever,
+        kwargs={"poll_interval": 0.05},
+        daemon=True,
+        name=f"serve-{host}:{server.server_port}",
+    )
     thread.start()
     try:
         yield f"http://{host}:{server.server_port}"

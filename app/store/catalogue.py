@@ -37,11 +37,16 @@ class LookedUp:
 def absent(session: Session, institution_id: str, offerings: tuple[OfferingInfo, ...]) -> Absent:
     """The courses, organisations and periods (of offerings without a term) the projection lacks."""
     return Absent(
-        course_uids=frozenset(o.course_uid for o in offerings
-                              if o.course_uid and session.get(CourseRow, (institution_id, o.course_uid)) is None),
+        course_uids=frozenset(
+            o.course_uid
+            for o in offerings
+            if o.course_uid and session.get(CourseRow, (institution_id, o.course_uid)) is None
+        ),
         organisation_uids=frozenset(
-            o.organisation_uid for o in offerings
-            if o.organisation_uid and session.get(OrganisationRow, (institution_id, o.organisation_uid)) is None),
+            o.organisation_uid
+            for o in offerings
+            if o.organisation_uid and session.get(OrganisationRow, (institution_id, o.organisation_uid)) is None
+        ),
         period_ids=frozenset(p for o in offerings if (p := _period_without_term(session, institution_id, o))),
     )
 
@@ -60,18 +65,28 @@ def keep(session: Session, institution_id: str, found: LookedUp) -> None:
     inst = institution_id
     student = found.student
     if student is not None and session.get(StudentRow, (inst, student.student_uid)) is None:
-        session.add(StudentRow(institution_id=inst, uid=student.student_uid, first_name=student.first_name,
-                               last_name=student.last_name, personnummer=student.personnummer, email=student.email))
+        session.add(
+            StudentRow(
+                institution_id=inst,
+                uid=student.student_uid,
+                first_name=student.first_name,
+                last_name=student.last_name,
+                personnummer=student.personnummer,
+                email=student.email,
+            )
+        )
     for info in found.offerings:
         _fill_offering(session, inst, info)
     for course in found.courses:
         if session.get(CourseRow, (inst, course.course_uid)) is None:
-            session.add(CourseRow(institution_id=inst, uid=course.course_uid, code=course.code,
-                                  names=dict(course.names)))
+            session.add(
+                CourseRow(institution_id=inst, uid=course.course_uid, code=course.code, names=dict(course.names))
+            )
     for org in found.organisations:
         if session.get(OrganisationRow, (inst, org.organisation_uid)) is None:
-            session.add(OrganisationRow(institution_id=inst, uid=org.organisation_uid, code=org.code,
-                                        names=dict(org.names)))
+            session.add(
+                OrganisationRow(institution_id=inst, uid=org.organisation_uid, code=org.code, names=dict(org.names))
+            )
     for period_id, code in found.terms.items():
         if session.get(TermRow, (inst, period_id)) is None:
             session.add(TermRow(institution_id=inst, period_id=period_id, code=code))

@@ -40,8 +40,7 @@ def is_paused(session: Session, institution_id: str) -> bool:
     return bool(row and row.paused)
 
 
-def controls(session: Session, institution_id: str, limits: SafetyLimits,
-             now: dt.datetime | None = None) -> Controls:
+def controls(session: Session, institution_id: str, limits: SafetyLimits, now: dt.datetime | None = None) -> Controls:
     """The safeguards for the decide/act step: the file's `limits` with the operator's windows."""
     return _controls(session.get(InstitutionControlRow, institution_id), limits, now)
 
@@ -66,8 +65,11 @@ def set_paused(session: Session, institution_id: str, paused: bool, by: str) -> 
     row = _row(session, institution_id)
     row.paused, row.paused_by = paused, by if paused else None
     if not paused:
-        session.execute(update(JobRow).where(JobRow.institution_id == institution_id, JobRow.dead.is_(False))
-                        .values(not_before=dt.datetime.now(dt.UTC)))
+        session.execute(
+            update(JobRow)
+            .where(JobRow.institution_id == institution_id, JobRow.dead.is_(False))
+            .values(not_before=dt.datetime.now(dt.UTC))
+        )
 
 
 def set_delay_delete(session: Session, institution_id: str, start: dt.date | None, end: dt.date | None) -> None:
@@ -78,8 +80,9 @@ def set_delay_delete(session: Session, institution_id: str, start: dt.date | Non
     row.delay_delete_start, row.delay_delete_end = start, end
 
 
-def take_report_turn(session: Session, institution_id: str, every: dt.timedelta,
-                     now: dt.datetime | None = None) -> dt.datetime | None:
+def take_report_turn(
+    session: Session, institution_id: str, every: dt.timedelta, now: dt.datetime | None = None
+) -> dt.datetime | None:
     """Whether this worker sends the next status report: returns the period's start, or None.
 
     One atomic update decides, so of several workers exactly one sends each report.
@@ -88,10 +91,15 @@ def take_report_turn(session: Session, institution_id: str, every: dt.timedelta,
     row = _row(session, institution_id)
     session.flush()
     previous = as_utc(row.last_report_at)
-    taken = rows_changed(session, update(InstitutionControlRow).where(
-        InstitutionControlRow.institution_id == institution_id,
-        (InstitutionControlRow.last_report_at.is_(None)) | (InstitutionControlRow.last_report_at <= now - every),
-    ).values(last_report_at=now))
+    taken = rows_changed(
+        session,
+        update(InstitutionControlRow)
+        .where(
+            InstitutionControlRow.institution_id == institution_id,
+            (InstitutionControlRow.last_report_at.is_(None)) | (InstitutionControlRow.last_report_at <= now - every),
+        )
+        .values(last_report_at=now),
+    )
     if not taken:
         return None
     return previous or now - every
@@ -99,8 +107,13 @@ def take_report_turn(session: Session, institution_id: str, every: dt.timedelta,
 
 def requeue_deferred(session: Session, institution_id: str) -> int:
     """Queue the students whose removals a delay-delete window deferred (when the window is cleared early)."""
-    students = set(session.scalars(select(ActionLogRow.student_uid).where(
-        ActionLogRow.institution_id == institution_id, ActionLogRow.outcome == "deferred")))
+    students = set(
+        session.scalars(
+            select(ActionLogRow.student_uid).where(
+                ActionLogRow.institution_id == institution_id, ActionLogRow.outcome == "deferred"
+            )
+        )
+    )
     mark_dirty(session, institution_id, {DirtyKey("student", u) for u in students if u})
     return len(students)
 
@@ -108,27 +121,46 @@ def requeue_deferred(session: Session, institution_id: str) -> int:
 def postpone(session: Session, claim_: Claim, owner: str, now: dt.datetime | None = None) -> None:
     """Give a claimed key back untouched, to be tried again later (the institution is paused)."""
     now = now or dt.datetime.now(dt.UTC)
-    session.execute(update(JobRow).where(
-        JobRow.institution_id == claim_.institution_id, JobRow.kind == claim_.key.kind,
-        JobRow.uid == claim_.key.uid, JobRow.lease_owner == owner,
-    ).values(lease_owner=None, lease_until=None, not_before=now + PAUSED_RETRY))
+    session.execute(
+        update(JobRow)
+        .where(
+            JobRow.institution_id == claim_.institution_id,
+            JobRow.kind == claim_.key.kind,
+            JobRow.uid == claim_.key.uid,
+            JobRow.lease_owner == owner,
+        )
+        .values(lease_owner=None, lease_until=None, not_before=now + PAUSED_RETRY)
+    )
 
 
-def removal_budget(session: Session, institution_id: str, course_ids: set[int],
-                   now: dt.datetime | None = None) -> RemovalBudget:
+def removal_budget(
+    session: Session, institution_id: str, course_ids: set[int], now: dt.datetime | None = None
+) -> RemovalBudget:
     """Removals made in the last hour (overall and in these courses) and the courses' sizes in the ledger."""
     since = (now or dt.datetime.now(dt.UTC)) - dt.timedelta(hours=1)
-    recent = session.scalars(select(ActionLogRow.detail).where(
-        ActionLogRow.institution_id == institution_id, ActionLogRow.operation == "Unenroll",
-        ActionLogRow.outcome == "done", ActionLogRow.at >= since,
-    )).all()
+    recent = session.scalars(
+        select(ActionLogRow.detail).where(
+            ActionLogRow.institution_id == institution_id,
+            ActionLogRow.operation == "Unenroll",
+            ActionLogRow.outcome == "done",
+            ActionLogRow.at >= since,
+        )
+    ).all()
     by_course = Counter(d.get("canvas_course_id") for d in recent if d.get("canvas_course_id") in course_ids)
-    sizes = dict(session.execute(
-        select(LedgerEnrollmentRow.canvas_course_id, func.count()).where(
-            LedgerEnrollmentRow.institution_id == institution_id,
-            LedgerEnrollmentRow.canvas_course_id.in_(sorted(course_ids)),
-        ).group_by(LedgerEnrollmentRow.canvas_course_id)
-    ).all()) if course_ids else {}
+    sizes = (
+        dict(
+            session.execute(
+                select(LedgerEnrollmentRow.canvas_course_id, func.count())
+                .where(
+                    LedgerEnrollmentRow.institution_id == institution_id,
+                    LedgerEnrollmentRow.canvas_course_id.in_(sorted(course_ids)),
+                )
+                .group_by(LedgerEnrollmentRow.canvas_course_id)
+            ).all()
+        )
+        if course_ids
+        else {}
+    )
     return RemovalBudget(len(recent), dict(by_course), sizes)
 
 
@@ -143,14 +175,27 @@ def hold(session: Session, institution_id: str, student_uid: str, op: Operation,
         raise TypeError(f"{type(op).__name__} is not a removal")
     row = session.get(HeldRemovalRow, (institution_id, student_uid, section, kind))
     if row is None:
-        session.add(HeldRemovalRow(institution_id=institution_id, student_uid=student_uid, section_sis_id=section,
-                                   kind=kind, canvas_course_id=course, reason=reason))
+        session.add(
+            HeldRemovalRow(
+                institution_id=institution_id,
+                student_uid=student_uid,
+                section_sis_id=section,
+                kind=kind,
+                canvas_course_id=course,
+                reason=reason,
+            )
+        )
 
 
 def held(session: Session, institution_id: str) -> list[HeldRemovalRow]:
     """Removals waiting for an operator, oldest first."""
-    return list(session.scalars(select(HeldRemovalRow).where(HeldRemovalRow.institution_id == institution_id)
-                                .order_by(HeldRemovalRow.held_at)))
+    return list(
+        session.scalars(
+            select(HeldRemovalRow)
+            .where(HeldRemovalRow.institution_id == institution_id)
+            .order_by(HeldRemovalRow.held_at)
+        )
+    )
 
 
 def release(session: Session, institution_id: str, now: dt.datetime | None = None) -> int:
@@ -167,8 +212,15 @@ def discard(session: Session, institution_id: str) -> int:
     """Drop the held removals: those enrollments stay in Canvas and the adapter stops managing them."""
     rows = held(session, institution_id)
     for r in rows:
-        session.execute(delete(LedgerEnrollmentRow).where(and_(
-            LedgerEnrollmentRow.institution_id == institution_id, LedgerEnrollmentRow.student_uid == r.student_uid,
-            LedgerEnrollmentRow.section_sis_id == r.section_sis_id, LedgerEnrollmentRow.kind == r.kind)))
+        session.execute(
+            delete(LedgerEnrollmentRow).where(
+                and_(
+                    LedgerEnrollmentRow.institution_id == institution_id,
+                    LedgerEnrollmentRow.student_uid == r.student_uid,
+                    LedgerEnrollmentRow.section_sis_id == r.section_sis_id,
+                    LedgerEnrollmentRow.kind == r.kind,
+                )
+            )
+        )
     session.execute(delete(HeldRemovalRow).where(HeldRemovalRow.institution_id == institution_id))
     return len(rows)

@@ -31,7 +31,8 @@ def offerings_in_course(session: Session, institution_id: str, canvas_course_id:
     """Offering uids whose students land in the course: its own sections and its co-reading links."""
     own = session.scalars(
         select(CanvasObjectRow.sis_id).where(
-            CanvasObjectRow.institution_id == institution_id, CanvasObjectRow.kind == ObjectKind.SECTION,
+            CanvasObjectRow.institution_id == institution_id,
+            CanvasObjectRow.kind == ObjectKind.SECTION,
             CanvasObjectRow.parent_canvas_id == canvas_course_id,
         )
     ).all()
@@ -50,11 +51,31 @@ def _students_of(session: Session, institution_id: str, offering_uids: list[str]
     return {DirtyKey("student", u) for u in uids}
 
 
-def _audit(session: Session, institution_id: str, canvas_course_id: int, change: str, by: str, by_name: str | None,
-           *, offering_uid: str | None = None, old: str | None = None, new: str | None = None) -> None:
-    session.add(CourseAuditRow(institution_id=institution_id, canvas_course_id=canvas_course_id, change=change,
-                               offering_uid=offering_uid, old_value=old, new_value=new, by=by, by_name=by_name,
-                               at=dt.datetime.now(dt.UTC)))
+def _audit(
+    session: Session,
+    institution_id: str,
+    canvas_course_id: int,
+    change: str,
+    by: str,
+    by_name: str | None,
+    *,
+    offering_uid: str | None = None,
+    old: str | None = None,
+    new: str | None = None,
+) -> None:
+    session.add(
+        CourseAuditRow(
+            institution_id=institution_id,
+            canvas_course_id=canvas_course_id,
+            change=change,
+            offering_uid=offering_uid,
+            old_value=old,
+            new_value=new,
+            by=by,
+            by_name=by_name,
+            at=dt.datetime.now(dt.UTC),
+        )
+    )
 
 
 def _on_off(on: bool) -> str:
@@ -66,26 +87,51 @@ def _date(value: dt.date | None) -> str | None:
 
 
 def set_early_access(
-    session: Session, institution_id: str, canvas_course_id: int, on: bool, purge_date: dt.date | None, by: str,
+    session: Session,
+    institution_id: str,
+    canvas_course_id: int,
+    on: bool,
+    purge_date: dt.date | None,
+    by: str,
     by_name: str | None = None,
 ) -> None:
     """Turn early access on/off for a Canvas course; backfill or remove admitted students via the queue."""
     row = session.get(CourseSettingsRow, (institution_id, canvas_course_id))
     if row is None:
-        row = CourseSettingsRow(institution_id=institution_id, canvas_course_id=canvas_course_id,
-                                early_access=False, purge_date=None)
+        row = CourseSettingsRow(
+            institution_id=institution_id, canvas_course_id=canvas_course_id, early_access=False, purge_date=None
+        )
         session.add(row)
     purge_date = purge_date if on else None
     if row.early_access != on:
-        _audit(session, institution_id, canvas_course_id, "early_access", by, by_name,
-               old=_on_off(row.early_access), new=_on_off(on))
+        _audit(
+            session,
+            institution_id,
+            canvas_course_id,
+            "early_access",
+            by,
+            by_name,
+            old=_on_off(row.early_access),
+            new=_on_off(on),
+        )
     if on and row.purge_date != purge_date:
-        _audit(session, institution_id, canvas_course_id, "purge_date", by, by_name,
-               old=_date(row.purge_date), new=_date(purge_date))
+        _audit(
+            session,
+            institution_id,
+            canvas_course_id,
+            "purge_date",
+            by,
+            by_name,
+            old=_date(row.purge_date),
+            new=_date(purge_date),
+        )
     row.early_access, row.purge_date, row.changed_by = on, purge_date, by
     row.changed_at = dt.datetime.now(dt.UTC)
-    mark_dirty(session, institution_id, _students_of(session, institution_id,
-                                                     offerings_in_course(session, institution_id, canvas_course_id)))
+    mark_dirty(
+        session,
+        institution_id,
+        _students_of(session, institution_id, offerings_in_course(session, institution_id, canvas_course_id)),
+    )
 
 
 def links(session: Session, institution_id: str, canvas_course_id: int | None = None) -> list[CoReadingLink]:
@@ -100,16 +146,23 @@ def _add_link(session: Session, institution_id: str, canvas_course_id: int, offe
     """The link row (True when it is new); its section and current students follow via the queue."""
     new = session.get(CoReadingLinkRow, (institution_id, canvas_course_id, offering_uid)) is None
     if new:
-        session.add(CoReadingLinkRow(institution_id=institution_id, canvas_course_id=canvas_course_id,
-                                     offering_uid=offering_uid, linked_by=by))
+        session.add(
+            CoReadingLinkRow(
+                institution_id=institution_id,
+                canvas_course_id=canvas_course_id,
+                offering_uid=offering_uid,
+                linked_by=by,
+            )
+        )
         session.flush()
     keys = _students_of(session, institution_id, [offering_uid]) | {DirtyKey("offering", offering_uid)}
     mark_dirty(session, institution_id, keys)
     return new
 
 
-def link_offering(session: Session, institution_id: str, canvas_course_id: int, offering_uid: str, by: str,
-                  by_name: str | None = None) -> None:
+def link_offering(
+    session: Session, institution_id: str, canvas_course_id: int, offering_uid: str, by: str, by_name: str | None = None
+) -> None:
     """Link an offering into a Canvas course, by someone entitled to (docs/rules.md §4.7).
 
     A request still open for the same link is closed as `linked`: the consent it waited for was shown.
@@ -121,8 +174,9 @@ def link_offering(session: Session, institution_id: str, canvas_course_id: int, 
         _decide(request, "linked", by)
 
 
-def unlink_offering(session: Session, institution_id: str, canvas_course_id: int, offering_uid: str, by: str,
-                    by_name: str | None = None) -> None:
+def unlink_offering(
+    session: Session, institution_id: str, canvas_course_id: int, offering_uid: str, by: str, by_name: str | None = None
+) -> None:
     """Unlink an offering from a Canvas course; what the adapter put there is removed via the queue."""
     row = session.get(CoReadingLinkRow, (institution_id, canvas_course_id, offering_uid))
     if row is not None:
@@ -133,18 +187,25 @@ def unlink_offering(session: Session, institution_id: str, canvas_course_id: int
 
 
 def _pending(session: Session, institution_id: str, canvas_course_id: int, offering_uid: str) -> LinkRequestRow | None:
-    return session.scalars(select(LinkRequestRow).where(
-        LinkRequestRow.institution_id == institution_id, LinkRequestRow.canvas_course_id == canvas_course_id,
-        LinkRequestRow.offering_uid == offering_uid, LinkRequestRow.status == "pending",
-    ).with_for_update()).first()
+    return session.scalars(
+        select(LinkRequestRow)
+        .where(
+            LinkRequestRow.institution_id == institution_id,
+            LinkRequestRow.canvas_course_id == canvas_course_id,
+            LinkRequestRow.offering_uid == offering_uid,
+            LinkRequestRow.status == "pending",
+        )
+        .with_for_update()
+    ).first()
 
 
 def _decide(request: LinkRequestRow, status: str, by: str) -> None:
     request.status, request.decided_by, request.decided_at = status, by, dt.datetime.now(dt.UTC)
 
 
-def request_link(session: Session, institution_id: str, canvas_course_id: int, offering_uid: str, by: str,
-                 by_name: str | None = None) -> bool:
+def request_link(
+    session: Session, institution_id: str, canvas_course_id: int, offering_uid: str, by: str, by_name: str | None = None
+) -> bool:
     """Ask an admin to link an offering the asker may not link (docs/rules.md §4.7); nothing reaches Canvas.
 
     False when the same link is already asked for (one open request per course and offering).
@@ -153,36 +214,62 @@ def request_link(session: Session, institution_id: str, canvas_course_id: int, o
         return False
     try:
         with session.begin_nested():
-            session.add(LinkRequestRow(institution_id=institution_id, canvas_course_id=canvas_course_id,
-                                       offering_uid=offering_uid, status="pending", requested_by=by,
-                                       requested_by_name=by_name, requested_at=dt.datetime.now(dt.UTC)))
+            session.add(
+                LinkRequestRow(
+                    institution_id=institution_id,
+                    canvas_course_id=canvas_course_id,
+                    offering_uid=offering_uid,
+                    status="pending",
+                    requested_by=by,
+                    requested_by_name=by_name,
+                    requested_at=dt.datetime.now(dt.UTC),
+                )
+            )
     except IntegrityError:  # another request for it was recorded at the same moment
         return False
     _audit(session, institution_id, canvas_course_id, "link_requested", by, by_name, offering_uid=offering_uid)
     return True
 
 
-def decide_request(session: Session, institution_id: str, request_id: int, approve: bool, by: str,
-                   by_name: str | None = None) -> LinkRequestRow | None:
+def decide_request(
+    session: Session, institution_id: str, request_id: int, approve: bool, by: str, by_name: str | None = None
+) -> LinkRequestRow | None:
     """An admin approves (the link is made, students follow via the queue) or rejects an open request.
 
     None when there is no such open request in the institution (already decided, or another's).
     """
-    request = session.scalars(select(LinkRequestRow).where(
-        LinkRequestRow.id == request_id, LinkRequestRow.institution_id == institution_id,
-        LinkRequestRow.status == "pending").with_for_update()).first()
+    request = session.scalars(
+        select(LinkRequestRow)
+        .where(
+            LinkRequestRow.id == request_id,
+            LinkRequestRow.institution_id == institution_id,
+            LinkRequestRow.status == "pending",
+        )
+        .with_for_update()
+    ).first()
     if request is None:
         return None
     _decide(request, "approved" if approve else "rejected", by)
-    _audit(session, institution_id, request.canvas_course_id, "link_approved" if approve else "link_rejected",
-           by, by_name, offering_uid=request.offering_uid)
+    _audit(
+        session,
+        institution_id,
+        request.canvas_course_id,
+        "link_approved" if approve else "link_rejected",
+        by,
+        by_name,
+        offering_uid=request.offering_uid,
+    )
     if approve:
         _add_link(session, institution_id, request.canvas_course_id, request.offering_uid, by)
     return request
 
 
-def link_requests(session: Session, institution_id: str, canvas_course_id: int | None = None,
-                  statuses: tuple[str, ...] | None = ("pending",)) -> list[LinkRequestRow]:
+def link_requests(
+    session: Session,
+    institution_id: str,
+    canvas_course_id: int | None = None,
+    statuses: tuple[str, ...] | None = ("pending",),
+) -> list[LinkRequestRow]:
     """Requests of one course or the whole institution in the given states (None: all), oldest first."""
     query = select(LinkRequestRow).where(LinkRequestRow.institution_id == institution_id)
     if statuses is not None:
@@ -192,11 +279,21 @@ def link_requests(session: Session, institution_id: str, canvas_course_id: int |
     return list(session.scalars(query.order_by(LinkRequestRow.id)))
 
 
-def history(session: Session, institution_id: str, *, canvas_course_ids: list[int] | None = None,
-            offering_uids: list[str] | None = None, limit: int = HISTORY_LIMIT) -> list[CourseAuditRow]:
+def history(
+    session: Session,
+    institution_id: str,
+    *,
+    canvas_course_ids: list[int] | None = None,
+    offering_uids: list[str] | None = None,
+    limit: int = HISTORY_LIMIT,
+) -> list[CourseAuditRow]:
     """Settings changes, newest first: of the institution, or of these courses and these offerings' links."""
     query = select(CourseAuditRow).where(CourseAuditRow.institution_id == institution_id)
     if canvas_course_ids is not None or offering_uids is not None:
-        query = query.where(or_(CourseAuditRow.canvas_course_id.in_(canvas_course_ids or []),
-                                CourseAuditRow.offering_uid.in_(offering_uids or [])))
+        query = query.where(
+            or_(
+                CourseAuditRow.canvas_course_id.in_(canvas_course_ids or []),
+                CourseAuditRow.offering_uid.in_(offering_uids or []),
+            )
+        )
     return list(session.scalars(query.order_by(CourseAuditRow.id.desc()).limit(limit)))

@@ -42,8 +42,15 @@ class LinkRequestRow(Base):
     __tablename__ = "link_request"
     __table_args__ = (
         # One open request per course and offering; decided ones stay as history.
-        Index("uq_link_request_pending", "institution_id", "canvas_course_id", "offering_uid", unique=True,
-              postgresql_where=text("status = 'pending'"), sqlite_where=text("status = 'pending'")),
+        Index(
+            "uq_link_request_pending",
+            "institution_id",
+            "canvas_course_id",
+            "offering_uid",
+            unique=True,
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
         Index("ix_link_request_status", "institution_id", "status"),
     )
 

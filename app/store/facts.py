@@ -39,10 +39,18 @@ def offering(session: Session, institution_id: str, uid: str) -> Offering | None
     if row is None:
         return None
     return Offering(
-        uid=row.uid, is_program=row.is_program, course_uid=row.course_uid, code=row.code,
-        term=_term(session, institution_id, row), start=row.start_date, end=row.end_date,
-        organisation_uid=row.organisation_uid, education_type_id=row.education_type_id, status=row.status,
-        cancelled=row.cancelled, period_id=row.start_period_id,
+        uid=row.uid,
+        is_program=row.is_program,
+        course_uid=row.course_uid,
+        code=row.code,
+        term=_term(session, institution_id, row),
+        start=row.start_date,
+        end=row.end_date,
+        organisation_uid=row.organisation_uid,
+        education_type_id=row.education_type_id,
+        status=row.status,
+        cancelled=row.cancelled,
+        period_id=row.start_period_id,
     )
 
 
@@ -71,8 +79,9 @@ def read_offering(session: Session, institution_id: str, uid: str) -> KeyRead:
     found = offering_facts(session, institution_id, uid)
     book = Ledger(session, institution_id)
     sections = [uid, *(link.section_sis_id for link in found.links)] if found else [uid]
-    return KeyRead(found, book.known_ids({}, book.ids(ObjectKind.COURSE, [uid]),
-                                         book.ids(ObjectKind.SECTION, sections)))
+    return KeyRead(
+        found, book.known_ids({}, book.ids(ObjectKind.COURSE, [uid]), book.ids(ObjectKind.SECTION, sections))
+    )
 
 
 def offering_facts(session: Session, institution_id: str, uid: str) -> OfferingFacts | None:
@@ -81,8 +90,12 @@ def offering_facts(session: Session, institution_id: str, uid: str) -> OfferingF
     if off is None:
         return None
     links = tuple(link for link in all_links(session, institution_id) if link.offering_uid == uid)
-    return OfferingFacts(off, course(session, institution_id, off.course_uid),
-                         organisation(session, institution_id, off.organisation_uid), links)
+    return OfferingFacts(
+        off,
+        course(session, institution_id, off.course_uid),
+        organisation(session, institution_id, off.organisation_uid),
+        links,
+    )
 
 
 def student_facts(session: Session, institution_id: str, student_uid: str) -> StudentFacts:
@@ -99,30 +112,48 @@ def read_student(session: Session, institution_id: str, student_uid: str) -> Key
     student = Student(srow.uid, srow.first_name, srow.last_name, srow.personnummer, srow.email) if srow else None
     participations = tuple(
         Participation(r.student_uid, r.offering_uid, r.admitted, r.registered, r.completed)
-        for r in session.scalars(select(ParticipationRow).where(
-            ParticipationRow.institution_id == institution_id, ParticipationRow.student_uid == student_uid))
+        for r in session.scalars(
+            select(ParticipationRow).where(
+                ParticipationRow.institution_id == institution_id, ParticipationRow.student_uid == student_uid
+            )
+        )
     )
     made = book.enrollments(student_uid)
     offering_uids = {p.offering_uid for p in participations} | {offering_of_section(e.section_sis_id) for e in made}
     offerings = {o.uid: o for uid in sorted(offering_uids) if (o := offering(session, institution_id, uid))}
     courses = {c.uid: c for o in offerings.values() if (c := course(session, institution_id, o.course_uid))}
     orgs = {g.uid: g for o in offerings.values() if (g := organisation(session, institution_id, o.organisation_uid))}
-    links = tuple(link for link in (all_links(session, institution_id) if offering_uids else [])
-                  if link.offering_uid in offering_uids)
+    links = tuple(
+        link
+        for link in (all_links(session, institution_id) if offering_uids else [])
+        if link.offering_uid in offering_uids
+    )
     own = book.ids(ObjectKind.COURSE, offering_uids)
     course_ids = set(own.values()) | {link.canvas_course_id for link in links}
     sections = book.ids(ObjectKind.SECTION, offering_uids | {link.section_sis_id for link in links})
     suspensions = _suspensions(session, institution_id, student_uid)
     user = book.row(ObjectKind.USER, student_uid)
-    account = UserSpec(student_uid, user.state.get("name", ""), user.state.get("login_id", ""),
-                       user.state.get("email")) if user and user.state else None
+    account = (
+        UserSpec(student_uid, user.state.get("name", ""), user.state.get("login_id", ""), user.state.get("email"))
+        if user and user.state
+        else None
+    )
     facts = StudentFacts(
-        student_uid=student_uid, student=student, participations=participations, offerings=offerings,
-        courses=courses, organisations=orgs, own_course_ids=own,
-        course_settings=_course_settings(session, institution_id, course_ids), links=links,
-        suspensions=suspensions, ledger=made, made_sections=frozenset(sections),
+        student_uid=student_uid,
+        student=student,
+        participations=participations,
+        offerings=offerings,
+        courses=courses,
+        organisations=orgs,
+        own_course_ids=own,
+        course_settings=_course_settings(session, institution_id, course_ids),
+        links=links,
+        suspensions=suspensions,
+        ledger=made,
+        made_sections=frozenset(sections),
         messaged=book.messaged([s.uid for s in suspensions], course_ids),
-        concluded_course_ids=book.concluded(course_ids), account=account,
+        concluded_course_ids=book.concluded(course_ids),
+        account=account,
     )
     users = {student_uid: user.canvas_id} if user is not None else {}
     return KeyRead(facts, book.known_ids(users, own, sections))
@@ -136,9 +167,13 @@ def offering_of_section(section_sis_id: str) -> str:
 def _suspensions(session: Session, institution_id: str, student_uid: str) -> tuple[Suspension, ...]:
     return tuple(
         Suspension(r.uid, r.student_uid, r.start_date, r.end_date)
-        for r in session.scalars(select(SuspensionRow).where(
-            SuspensionRow.institution_id == institution_id, SuspensionRow.student_uid == student_uid,
-            SuspensionRow.removed.is_(False)))
+        for r in session.scalars(
+            select(SuspensionRow).where(
+                SuspensionRow.institution_id == institution_id,
+                SuspensionRow.student_uid == student_uid,
+                SuspensionRow.removed.is_(False),
+            )
+        )
     )
 
 
@@ -147,13 +182,21 @@ def _course_settings(session: Session, institution_id: str, course_ids: set[int]
         return {}
     return {
         r.canvas_course_id: CourseSettings(r.canvas_course_id, r.early_access, r.purge_date)
-        for r in session.scalars(select(CourseSettingsRow).where(
-            CourseSettingsRow.institution_id == institution_id,
-            CourseSettingsRow.canvas_course_id.in_(sorted(course_ids))))
+        for r in session.scalars(
+            select(CourseSettingsRow).where(
+                CourseSettingsRow.institution_id == institution_id,
+                CourseSettingsRow.canvas_course_id.in_(sorted(course_ids)),
+            )
+        )
     }
 
 
 def linked_course_ids(session: Session, institution_id: str, offering_uid: str) -> list[int]:
     """Canvas courses an offering is linked into."""
-    return list(session.scalars(select(CoReadingLinkRow.canvas_course_id).where(
-        CoReadingLinkRow.institution_id == institution_id, CoReadingLinkRow.offering_uid == offering_uid)))
+    return list(
+        session.scalars(
+            select(CoReadingLinkRow.canvas_course_id).where(
+                CoReadingLinkRow.institution_id == institution_id, CoReadingLinkRow.offering_uid == offering_uid
+            )
+        )
+    )

@@ -13,27 +13,50 @@ from app.store.object_kinds import ObjectKind
 from app.store.tables import CanvasObjectRow, EnrollIntentRow, MessageIntentRow
 
 
-def add_intent(session: Session, institution_id: str, student_uid: str, section_sis_id: str, kind: EnrollmentKind,
-               role_id: int | None) -> None:
+def add_intent(
+    session: Session,
+    institution_id: str,
+    student_uid: str,
+    section_sis_id: str,
+    kind: EnrollmentKind,
+    role_id: int | None,
+) -> None:
     """Note that an enrollment is about to be made; commit this before calling Canvas."""
     if session.get(EnrollIntentRow, (institution_id, student_uid, section_sis_id, kind)) is None:
-        session.add(EnrollIntentRow(institution_id=institution_id, student_uid=student_uid,
-                                    section_sis_id=section_sis_id, kind=kind, role_id=role_id))
+        session.add(
+            EnrollIntentRow(
+                institution_id=institution_id,
+                student_uid=student_uid,
+                section_sis_id=section_sis_id,
+                kind=kind,
+                role_id=role_id,
+            )
+        )
 
 
-def drop_intent(session: Session, institution_id: str, student_uid: str, section_sis_id: str,
-                kind: EnrollmentKind) -> None:
+def drop_intent(
+    session: Session, institution_id: str, student_uid: str, section_sis_id: str, kind: EnrollmentKind
+) -> None:
     """The enrollment's outcome is in the ledger: the intent is settled."""
-    session.execute(delete(EnrollIntentRow).where(
-        EnrollIntentRow.institution_id == institution_id, EnrollIntentRow.student_uid == student_uid,
-        EnrollIntentRow.section_sis_id == section_sis_id, EnrollIntentRow.kind == kind,
-    ))
+    session.execute(
+        delete(EnrollIntentRow).where(
+            EnrollIntentRow.institution_id == institution_id,
+            EnrollIntentRow.student_uid == student_uid,
+            EnrollIntentRow.section_sis_id == section_sis_id,
+            EnrollIntentRow.kind == kind,
+        )
+    )
 
 
 def intents(session: Session, institution_id: str, student_uid: str) -> list[EnrollIntentRow]:
     """Enrollments that were being made when a worker stopped, still unsettled."""
-    return list(session.scalars(select(EnrollIntentRow).where(
-        EnrollIntentRow.institution_id == institution_id, EnrollIntentRow.student_uid == student_uid)))
+    return list(
+        session.scalars(
+            select(EnrollIntentRow).where(
+                EnrollIntentRow.institution_id == institution_id, EnrollIntentRow.student_uid == student_uid
+            )
+        )
+    )
 
 
 def message_key(session: Session, institution_id: str, course: CourseRef) -> str:
@@ -44,33 +67,51 @@ def message_key(session: Session, institution_id: str, course: CourseRef) -> str
     """
     if course.canvas_course_id is None:
         return f"sis:{course.sis_course_id}"
-    sis = session.scalar(select(CanvasObjectRow.sis_id).where(
-        CanvasObjectRow.institution_id == institution_id, CanvasObjectRow.kind == ObjectKind.COURSE,
-        CanvasObjectRow.canvas_id == course.canvas_course_id))
+    sis = session.scalar(
+        select(CanvasObjectRow.sis_id).where(
+            CanvasObjectRow.institution_id == institution_id,
+            CanvasObjectRow.kind == ObjectKind.COURSE,
+            CanvasObjectRow.canvas_id == course.canvas_course_id,
+        )
+    )
     return f"sis:{sis}" if sis else str(course.canvas_course_id)
 
 
-def note_message(session: Session, institution_id: str, suspension_uid: str, course: CourseRef,
-                 student_uid: str) -> dt.datetime | None:
+def note_message(
+    session: Session, institution_id: str, suspension_uid: str, course: CourseRef, student_uid: str
+) -> dt.datetime | None:
     """Note that a suspension message is about to be sent; the time of an earlier unsettled note, if any."""
     key = (institution_id, suspension_uid, message_key(session, institution_id, course))
     earlier = session.get(MessageIntentRow, key)
     if earlier is not None:
         return as_utc(earlier.noted_at)
-    session.add(MessageIntentRow(institution_id=institution_id, suspension_uid=suspension_uid,
-                                 course_key=key[2], student_uid=student_uid, noted_at=dt.datetime.now(dt.UTC)))
+    session.add(
+        MessageIntentRow(
+            institution_id=institution_id,
+            suspension_uid=suspension_uid,
+            course_key=key[2],
+            student_uid=student_uid,
+            noted_at=dt.datetime.now(dt.UTC),
+        )
+    )
     return None
 
 
 def drop_message_notes(session: Session, institution_id: str, student_uid: str) -> None:
     """Every message of the student's that was wanted is sent: notes left by plans since changed are stale."""
-    session.execute(delete(MessageIntentRow).where(
-        MessageIntentRow.institution_id == institution_id, MessageIntentRow.student_uid == student_uid))
+    session.execute(
+        delete(MessageIntentRow).where(
+            MessageIntentRow.institution_id == institution_id, MessageIntentRow.student_uid == student_uid
+        )
+    )
 
 
 def drop_message_note(session: Session, institution_id: str, suspension_uid: str, course: CourseRef) -> None:
     """The message is sent and recorded: its note is settled."""
-    session.execute(delete(MessageIntentRow).where(
-        MessageIntentRow.institution_id == institution_id, MessageIntentRow.suspension_uid == suspension_uid,
-        MessageIntentRow.course_key == message_key(session, institution_id, course),
-    ))
+    session.execute(
+        delete(MessageIntentRow).where(
+            MessageIntentRow.institution_id == institution_id,
+            MessageIntentRow.suspension_uid == suspension_uid,
+            MessageIntentRow.course_key == message_key(session, institution_id, course),
+        )
+    )

@@ -30,17 +30,21 @@ class InstitutionFigures:
 
 def institution_figures(session: Session, institution_id: str) -> InstitutionFigures:
     """The institution's figures as the database holds them now."""
-    events = session.execute(select(InboxEvent.event_type, func.count())
-                             .where(InboxEvent.institution_id == institution_id, InboxEvent.outcome == "recorded")
-                             .group_by(InboxEvent.event_type)).all()
+    events = session.execute(
+        select(InboxEvent.event_type, func.count())
+        .where(InboxEvent.institution_id == institution_id, InboxEvent.outcome == "recorded")
+        .group_by(InboxEvent.event_type)
+    ).all()
     jobs = select(func.count()).select_from(JobRow).where(JobRow.institution_id == institution_id)
     pending = (JobRow.institution_id == institution_id, JobRow.dirty_seq > JobRow.done_seq, JobRow.dead.is_(False))
     return InstitutionFigures(
         events={event_type: count for event_type, count in events},
         queue_depth=session.scalar(jobs.where(*pending[1:])) or 0,
         oldest_pending=as_utc(session.scalar(select(func.min(JobRow.dirtied_at)).where(*pending))),
-        held_removals=session.scalar(select(func.count()).select_from(HeldRemovalRow)
-                                     .where(HeldRemovalRow.institution_id == institution_id)) or 0,
+        held_removals=session.scalar(
+            select(func.count()).select_from(HeldRemovalRow).where(HeldRemovalRow.institution_id == institution_id)
+        )
+        or 0,
         dead_letters=session.scalar(jobs.where(JobRow.dead.is_(True))) or 0,
         feed_read=last_feed_read(session, institution_id),
         worker_beat=last_beat(session, institution_id),

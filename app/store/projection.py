@@ -40,20 +40,26 @@ class PageRows:
     (the entry-by-entry fallback, whose savepoints may roll rows back) every look-up goes to the session.
     """
 
-    def __init__(self, session: Session, institution_id: str, events: Sequence[ev.LadokEvent] = (),
-                 preload: bool = True) -> None:
+    def __init__(
+        self, session: Session, institution_id: str, events: Sequence[ev.LadokEvent] = (), preload: bool = True
+    ) -> None:
         self.session, self.institution_id, self.preload = session, institution_id, preload
         self._rows: dict[tuple[type, tuple[str, ...]], Any] = {}
         if preload:
             self._load(events)
 
     def _load(self, events: Sequence[ev.LadokEvent]) -> None:
-        wanted: dict[_KeyedModel, set[str]] = {m: set() for m in (OfferingRow, CourseRow, OrganisationRow,
-                                                                   StudentRow, SuspensionRow)}
+        wanted: dict[_KeyedModel, set[str]] = {
+            m: set() for m in (OfferingRow, CourseRow, OrganisationRow, StudentRow, SuspensionRow)
+        }
         students: set[str] = set()
         for e in events:
-            for attr, model in (("offering_uid", OfferingRow), ("course_uid", CourseRow),
-                                ("organisation_uid", OrganisationRow), ("restriction_uid", SuspensionRow)):
+            for attr, model in (
+                ("offering_uid", OfferingRow),
+                ("course_uid", CourseRow),
+                ("organisation_uid", OrganisationRow),
+                ("restriction_uid", SuspensionRow),
+            ):
                 if (value := getattr(e, attr, None)) is not None:
                     wanted[model].add(value)
             if isinstance(e, ev.StudentEvent):
@@ -67,8 +73,9 @@ class PageRows:
                 for uid, row in self.session.execute(keyed_query):
                     self._rows[(keyed, (uid,))] = row
         for chunk in _chunks(sorted(students)):
-            query = select(ParticipationRow).where(ParticipationRow.institution_id == inst,
-                                                   ParticipationRow.student_uid.in_(chunk))
+            query = select(ParticipationRow).where(
+                ParticipationRow.institution_id == inst, ParticipationRow.student_uid.in_(chunk)
+            )
             for row in self.session.scalars(query):
                 self._rows[(ParticipationRow, (row.student_uid, row.offering_uid))] = row
 
@@ -96,7 +103,7 @@ class PageRows:
 
 
 def _chunks(values: list[str], size: int = 500) -> list[list[str]]:
-    return [values[i:i + size] for i in range(0, len(values), size)]
+    return [values[i : i + size] for i in range(0, len(values), size)]
 
 
 def record(rows: PageRows, event: ev.LadokEvent) -> set[DirtyKey]:
@@ -127,10 +134,18 @@ def record(rows: PageRows, event: ev.LadokEvent) -> set[DirtyKey]:
 def _participation(rows: PageRows, event: ev.ParticipationEvent) -> set[DirtyKey]:
     row = rows.get(ParticipationRow, event.student_uid, event.offering_uid)
     if row is None:
-        row = rows.add(ParticipationRow(
-            institution_id=rows.institution_id, student_uid=event.student_uid, offering_uid=event.offering_uid,
-            admitted=False, registered=False, completed=False,
-        ), event.student_uid, event.offering_uid)
+        row = rows.add(
+            ParticipationRow(
+                institution_id=rows.institution_id,
+                student_uid=event.student_uid,
+                offering_uid=event.offering_uid,
+                admitted=False,
+                registered=False,
+                completed=False,
+            ),
+            event.student_uid,
+            event.offering_uid,
+        )
     now = apply_event(
         Participation(event.student_uid, event.offering_uid, row.admitted, row.registered, row.completed),
         event.header.name,
@@ -145,9 +160,12 @@ def _offering(rows: PageRows, event: ev.OfferingEvent) -> set[DirtyKey]:
     row = rows.get_or_new(OfferingRow, event.offering_uid)
     row.is_program = event.is_program
     for attr, value in (
-        ("course_uid", event.course_uid), ("organisation_uid", event.organisation_uid),
-        ("education_type_id", event.education_type_id), ("start_period_id", event.start_period_id),
-        ("code", event.code), ("status", event.status),
+        ("course_uid", event.course_uid),
+        ("organisation_uid", event.organisation_uid),
+        ("education_type_id", event.education_type_id),
+        ("start_period_id", event.start_period_id),
+        ("code", event.code),
+        ("status", event.status),
     ):
         if value is not None:
             setattr(row, attr, value)
@@ -168,8 +186,11 @@ def _course(rows: PageRows, event: ev.CourseEvent) -> set[DirtyKey]:
     row.organisation_uid = event.organisation_uid or row.organisation_uid
     row.education_type_id = event.education_type_id or row.education_type_id
     # Offerings of this course: those stored, and those this page added but has not flushed yet.
-    stored = rows.session.scalars(select(OfferingRow.uid).where(
-        OfferingRow.institution_id == rows.institution_id, OfferingRow.course_uid == event.course_uid))
+    stored = rows.session.scalars(
+        select(OfferingRow.uid).where(
+            OfferingRow.institution_id == rows.institution_id, OfferingRow.course_uid == event.course_uid
+        )
+    )
     added = [o.uid for o in rows.pending(OfferingRow) if o.course_uid == event.course_uid]
     return {DirtyKey("offering", uid) for uid in {*stored, *added}}
 
@@ -191,8 +212,10 @@ def _student(rows: PageRows, event: ev.StudentEvent) -> set[DirtyKey]:
 def _suspension(rows: PageRows, event: ev.SuspensionEvent) -> set[DirtyKey]:
     row = rows.get(SuspensionRow, event.restriction_uid)
     if row is None:
-        row = rows.add(SuspensionRow(institution_id=rows.institution_id, uid=event.restriction_uid,
-                                     student_uid=event.student_uid), event.restriction_uid)
+        row = rows.add(
+            SuspensionRow(institution_id=rows.institution_id, uid=event.restriction_uid, student_uid=event.student_uid),
+            event.restriction_uid,
+        )
     row.student_uid = event.student_uid
     row.start_date, row.end_date = event.start, event.end
     row.removed = event.handelsetyp == "BORTTAGEN"

@@ -54,8 +54,17 @@ def mark_dirty(session: Session, institution_id: str, keys: Iterable[DirtyKey], 
     """Queue the keys for reconciling (once each, however often they are marked)."""
     now = now or utcnow()
     rows = [
-        {"institution_id": institution_id, "kind": k.kind, "uid": k.uid, "dirty_seq": 1, "done_seq": 0,
-         "not_before": now, "attempts": 0, "dead": False, "dirtied_at": now}
+        {
+            "institution_id": institution_id,
+            "kind": k.kind,
+            "uid": k.uid,
+            "dirty_seq": 1,
+            "done_seq": 0,
+            "not_before": now,
+            "attempts": 0,
+            "dead": False,
+            "dirtied_at": now,
+        }
         for k in sorted(set(keys))
     ]
     if not rows:
@@ -70,9 +79,13 @@ def _mark_statement(insert):
     waiting = and_(JobRow.dirty_seq > JobRow.done_seq, JobRow.dead.is_(False))
     return ins.on_conflict_do_update(
         index_elements=["institution_id", "kind", "uid"],
-        set_={"dirty_seq": JobRow.dirty_seq + 1, "not_before": ins.excluded.not_before,
-              "dirtied_at": case((waiting, JobRow.dirtied_at), else_=ins.excluded.dirtied_at),
-              "attempts": 0, "dead": False},
+        set_={
+            "dirty_seq": JobRow.dirty_seq + 1,
+            "not_before": ins.excluded.not_before,
+            "dirtied_at": case((waiting, JobRow.dirtied_at), else_=ins.excluded.dirtied_at),
+            "attempts": 0,
+            "dead": False,
+        },
     )
 
 
@@ -81,8 +94,14 @@ def _mark_statement(insert):
 _MARK = {"postgresql": _mark_statement(pg_insert), "sqlite": _mark_statement(sqlite_insert)}
 
 
-def claim(session: Session, owner: str, limit: int = 1, lease: float = 300.0,
-          now: dt.datetime | None = None, institution_ids: Collection[str] | None = None) -> list[Claim]:
+def claim(
+    session: Session,
+    owner: str,
+    limit: int = 1,
+    lease: float = 300.0,
+    now: dt.datetime | None = None,
+    institution_ids: Collection[str] | None = None,
+) -> list[Claim]:
     """Lease up to `limit` pending keys (of these institutions) whose lease is free; commit soon after."""
     now = now or utcnow()
     query = (
@@ -117,8 +136,10 @@ def renew(session: Session, claim_: Claim, owner: str, lease: float, now: dt.dat
     False: another worker has the key now (this one's lease had run out).
     """
     until = (now or utcnow()) + dt.timedelta(seconds=lease)
-    return rows_changed(session, update(JobRow).where(_key(claim_), JobRow.lease_owner == owner)
-                        .values(lease_until=until)) > 0
+    return (
+        rows_changed(session, update(JobRow).where(_key(claim_), JobRow.lease_owner == owner).values(lease_until=until))
+        > 0
+    )
 
 
 def complete(session: Session, claim_: Claim, owner: str) -> None:
@@ -135,50 +156,85 @@ def fail(session: Session, claim_: Claim, owner: str, error: str, now: dt.dateti
     now = now or utcnow()
     attempts = claim_.attempts + 1
     dead = attempts >= MAX_ATTEMPTS
-    delay = min(2 ** attempts, 600)
+    delay = min(2**attempts, 600)
     session.execute(
         update(JobRow)
         .where(_key(claim_), JobRow.lease_owner == owner)
-        .values(attempts=attempts, dead=dead, last_error=redact(error)[:4000], lease_owner=None, lease_until=None,
-                leased_at=None, not_before=now + dt.timedelta(seconds=delay))
+        .values(
+            attempts=attempts,
+            dead=dead,
+            last_error=redact(error)[:4000],
+            lease_owner=None,
+            lease_until=None,
+            leased_at=None,
+            not_before=now + dt.timedelta(seconds=delay),
+        )
     )
     return dead
 
 
 def lease_owners(session: Session, now: dt.datetime | None = None) -> set[str]:
     """The owners of every lease still running (few: one per busy reconciler, found through ix_job_leased)."""
-    return set(session.scalars(select(JobRow.lease_owner).distinct().where(
-        JobRow.lease_owner.is_not(None), JobRow.lease_until >= (now or utcnow()))))
+    return set(
+        session.scalars(
+            select(JobRow.lease_owner)
+            .distinct()
+            .where(JobRow.lease_owner.is_not(None), JobRow.lease_until >= (now or utcnow()))
+        )
+    )
 
 
 def release(session: Session, owners: Collection[str]) -> int:
     """Give back at once every key these owners hold (they are proved dead); returns how many."""
     if not owners:
         return 0
-    return rows_changed(session, update(JobRow).where(JobRow.lease_owner.in_(sorted(owners)))
-                        .values(lease_owner=None, lease_until=None, leased_at=None))
+    return rows_changed(
+        session,
+        update(JobRow)
+        .where(JobRow.lease_owner.in_(sorted(owners)))
+        .values(lease_owner=None, lease_until=None, leased_at=None),
+    )
 
 
 def leases(session: Session, institution_id: str, now: dt.datetime | None = None) -> list[Lease]:
     """The keys of an institution being worked on now, longest held first."""
     rows = session.execute(
         select(JobRow.kind, JobRow.uid, JobRow.lease_owner, JobRow.leased_at, JobRow.lease_until)
-        .where(JobRow.lease_owner.is_not(None), JobRow.institution_id == institution_id,
-               JobRow.lease_until >= (now or utcnow()))
+        .where(
+            JobRow.lease_owner.is_not(None),
+            JobRow.institution_id == institution_id,
+            JobRow.lease_until >= (now or utcnow()),
+        )
         .order_by(JobRow.leased_at, JobRow.kind, JobRow.uid)
     ).all()
-    return [Lease(institution_id, DirtyKey(kind, uid), owner, as_utc(since), as_utc(until))  # type: ignore[arg-type]
-            for kind, uid, owner, since, until in rows]
+    return [
+        Lease(institution_id, DirtyKey(kind, uid), owner, as_utc(since), as_utc(until))  # type: ignore[arg-type]
+        for kind, uid, owner, since, until in rows
+    ]
 
 
 def unfinished(session: Session, institution_ids: Collection[str]) -> list[QueuedKey]:
     """Every key of these institutions with work left: pending (held, due or backing off) or a dead letter."""
-    rows = session.scalars(select(JobRow).where(
-        JobRow.institution_id.in_(sorted(institution_ids)),
-        or_(JobRow.dead.is_(True), JobRow.dirty_seq > JobRow.done_seq),
-    )).all()
-    return [QueuedKey(r.institution_id, r.kind, r.uid, r.lease_owner, as_utc(r.lease_until),
-                      as_utc(r.not_before), r.attempts, r.dead, r.last_error) for r in rows]
+    rows = session.scalars(
+        select(JobRow).where(
+            JobRow.institution_id.in_(sorted(institution_ids)),
+            or_(JobRow.dead.is_(True), JobRow.dirty_seq > JobRow.done_seq),
+        )
+    ).all()
+    return [
+        QueuedKey(
+            r.institution_id,
+            r.kind,
+            r.uid,
+            r.lease_owner,
+            as_utc(r.lease_until),
+            as_utc(r.not_before),
+            r.attempts,
+            r.dead,
+            r.last_error,
+        )
+        for r in rows
+    ]
 
 
 def retry_dead(session: Session, institution_id: str, key: DirtyKey | None = None) -> int:
@@ -212,7 +268,6 @@ def fire_timers(session: Session, now: dt.datetime | None = None) -> int:
 
 
 def _key(claim_: Claim):
-    return and_(JobRow.institution_id == claim_.institution_id, JobRow.kind == claim_.key.kind,
-                JobRow.uid == claim_.key.uid)
-
-
+    return and_(
+        JobRow.institution_id == claim_.institution_id, JobRow.kind == claim_.key.kind, JobRow.uid == claim_.key.uid
+    )

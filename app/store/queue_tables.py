@@ -17,11 +17,19 @@ class JobRow(Base):
     __table_args__ = (
         Index("ix_job_pending", "dead", "not_before"),
         # Claims look only at pending keys; a partial index keeps that cheap however many keys are done.
-        Index("ix_job_due", "dirtied_at", postgresql_where=text("dirty_seq > done_seq AND NOT dead"),
-              sqlite_where=text("dirty_seq > done_seq AND NOT dead")),
+        Index(
+            "ix_job_due",
+            "dirtied_at",
+            postgresql_where=text("dirty_seq > done_seq AND NOT dead"),
+            sqlite_where=text("dirty_seq > done_seq AND NOT dead"),
+        ),
         # Held keys are few (one per busy reconciler): finding their owners must not scan the queue.
-        Index("ix_job_leased", "lease_owner", postgresql_where=text("lease_owner IS NOT NULL"),
-              sqlite_where=text("lease_owner IS NOT NULL")),
+        Index(
+            "ix_job_leased",
+            "lease_owner",
+            postgresql_where=text("lease_owner IS NOT NULL"),
+            sqlite_where=text("lease_owner IS NOT NULL"),
+        ),
     )
 
     institution_id: Mapped[str] = mapped_column(String(32), primary_key=True)

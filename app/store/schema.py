@@ -75,8 +75,10 @@ def schema_problem(engine: Engine) -> SchemaProblem | None:
     try:
         ScriptDirectory.from_config(alembic_config()).get_revision(current)
     except CommandError:
-        return SchemaProblem(f"the database's schema is at {current}, newer than this version of kursadmin "
-                             f"knows (its newest is {head})", False)
+        return SchemaProblem(
+            f"the database's schema is at {current}, newer than this version of kursadmin knows (its newest is {head})",
+            False,
+        )
     return SchemaProblem(f"the database's schema is at {current}; this version needs {head}", True)
 
 

@@ -48,14 +48,24 @@ def institution_status(session: Session, institution_id: str) -> InstitutionStat
         pending=session.scalar(jobs.where(JobRow.dirty_seq > JobRow.done_seq, JobRow.dead.is_(False))) or 0,
         dead=session.scalar(jobs.where(JobRow.dead.is_(True))) or 0,
         control=session.get(InstitutionControlRow, institution_id),
-        held=session.scalar(select(func.count()).select_from(HeldRemovalRow)
-                            .where(HeldRemovalRow.institution_id == institution_id)) or 0,
-        rejected=list(session.scalars(select(RejectedEntry).where(RejectedEntry.institution_id == institution_id)
-                                      .order_by(RejectedEntry.id))),
+        held=session.scalar(
+            select(func.count()).select_from(HeldRemovalRow).where(HeldRemovalRow.institution_id == institution_id)
+        )
+        or 0,
+        rejected=list(
+            session.scalars(
+                select(RejectedEntry).where(RejectedEntry.institution_id == institution_id).order_by(RejectedEntry.id)
+            )
+        ),
     )
 
 
 def dead_letters(session: Session, institution_id: str) -> list[JobRow]:
     """The institution's keys that kept failing, the longest-waiting first."""
-    return list(session.scalars(select(JobRow).where(JobRow.institution_id == institution_id, JobRow.dead.is_(True))
-                                .order_by(JobRow.dirtied_at)))
+    return list(
+        session.scalars(
+            select(JobRow)
+            .where(JobRow.institution_id == institution_id, JobRow.dead.is_(True))
+            .order_by(JobRow.dirtied_at)
+        )
+    )

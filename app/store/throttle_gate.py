@@ -125,8 +125,9 @@ class DbThrottleGate:
             self.penalize(pause)
         figures, now = self._local.figures(), self._clock()
         with self._lock:
-            publish = (figures not in (self._published, BucketFigures())
-                       and (self._published_at is None or now - self._published_at >= self._refresh))
+            publish = figures not in (self._published, BucketFigures()) and (
+                self._published_at is None or now - self._published_at >= self._refresh
+            )
             if publish:
                 self._published, self._published_at = figures, now
         if publish:
@@ -140,10 +141,15 @@ class DbThrottleGate:
             with self._engine.begin() as conn:
                 insert = insert_for(conn.dialect.name)
                 stmt = insert(CanvasThrottleRow).values(canvas_key=self._key, resume_at=resume_at, **learnt)
-                later = case((CanvasThrottleRow.resume_at < stmt.excluded.resume_at, stmt.excluded.resume_at),
-                             else_=CanvasThrottleRow.resume_at)
-                conn.execute(stmt.on_conflict_do_update(index_elements=["canvas_key"],
-                                                        set_={"resume_at": later, "updated_at": func.now(), **learnt}))
+                later = case(
+                    (CanvasThrottleRow.resume_at < stmt.excluded.resume_at, stmt.excluded.resume_at),
+                    else_=CanvasThrottleRow.resume_at,
+                )
+                conn.execute(
+                    stmt.on_conflict_do_update(
+                        index_elements=["canvas_key"], set_={"resume_at": later, "updated_at": func.now(), **learnt}
+                    )
+                )
         except SQLAlchemyError:
             # The local pacing already holds this process back; a database hiccup must not fail the request.
             log.warning("could not share the Canvas throttle state for %s", self._key, exc_info=True)
@@ -163,8 +169,11 @@ class DbThrottleGate:
         try:
             with Session(self._engine) as s:
                 row = s.get(CanvasThrottleRow, self._key)
-                stored = None if row is None else (row.resume_at, BucketFigures(row.high_water, row.up_front,
-                                                                                row.drain, row.cost))
+                stored = (
+                    None
+                    if row is None
+                    else (row.resume_at, BucketFigures(row.high_water, row.up_front, row.drain, row.cost))
+                )
         except SQLAlchemyError:
             log.warning("could not read the shared Canvas throttle state for %s", self._key, exc_info=True)
             stored = None

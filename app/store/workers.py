@@ -108,23 +108,44 @@ def present(session: Session, process_ids: Collection[str]) -> set[str] | None:
     return {p for p in process_ids if presence_key(p) in held}
 
 
-def beat(session: Session, process_id: str, host: str, pid: int, institutions: Collection[str],
-         started_at: dt.datetime, now: dt.datetime | None = None) -> None:
+def beat(
+    session: Session,
+    process_id: str,
+    host: str,
+    pid: int,
+    institutions: Collection[str],
+    started_at: dt.datetime,
+    now: dt.datetime | None = None,
+) -> None:
     """Record that the worker process is alive now (its row is made at the first beat)."""
     now = now or dt.datetime.now(dt.UTC)
-    values = {"owner": process_id, "host": host, "pid": pid, "institutions": sorted(institutions),
-              "started_at": started_at, "beat_at": now, "stopped_at": None}
+    values = {
+        "owner": process_id,
+        "host": host,
+        "pid": pid,
+        "institutions": sorted(institutions),
+        "started_at": started_at,
+        "beat_at": now,
+        "stopped_at": None,
+    }
     insert = insert_for(session.get_bind().dialect.name)
-    session.execute(insert(WorkerRow).values(values).on_conflict_do_update(
-        index_elements=["owner"], set_={"beat_at": now, "institutions": values["institutions"], "stopped_at": None}))
+    session.execute(
+        insert(WorkerRow)
+        .values(values)
+        .on_conflict_do_update(
+            index_elements=["owner"], set_={"beat_at": now, "institutions": values["institutions"], "stopped_at": None}
+        )
+    )
 
 
 def stopped(session: Session, process_ids: Collection[str], now: dt.datetime | None = None) -> None:
     """The worker processes have stopped (cleanly, or found dead): no longer listed as running."""
     if process_ids:
-        session.execute(update(WorkerRow)
-                        .where(WorkerRow.owner.in_(sorted(process_ids)), WorkerRow.stopped_at.is_(None))
-                        .values(stopped_at=now or dt.datetime.now(dt.UTC)))
+        session.execute(
+            update(WorkerRow)
+            .where(WorkerRow.owner.in_(sorted(process_ids)), WorkerRow.stopped_at.is_(None))
+            .values(stopped_at=now or dt.datetime.now(dt.UTC))
+        )
 
 
 def forget_old(session: Session, now: dt.datetime | None = None) -> None:
@@ -140,6 +161,7 @@ def running(session: Session, institution_id: str | None = None) -> list[WorkerR
 
 def last_beat(session: Session, institution_id: str) -> dt.datetime | None:
     """When a worker serving the institution last reported alive (None: never, or not within KEPT_FOR)."""
-    beats = [as_utc(row.beat_at) for row in session.scalars(select(WorkerRow))
-             if institution_id in (row.institutions or [])]
+    beats = [
+        as_utc(row.beat_at) for row in session.scalars(select(WorkerRow)) if institution_id in (row.institutions or [])
+    ]
     return max((b for b in beats if b is not None), default=None)

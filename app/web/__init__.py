@@ -37,17 +37,32 @@ def init_app(flask_app: Flask) -> None:
     flask_app.extensions["kursadmin.lti_conf"] = KursadminToolConf(config, flask_app.extensions["kursadmin.engine"])
     # The tool lives in Canvas's iframe, a third-party context: only Secure, SameSite=None, partitioned
     # (CHIPS) cookies reach it there.
-    flask_app.config.update(SESSION_COOKIE_SECURE=True, SESSION_COOKIE_SAMESITE="None",
-                            SESSION_COOKIE_PARTITIONED=True, SESSION_COOKIE_HTTPONLY=True,
-                            WTF_CSRF_TIME_LIMIT=int(LAUNCH_LIFETIME.total_seconds()))
+    flask_app.config.update(
+        SESSION_COOKIE_SECURE=True,
+        SESSION_COOKIE_SAMESITE="None",
+        SESSION_COOKIE_PARTITIONED=True,
+        SESSION_COOKIE_HTTPONLY=True,
+        WTF_CSRF_TIME_LIMIT=int(LAUNCH_LIFETIME.total_seconds()),
+    )
     if web.proxy_fix:
-        flask_app.wsgi_app = ProxyFix(flask_app.wsgi_app, x_for=web.proxy_fix, x_proto=web.proxy_fix,  # type: ignore[method-assign]
-                                      x_host=web.proxy_fix, x_port=web.proxy_fix)
+        flask_app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            flask_app.wsgi_app,
+            x_for=web.proxy_fix,
+            x_proto=web.proxy_fix,
+            x_host=web.proxy_fix,
+            x_port=web.proxy_fix,
+        )
     csrf = CSRFProtect(flask_app)
     csrf.exempt(lti_views.bp)  # the platform's form posts carry a signed id_token instead
     for bp in BLUEPRINTS:
         flask_app.register_blueprint(bp)
-    flask_app.jinja_env.globals.update(_=translate, current_language=current_language, who=who,
-                                       applied_in_words=applied_in_words, inbox_outcome_words=inbox_outcome_words,
-                                       chart_words=chart_words, duration=duration)
+    flask_app.jinja_env.globals.update(
+        _=translate,
+        current_language=current_language,
+        who=who,
+        applied_in_words=applied_in_words,
+        inbox_outcome_words=inbox_outcome_words,
+        chart_words=chart_words,
+        duration=duration,
+    )
     flask_app.jinja_env.filters["redact"] = redact  # stored errors may predate redaction

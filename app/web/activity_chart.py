@@ -95,8 +95,11 @@ def chart(applied: dict[dt.datetime, int], lags: list[tuple[dt.datetime, float]]
     for i, h in enumerate(hours):
         height = span * h.applied / max_applied if max_applied else 0.0
         bars.append(Bar(LEFT + i * SLOT + 2, BOTTOM - height, SLOT - 4, height, h))
-    points = [(LEFT + (i + 0.5) * SLOT, BOTTOM - (span * h.lag / max_lag if max_lag else 0.0))
-              for i, h in enumerate(hours) if h.lag is not None]
+    points = [
+        (LEFT + (i + 0.5) * SLOT, BOTTOM - (span * h.lag / max_lag if max_lag else 0.0))
+        for i, h in enumerate(hours)
+        if h.lag is not None
+    ]
     ticks = [(LEFT + i * SLOT, h.label) for i, h in enumerate(hours) if i % 3 == 0]
     return ActivityChart(hours, bars, points, ticks, max_applied, max_lag)
 

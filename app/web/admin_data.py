@@ -38,14 +38,20 @@ class InstitutionHealth:
 
 def institution_health(db: Session, institution_id: str, lang: str) -> InstitutionHealth:
     """The snapshot for one institution (newest rejected entries and dead jobs first)."""
-    inbox = dict(db.execute(
-        select(InboxEvent.outcome, func.count()).where(InboxEvent.institution_id == institution_id)
-        .group_by(InboxEvent.outcome)
-    ).all())
+    inbox = dict(
+        db.execute(
+            select(InboxEvent.outcome, func.count())
+            .where(InboxEvent.institution_id == institution_id)
+            .group_by(InboxEvent.outcome)
+        ).all()
+    )
     rejected_q = select(RejectedEntry).where(RejectedEntry.institution_id == institution_id)
     dead_q = select(JobRow).where(JobRow.institution_id == institution_id, JobRow.dead.is_(True))
-    pending = db.scalar(select(func.count()).select_from(JobRow).where(
-        JobRow.institution_id == institution_id, JobRow.dead.is_(False), JobRow.dirty_seq > JobRow.done_seq))
+    pending = db.scalar(
+        select(func.count())
+        .select_from(JobRow)
+        .where(JobRow.institution_id == institution_id, JobRow.dead.is_(False), JobRow.dirty_seq > JobRow.done_seq)
+    )
     return InstitutionHealth(
         institution_id=institution_id,
         feed=db.get(FeedPosition, institution_id),

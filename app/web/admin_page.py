@@ -48,11 +48,22 @@ def show(op: Operator, **context: object) -> str:
     settings = app_config().institution(op.institution_id).settings
     explained = explain(engine(), op.institution_id, settings, student, offering or None) if student else None
     done = request.args.get("done")
-    return render_template("admin.html", op=op, health=health, report=report, activity=activity, form=AdminActionForm(),
-                           decision_form=RequestDecisionForm(), student=student, offering=offering,
-                           explained=explained, discard_form=DiscardForm(),
-                           done=done if done in ACTIONS else None, count=request.args.get("n", type=int),
-                           **context)
+    return render_template(
+        "admin.html",
+        op=op,
+        health=health,
+        report=report,
+        activity=activity,
+        form=AdminActionForm(),
+        decision_form=RequestDecisionForm(),
+        student=student,
+        offering=offering,
+        explained=explained,
+        discard_form=DiscardForm(),
+        done=done if done in ACTIONS else None,
+        count=request.args.get("n", type=int),
+        **context,
+    )
 
 
 def _pause(op: Operator, db: Session, _form: FlaskForm) -> int:
@@ -82,15 +93,23 @@ def _decide(approve: bool) -> Callable[[Operator, Session, FlaskForm], int]:
         if decide_request(db, op.institution_id, int(form.request_id.data), approve, op.by, op.by_name) is None:
             abort(409, description="error_request_gone")
         return 1
+
     return decide
 
 
 ACTIONS: dict[str, Callable[[Operator, Session, FlaskForm], int]] = {
-    "pause": _pause, "resume": _resume, "release": _release, "discard": _discard, "retry-dead": _retry_dead,
-    "approve": _decide(True), "reject": _decide(False),
+    "pause": _pause,
+    "resume": _resume,
+    "release": _release,
+    "discard": _discard,
+    "retry-dead": _retry_dead,
+    "approve": _decide(True),
+    "reject": _decide(False),
 }
 _FORMS: dict[str, type[FlaskForm]] = {
-    "discard": DiscardForm, "approve": RequestDecisionForm, "reject": RequestDecisionForm,
+    "discard": DiscardForm,
+    "approve": RequestDecisionForm,
+    "reject": RequestDecisionForm,
 }
 _FORM_ERRORS = {"discard": "error_confirm"}
 

@@ -27,8 +27,14 @@ def _operator(launch_id: str) -> Operator:
     def page_url(**query: Any) -> str:
         return url_for("admin.overview", launch_id=launch_id, **query)
 
-    return Operator(row.institution_id, by, name, row.locale, page_url,
-                    lambda action: url_for("admin.act", launch_id=launch_id, action=action))
+    return Operator(
+        row.institution_id,
+        by,
+        name,
+        row.locale,
+        page_url,
+        lambda action: url_for("admin.act", launch_id=launch_id, action=action),
+    )
 
 
 @bp.get("/<launch_id>")

@@ -15,13 +15,19 @@ OPERATIONS: dict[str, dict[str, str]] = {
     "EnsureCourse": {"sv": "Kurser skapade eller uppdaterade", "en": "Courses created or updated"},
     "EnsureSection": {"sv": "Sektioner för samläsning skapade", "en": "Co-reading sections created"},
     "Enroll": {"sv": "Studenter tillagda i kurser", "en": "Students added to courses"},
-    "SetEnrollmentState": {"sv": "Deltaganden återaktiverade, inaktiverade eller avslutade",
-                           "en": "Enrollments reactivated, deactivated or concluded"},
+    "SetEnrollmentState": {
+        "sv": "Deltaganden återaktiverade, inaktiverade eller avslutade",
+        "en": "Enrollments reactivated, deactivated or concluded",
+    },
     "Unenroll": {"sv": "Studenter borttagna ur kurser", "en": "Students removed from courses"},
-    "SweepOtherSections": {"sv": "Studenter flyttade från andra sektioner",
-                           "en": "Students cleared from other sections"},
-    "MessageTeachers": {"sv": "Meddelanden till lärare om avstängningar",
-                        "en": "Messages to teachers about suspensions"},
+    "SweepOtherSections": {
+        "sv": "Studenter flyttade från andra sektioner",
+        "en": "Students cleared from other sections",
+    },
+    "MessageTeachers": {
+        "sv": "Meddelanden till lärare om avstängningar",
+        "en": "Messages to teachers about suspensions",
+    },
 }
 OTHER = {"sv": "Övriga ändringar", "en": "Other changes"}
 
@@ -32,20 +38,29 @@ INBOX_OUTCOMES: dict[str, dict[str, str]] = {
 }
 
 CHART: dict[str, dict[str, str]] = {
-    "title": {"sv": "Ändringar i Canvas och väntetid, senaste 24 timmarna",
-              "en": "Changes in Canvas and lag, last 24 hours"},
-    "desc": {"sv": "Staplar: ändringar gjorda i Canvas per timme (högst {applied}). Linje: längsta väntetid för en "
-                   "ändring per timme (högst {lag}). Timmar enligt svensk tid.",
-             "en": "Bars: changes made in Canvas per hour (at most {applied}). Line: the longest time a change "
-                   "waited, per hour (at most {lag}). Hours in Swedish time."},
-    "summary": {"sv": "De senaste 24 timmarna gjordes {total} ändringar i Canvas, flest ({peak}) timmen från "
-                      "kl. {peak_hour}.",
-                "en": "In the last 24 hours {total} changes were made in Canvas, the most ({peak}) in the hour "
-                      "from {peak_hour}:00."},
-    "summary_lag": {"sv": "Längsta väntetid för en ändring: {lag}, timmen från kl. {hour}.",
-                    "en": "The longest a change waited: {lag}, in the hour from {hour}:00."},
-    "summary_no_lag": {"sv": "Ingen arbetare har mätt väntetiden under perioden.",
-                       "en": "No worker measured the lag in this period."},
+    "title": {
+        "sv": "Ändringar i Canvas och väntetid, senaste 24 timmarna",
+        "en": "Changes in Canvas and lag, last 24 hours",
+    },
+    "desc": {
+        "sv": "Staplar: ändringar gjorda i Canvas per timme (högst {applied}). Linje: längsta väntetid för en "
+        "ändring per timme (högst {lag}). Timmar enligt svensk tid.",
+        "en": "Bars: changes made in Canvas per hour (at most {applied}). Line: the longest time a change "
+        "waited, per hour (at most {lag}). Hours in Swedish time.",
+    },
+    "summary": {
+        "sv": "De senaste 24 timmarna gjordes {total} ändringar i Canvas, flest ({peak}) timmen från kl. {peak_hour}.",
+        "en": "In the last 24 hours {total} changes were made in Canvas, the most ({peak}) in the hour "
+        "from {peak_hour}:00.",
+    },
+    "summary_lag": {
+        "sv": "Längsta väntetid för en ändring: {lag}, timmen från kl. {hour}.",
+        "en": "The longest a change waited: {lag}, in the hour from {hour}:00.",
+    },
+    "summary_no_lag": {
+        "sv": "Ingen arbetare har mätt väntetiden under perioden.",
+        "en": "No worker measured the lag in this period.",
+    },
     "legend_applied": {"sv": "Ändringar per timme", "en": "Changes per hour"},
     "legend_lag": {"sv": "Längsta väntetid", "en": "Longest wait"},
 }

@@ -24,8 +24,13 @@ def teaches_offering_course(inst: InstitutionConfig, offering_uid: str, canvas_u
     """
     if canvas_user_id is None:
         return False
-    client = CanvasClient(inst.canvas_url, inst.canvas_token, root_account=inst.canvas_root_account_id,
-                          retry=CHECK_RETRY, timeout=CHECK_TIMEOUT)
+    client = CanvasClient(
+        inst.canvas_url,
+        inst.canvas_token,
+        root_account=inst.canvas_root_account_id,
+        retry=CHECK_RETRY,
+        timeout=CHECK_TIMEOUT,
+    )
     try:
         return teaches_course(client, offering_uid, canvas_user_id)
     except (CanvasError, ValueError) as err:  # ValueError: an answer that is not Canvas's JSON

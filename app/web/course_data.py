@@ -70,13 +70,20 @@ def _describe(db: Session, institution_id: str, uids: list[str], lang: str) -> d
         return {}
     rows = db.execute(
         select(OfferingRow, CourseRow)
-        .join(CourseRow, and_(CourseRow.institution_id == OfferingRow.institution_id,
-                              CourseRow.uid == OfferingRow.course_uid), isouter=True)
+        .join(
+            CourseRow,
+            and_(CourseRow.institution_id == OfferingRow.institution_id, CourseRow.uid == OfferingRow.course_uid),
+            isouter=True,
+        )
         .where(OfferingRow.institution_id == institution_id, OfferingRow.uid.in_(uids))
     ).all()
     return {
-        o.uid: (o.code or (c.code if c else "") or "", _name(o.names, c.names if c else None, lang), o.term or "",
-                o.start_date)
+        o.uid: (
+            o.code or (c.code if c else "") or "",
+            _name(o.names, c.names if c else None, lang),
+            o.term or "",
+            o.start_date,
+        )
         for o, c in rows
     }
 
@@ -88,17 +95,20 @@ def course_offerings(db: Session, institution_id: str, canvas_course_id: int, la
     described = _describe(db, institution_id, uids, lang)
     counts = dict.fromkeys(uids, (0, 0))
     for uid, admitted, registered in db.execute(
-        select(ParticipationRow.offering_uid,
-               func.count().filter(ParticipationRow.admitted.is_(True)),
-               func.count().filter(ParticipationRow.registered.is_(True)))
+        select(
+            ParticipationRow.offering_uid,
+            func.count().filter(ParticipationRow.admitted.is_(True)),
+            func.count().filter(ParticipationRow.registered.is_(True)),
+        )
         .where(ParticipationRow.institution_id == institution_id, ParticipationRow.offering_uid.in_(uids))
         .group_by(ParticipationRow.offering_uid)
     ):
         counts[uid] = (admitted, registered)
     in_canvas = _in_canvas(db, institution_id, canvas_course_id, uids)
     return [
-        OfferingLine(uid, *described.get(uid, _UNKNOWN), counts[uid][0], counts[uid][1], in_canvas.get(uid, 0),
-                     uid in linked)
+        OfferingLine(
+            uid, *described.get(uid, _UNKNOWN), counts[uid][0], counts[uid][1], in_canvas.get(uid, 0), uid in linked
+        )
         for uid in uids
     ]
 
@@ -109,10 +119,12 @@ def _in_canvas(db: Session, institution_id: str, canvas_course_id: int, uids: li
     result: dict[str, int] = {}
     for section, students in db.execute(
         select(LedgerEnrollmentRow.section_sis_id, func.count(func.distinct(LedgerEnrollmentRow.student_uid)))
-        .where(LedgerEnrollmentRow.institution_id == institution_id,
-               LedgerEnrollmentRow.canvas_course_id == canvas_course_id,
-               LedgerEnrollmentRow.section_sis_id.in_(list(section_of)),
-               LedgerEnrollmentRow.state != "deleted")
+        .where(
+            LedgerEnrollmentRow.institution_id == institution_id,
+            LedgerEnrollmentRow.canvas_course_id == canvas_course_id,
+            LedgerEnrollmentRow.section_sis_id.in_(list(section_of)),
+            LedgerEnrollmentRow.state != "deleted",
+        )
         .group_by(LedgerEnrollmentRow.section_sis_id)
     ):
         result[section_of[section]] = result.get(section_of[section], 0) + students
@@ -125,12 +137,21 @@ def search_offerings(db: Session, institution_id: str, query: str, lang: str) ->
     needle = f"%{query.strip().lower()}%"
     uids = db.scalars(
         select(OfferingRow.uid)
-        .join(CourseRow, and_(CourseRow.institution_id == OfferingRow.institution_id,
-                              CourseRow.uid == OfferingRow.course_uid), isouter=True)
-        .where(OfferingRow.institution_id == institution_id,
-               or_(func.lower(OfferingRow.code).like(needle), func.lower(CourseRow.code).like(needle),
-                   func.lower(OfferingRow.term).like(needle), func.lower(cast(OfferingRow.names, String)).like(needle),
-                   func.lower(cast(CourseRow.names, String)).like(needle)))
+        .join(
+            CourseRow,
+            and_(CourseRow.institution_id == OfferingRow.institution_id, CourseRow.uid == OfferingRow.course_uid),
+            isouter=True,
+        )
+        .where(
+            OfferingRow.institution_id == institution_id,
+            or_(
+                func.lower(OfferingRow.code).like(needle),
+                func.lower(CourseRow.code).like(needle),
+                func.lower(OfferingRow.term).like(needle),
+                func.lower(cast(OfferingRow.names, String)).like(needle),
+                func.lower(cast(CourseRow.names, String)).like(needle),
+            ),
+        )
         .order_by(OfferingRow.code, OfferingRow.uid)
         .limit(SEARCH_LIMIT)
     ).all()
@@ -140,27 +161,51 @@ def search_offerings(db: Session, institution_id: str, query: str, lang: str) ->
 
 def sync_status(db: Session, institution_id: str, offering_uids: list[str]) -> SyncStatus:
     """Pending and dead queue jobs for these offerings and their students."""
-    students = db.scalars(
-        select(ParticipationRow.student_uid).where(ParticipationRow.institution_id == institution_id,
-                                                   ParticipationRow.offering_uid.in_(offering_uids))
-    ).all() if offering_uids else []
+    students = (
+        db.scalars(
+            select(ParticipationRow.student_uid).where(
+                ParticipationRow.institution_id == institution_id, ParticipationRow.offering_uid.in_(offering_uids)
+            )
+        ).all()
+        if offering_uids
+        else []
+    )
     keys = [("offering", uid) for uid in offering_uids] + [("student", uid) for uid in set(students)]
     if not keys:
         return SyncStatus(0, 0)
     rows = db.execute(
         select(JobRow.dead, func.count())
-        .where(JobRow.institution_id == institution_id, tuple_(JobRow.kind, JobRow.uid).in_(keys),
-               JobRow.dirty_seq > JobRow.done_seq)
+        .where(
+            JobRow.institution_id == institution_id,
+            tuple_(JobRow.kind, JobRow.uid).in_(keys),
+            JobRow.dirty_seq > JobRow.done_seq,
+        )
         .group_by(JobRow.dead)
     ).all()
     by_dead = dict(rows)
     return SyncStatus(by_dead.get(False, 0), by_dead.get(True, 0))
 
 
-def request_lines(db: Session, institution_id: str, lang: str, canvas_course_id: int | None = None,
-                  statuses: tuple[str, ...] | None = ("pending",)) -> list[RequestLine]:
+def request_lines(
+    db: Session,
+    institution_id: str,
+    lang: str,
+    canvas_course_id: int | None = None,
+    statuses: tuple[str, ...] | None = ("pending",),
+) -> list[RequestLine]:
     """Link requests of one course or the whole institution, with their offerings described."""
     requests = link_requests(db, institution_id, canvas_course_id, statuses)
     described = _describe(db, institution_id, sorted({r.offering_uid for r in requests}), lang)
-    return [RequestLine(r.id, r.canvas_course_id, r.offering_uid, *described.get(r.offering_uid, _UNKNOWN)[:3],
-                        r.status, r.requested_by, r.requested_by_name, r.requested_at) for r in requests]
+    return [
+        RequestLine(
+            r.id,
+            r.canvas_course_id,
+            r.offering_uid,
+            *described.get(r.offering_uid, _UNKNOWN)[:3],
+            r.status,
+            r.requested_by,
+            r.requested_by_name,
+            r.requested_at,
+        )
+        for r in requests
+    ]

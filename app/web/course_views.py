@@ -74,8 +74,9 @@ def _open_requests(requests: list[RequestLine], in_course: set[str]) -> list[Req
     return [r for r in newest.values() if r.status in ("pending", "rejected") and r.uid not in in_course]
 
 
-def _render(row: LtiLaunchRow, early_form: EarlyAccessForm | None = None, status_code: int = 200,
-            message: str | None = None) -> tuple[str, int]:
+def _render(
+    row: LtiLaunchRow, early_form: EarlyAccessForm | None = None, status_code: int = 200, message: str | None = None
+) -> tuple[str, int]:
     course_id = row.canvas_course_id
     assert course_id is not None
     query = request.args.get("q", "").strip()
@@ -92,17 +93,29 @@ def _render(row: LtiLaunchRow, early_form: EarlyAccessForm | None = None, status
     in_course = {line.uid for line in lines}
     shown_requests = _open_requests(requests, in_course)
     html = render_template(
-        "course.html", launch=row, lines=lines, settings=settings, suggested=suggested, early_form=early_form,
-        query=query, results=results, in_course=in_course, status=status, offering_form=OfferingForm(),
-        requests=shown_requests, requested={r.uid for r in shown_requests if r.status == "pending"},
-        done=request.args.get("done"), message=message,
+        "course.html",
+        launch=row,
+        lines=lines,
+        settings=settings,
+        suggested=suggested,
+        early_form=early_form,
+        query=query,
+        results=results,
+        in_course=in_course,
+        status=status,
+        offering_form=OfferingForm(),
+        requests=shown_requests,
+        requested={r.uid for r in shown_requests if r.status == "pending"},
+        done=request.args.get("done"),
+        message=message,
     )
     return html, status_code
 
 
 def _back(launch_id: str, done: str = "saved") -> Response:
-    return redirect(url_for("course.overview", launch_id=launch_id, done=done, q=request.args.get("q") or None),
-                    code=303)
+    return redirect(
+        url_for("course.overview", launch_id=launch_id, done=done, q=request.args.get("q") or None), code=303
+    )
 
 
 @bp.get("/<launch_id>")

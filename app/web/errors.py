@@ -18,8 +18,9 @@ def _http_error(err: HTTPException) -> tuple[str, int]:
     if key in ("refused", "refused_admin") and launch is not None:
         return refusal(key == "refused_admin", launch.roles), err.code or 403
     if key is not None and key.startswith("refused_sso"):
-        return render_template("refused.html", heading_key="refused_admin_heading", body_key=key,
-                               roles=None), err.code or 403
+        return render_template(
+            "refused.html", heading_key="refused_admin_heading", body_key=key, roles=None
+        ), err.code or 403
     if key in MESSAGES:
         return render_template("error.html", reason_key=key), err.code or 400
     return render_template("error.html", reason=f"{err.code} {err.name}"), err.code or 500
@@ -28,8 +29,9 @@ def _http_error(err: HTTPException) -> tuple[str, int]:
 def refusal(admin: bool, roles: list[str] | tuple[str, ...] | None) -> str:
     """The refusal page: of the admin view or of the course settings, with the roles Canvas sent (if any)."""
     if admin:
-        return render_template("refused.html", heading_key="refused_admin_heading", body_key="refused_admin_body",
-                               roles=roles)
+        return render_template(
+            "refused.html", heading_key="refused_admin_heading", body_key="refused_admin_body", roles=roles
+        )
     return render_template("refused.html", heading_key="refused_heading", body_key="refused_body", roles=roles)
 
 

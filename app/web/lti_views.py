@@ -84,7 +84,8 @@ def login() -> Response | tuple[str, int]:
         return start.set_cookies(redirect(start.auth_url))
     again = {k: request.values[k] for k in LOGIN_PARAMS if request.values.get(k)}
     page = render_template(
-        "lti_login.html", start=start,
+        "lti_login.html",
+        start=start,
         frame_origins=_platform_origins(again.get("iss", ""), again.get("client_id", ""), start.auth_origin),
         new_tab_url=url_for("lti.login") + "?" + urlencode({**again, NEW_TAB: "1"}),
     )
@@ -108,9 +109,14 @@ def _storage_page(message: KursadminMessageLaunch, target: str) -> Response:
     auth_origin = message.platform_auth_origin()
     state = request.form.get("state", "")
     page = render_template(
-        "lti_launch.html", target=target, auth_origin=auth_origin, key=storage_key(state),
+        "lti_launch.html",
+        target=target,
+        auth_origin=auth_origin,
+        key=storage_key(state),
         frame_origins=_platform_origins(message.get_iss(), message.get_client_id(), auth_origin),
-        id_token=request.form.get("id_token", ""), state=state, proof_field=STORAGE_PROOF,
+        id_token=request.form.get("id_token", ""),
+        state=state,
+        proof_field=STORAGE_PROOF,
     )
     return _private(make_response(page))
 

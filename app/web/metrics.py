@@ -35,12 +35,15 @@ class DatabaseCollector(Collector):
         with Session(self.engine) as s:
             figures = {i: institution_figures(s, i) for i in self.institution_ids}
             requests = request_counts(s)
-        events = CounterMetricFamily("kursadmin_ladok_events_recorded", "Ladok events recorded, by event type",
-                                     labels=[*INST, "type"])
-        canvas = CounterMetricFamily("kursadmin_canvas_requests", "Canvas requests answered, by outcome",
-                                     labels=[*INST, "outcome"])
-        throttled = CounterMetricFamily("kursadmin_canvas_throttled_requests",
-                                        "Canvas requests answered with its rate limit", labels=INST)
+        events = CounterMetricFamily(
+            "kursadmin_ladok_events_recorded", "Ladok events recorded, by event type", labels=[*INST, "type"]
+        )
+        canvas = CounterMetricFamily(
+            "kursadmin_canvas_requests", "Canvas requests answered, by outcome", labels=[*INST, "outcome"]
+        )
+        throttled = CounterMetricFamily(
+            "kursadmin_canvas_throttled_requests", "Canvas requests answered with its rate limit", labels=INST
+        )
         for inst, fig in figures.items():
             for event_type, n in sorted(fig.events.items()):
                 events.add_metric([inst, event_type], n)
@@ -55,14 +58,23 @@ class DatabaseCollector(Collector):
 def _gauges(figures: dict[str, InstitutionFigures], now: dt.datetime) -> Iterator[Metric]:
     specs = (
         ("kursadmin_queue_depth", "Keys waiting to be reconciled", lambda f: f.queue_depth),
-        ("kursadmin_oldest_pending_change_age_seconds", "Age of the oldest change not yet made in Canvas (0: none)",
-         lambda f: age_seconds(now, f.oldest_pending) or 0.0),
+        (
+            "kursadmin_oldest_pending_change_age_seconds",
+            "Age of the oldest change not yet made in Canvas (0: none)",
+            lambda f: age_seconds(now, f.oldest_pending) or 0.0,
+        ),
         ("kursadmin_held_removals", "Removals the safety filter holds for an operator", lambda f: f.held_removals),
         ("kursadmin_dead_letters", "Keys that kept failing and wait for an operator", lambda f: f.dead_letters),
-        ("kursadmin_feed_read_age_seconds", "Seconds since the Ladok feed was last read (absent: never)",
-         lambda f: age_seconds(now, f.feed_read)),
-        ("kursadmin_worker_heartbeat_age_seconds", "Seconds since a worker last reported alive (absent: never)",
-         lambda f: age_seconds(now, f.worker_beat)),
+        (
+            "kursadmin_feed_read_age_seconds",
+            "Seconds since the Ladok feed was last read (absent: never)",
+            lambda f: age_seconds(now, f.feed_read),
+        ),
+        (
+            "kursadmin_worker_heartbeat_age_seconds",
+            "Seconds since a worker last reported alive (absent: never)",
+            lambda f: age_seconds(now, f.worker_beat),
+        ),
     )
     for name, doc, value in specs:
         family = GaugeMetricFamily(name, doc, labels=INST)

@@ -44,11 +44,14 @@ def healthz() -> tuple[Response, int]:
     for inst_id, (feed_read, beat) in seen.items():
         feed_age, beat_age = age_seconds(now, feed_read), age_seconds(now, beat)
         found = stale(feed_age, beat_age, limits.feed_read_max_age_seconds, limits.worker_beat_max_age_seconds)
-        institutions[inst_id] = {"feed_read_age_seconds": feed_age, "worker_beat_age_seconds": beat_age,
-                                 "stale": found}
+        institutions[inst_id] = {"feed_read_age_seconds": feed_age, "worker_beat_age_seconds": beat_age, "stale": found}
         problems += [f"{inst_id}.{name}" for name in found]
-    body = {"status": "unhealthy" if problems else "ok", "database": "ok", "stale": problems,
-            "institutions": institutions}
+    body = {
+        "status": "unhealthy" if problems else "ok",
+        "database": "ok",
+        "stale": problems,
+        "institutions": institutions,
+    }
     return jsonify(body), 503 if problems else 200
 
 

@@ -56,12 +56,21 @@ def _operator(institution_id: str) -> tuple[Operator, tuple[str, ...]]:
     identity, institutions = _signed_in()
     if institution_id not in institutions:
         abort(403, description="refused_sso_not_admin")
+
     def page_url(**query: Any) -> str:
         return url_for("sso.overview", institution_id=institution_id, **query)
 
-    return (Operator(institution_id, f"sso:{identity}", identity, current_language(), page_url,
-                     lambda action: url_for("sso.act", institution_id=institution_id, action=action)),
-            institutions)
+    return (
+        Operator(
+            institution_id,
+            f"sso:{identity}",
+            identity,
+            current_language(),
+            page_url,
+            lambda action: url_for("sso.act", institution_id=institution_id, action=action),
+        ),
+        institutions,
+    )
 
 
 @bp.get("")

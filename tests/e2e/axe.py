@@ -44,5 +44,6 @@ def serious_violations(frame: Any, source: str) -> list[str]:
     )
     return [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
-        for v in result["violations"] if v["impact"] in SERIOUS
+        for v in result["violations"]
+        if v["impact"] in SERIOUS
     ]

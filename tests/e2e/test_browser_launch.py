@@ -44,20 +44,21 @@ def canvas() -> Iterator[tuple[CanvasSandbox, str]]:
 
 
 @pytest.fixture
-def sites(engine: Engine, database_url: str,
-          canvas: tuple[CanvasSandbox, str]) -> Iterator[tuple[SandboxPlatform, Flask]]:
+def sites(
+    engine: Engine, database_url: str, canvas: tuple[CanvasSandbox, str]
+) -> Iterator[tuple[SandboxPlatform, Flask]]:
     """The platform and the tool, each on its own loopback site; the browser may act as the SSO proxy."""
     port = free_port()
     tool_base = f"http://localhost:{port}"
     platform = SandboxPlatform(tool_login_url=f"{tool_base}/lti/login", tool_launch_url=f"{tool_base}/lti/launch")
     with platform.serve():
-        config = make_config(platform, database_url, frame_ancestors=(platform.base_url,),
-                             canvas=(canvas[1], DEFAULT_TOKEN))
+        config = make_config(
+            platform, database_url, frame_ancestors=(platform.base_url,), canvas=(canvas[1], DEFAULT_TOKEN)
+        )
         sso = SsoConfig(header="eppn", trusted_proxies=("127.0.0.1",), admins={OPERATOR: ("kth",)})
         tool = make_tool(dataclasses.replace(config, sso=sso))
         with threaded_tool(tool, "127.0.0.1", port):
             yield platform, tool
-
 
 
 def _tool_frame(page: Any, heading: str) -> Any:
@@ -68,14 +69,16 @@ def _tool_frame(page: Any, heading: str) -> Any:
     return next(f for f in page.frames if f.url.startswith("http://localhost"))
 
 
-def test_teacher_switches_early_access_on_and_links_an_offering(sites, canvas, browser,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_teacher_switches_early_access_on_and_links_an_offering(
+    sites, canvas, browser, monkeypatch: pytest.MonkeyPatch
+) -> None:
     platform, tool = sites
     engine = tool.extensions["kursadmin.engine"]
     ids = seed_course(engine)
     sandbox = canvas[0]  # the teacher also teaches the other offering's own course, so may link it
-    sandbox.enroll(as_canvas_user(sandbox, monkeypatch), sandbox.create_course("Algoritmer", ids["other"]),
-                   "TeacherEnrollment")
+    sandbox.enroll(
+        as_canvas_user(sandbox, monkeypatch), sandbox.create_course("Algoritmer", ids["other"]), "TeacherEnrollment"
+    )
     axe = axe_source()
     page = browser.new_page()
     page.goto(platform.base_url + platform.frame_page_path("teacher", 101))
@@ -113,10 +116,29 @@ def test_refusal_and_admin_pages_in_swedish_are_accessible(sites, browser) -> No
     seed_course(engine)
     now = dt.datetime.now(dt.UTC)
     with write_session(engine) as db:
-        db.add(HeldRemovalRow(institution_id="kth", student_uid="s-da-0", section_sis_id="o-da1000-ht24",
-                              kind="student", canvas_course_id=101, reason="40 % av kursen"))
-        db.add(JobRow(institution_id="kth", kind="student", uid="s-da-1", dirty_seq=1, done_seq=0, not_before=now,
-                      dirtied_at=now, dead=True, last_error="Canvas svarade 500"))
+        db.add(
+            HeldRemovalRow(
+                institution_id="kth",
+                student_uid="s-da-0",
+                section_sis_id="o-da1000-ht24",
+                kind="student",
+                canvas_course_id=101,
+                reason="40 % av kursen",
+            )
+        )
+        db.add(
+            JobRow(
+                institution_id="kth",
+                kind="student",
+                uid="s-da-1",
+                dirty_seq=1,
+                done_seq=0,
+                not_before=now,
+                dirtied_at=now,
+                dead=True,
+                last_error="Canvas svarade 500",
+            )
+        )
     axe = axe_source()
     page = browser.new_page()
     page.goto(platform.base_url + platform.frame_page_path("student", 101, locale="sv-SE"))

@@ -37,8 +37,9 @@ def _sites(database_url: str, **platform_options: Any) -> Iterator[tuple[Sandbox
     """The platform (127.0.0.1) and the tool (localhost), each on its own loopback port; yields the tool's base URL."""
     port = free_port()
     tool_base = f"http://localhost:{port}"
-    platform = SandboxPlatform(tool_login_url=f"{tool_base}/lti/login", tool_launch_url=f"{tool_base}/lti/launch",
-                               **platform_options)
+    platform = SandboxPlatform(
+        tool_login_url=f"{tool_base}/lti/login", tool_launch_url=f"{tool_base}/lti/launch", **platform_options
+    )
     with platform.serve():
         tool = make_tool(make_config(platform, database_url, frame_ancestors=(platform.base_url,)))
         seed_course(tool.extensions["kursadmin.engine"])
@@ -62,9 +63,11 @@ def _chromium(block_tool_under: tuple[str, str] | None = None, locale: str = "en
         # three times per launch, and under load Playwright at times lost track of it across process swaps.
         # Cookies, storage and postMessage keep their per-site rules either way.
         context = pw.chromium.launch_persistent_context(
-            profile, executable_path=str(CHROMIUM),
+            profile,
+            executable_path=str(CHROMIUM),
             args=["--no-sandbox", "--disable-background-networking", "--disable-site-isolation-trials"],
-            locale=locale, viewport={"width": 1000, "height": 600},
+            locale=locale,
+            viewport={"width": 1000, "height": 600},
         )
         try:
             yield context
@@ -112,8 +115,10 @@ def test_teacher_launches_through_platform_storage_with_cookies_blocked(database
 
 
 def test_storage_withheld_offers_the_tool_in_a_new_tab(database_url: str, engine: Engine) -> None:
-    with _sites(database_url, platform_storage=False) as (platform, tool, tool_base), \
-            _chromium((tool_base, platform.base_url), locale="sv-SE") as browser:
+    with (
+        _sites(database_url, platform_storage=False) as (platform, tool, tool_base),
+        _chromium((tool_base, platform.base_url), locale="sv-SE") as browser,
+    ):
         page = browser.new_page()
         page.goto(platform.base_url + platform.frame_page_path("teacher", 101, locale="sv-SE"))
         frame = _tool_frame(page, tool_base)
@@ -142,14 +147,17 @@ def test_forged_storage_answers_are_ignored(database_url: str, engine: Engine) -
     # Before each real answer the platform's page sends two forgeries with the value "forged": one from the right
     # origin with another message_id, one with the right message_id from another origin. Taking either would
     # post a wrong proof, which the server refuses.
-    with _sites(database_url, storage_forgeries=True) as (platform, tool, tool_base), \
-            _chromium((tool_base, platform.base_url)) as browser:
+    with (
+        _sites(database_url, storage_forgeries=True) as (platform, tool, tool_base),
+        _chromium((tool_base, platform.base_url)) as browser,
+    ):
         page = browser.new_page()
         page.goto(platform.base_url + platform.frame_page_path("teacher", 101))
         # Watched from the platform's page: only the course page, taller than Canvas's 450 px minimum, makes the
         # platform grow the iframe; the refusal page a forged proof would earn does not.
-        page.wait_for_function("() => document.querySelector(\"iframe[name='tool_content']\")"
-                               ".getBoundingClientRect().height > 450")
+        page.wait_for_function(
+            "() => document.querySelector(\"iframe[name='tool_content']\").getBoundingClientRect().height > 450"
+        )
         assert page.evaluate("() => document.body.dataset.forgedAnswers") == "2"
         assert _cookieless_launches(tool) == [True]
 
@@ -161,14 +169,18 @@ def test_the_platform_fits_its_iframe_to_the_tools_page(database_url: str, engin
         assert content > 600  # taller than the window: without resizing, the bottom would be cut off
         page.wait_for_function(
             "h => Math.round(document.querySelector(\"iframe[name='tool_content']\").getBoundingClientRect().height)"
-            " === h", arg=content)
+            " === h",
+            arg=content,
+        )
         assert frame.evaluate("() => document.documentElement.scrollHeight <= window.innerHeight")
 
 
 def test_without_the_forwarding_frame_storage_goes_through_the_parent(database_url: str, engine: Engine) -> None:
     # Canvas's own fallback (its Rich Content Editor has no forwarding frame beside the tool): post to the parent.
-    with _sites(database_url, forwarding_frame=False) as (platform, tool, tool_base), \
-            _chromium((tool_base, platform.base_url)) as browser:
+    with (
+        _sites(database_url, forwarding_frame=False) as (platform, tool, tool_base),
+        _chromium((tool_base, platform.base_url)) as browser,
+    ):
         _teacher_course_page(browser, platform, tool_base)
         assert browser.cookies(tool_base) == []
         assert _cookieless_launches(tool) == [True]

@@ -25,9 +25,9 @@ from tests.integration.pipeline.world import World, add_offering, add_student, w
 pytestmark = BROWSER_TESTS
 
 
-
-def test_teachers_changes_reach_canvas_after_the_worker(engine: Engine, database_url: str, browser: Any,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_teachers_changes_reach_canvas_after_the_worker(
+    engine: Engine, database_url: str, browser: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     world = World(engine, InstitutionSettings())
     world.settings = with_roles(world)
     own = add_offering(world, code="DD1310", offering_code="50123", name="Programmeringsteknik").offering
@@ -47,8 +47,11 @@ def test_teachers_changes_reach_canvas_after_the_worker(engine: Engine, database
     tool_base = f"http://localhost:{port}"
     platform = SandboxPlatform(tool_login_url=f"{tool_base}/lti/login", tool_launch_url=f"{tool_base}/lti/launch")
     with platform.serve(), world.canvas.serve() as canvas_server:
-        tool = make_tool(make_config(platform, database_url, frame_ancestors=(platform.base_url,),
-                                     canvas=(canvas_server.url, DEFAULT_TOKEN)))
+        tool = make_tool(
+            make_config(
+                platform, database_url, frame_ancestors=(platform.base_url,), canvas=(canvas_server.url, DEFAULT_TOKEN)
+            )
+        )
         with threaded_tool(tool, "127.0.0.1", port):
             page = browser.new_page()
             page.goto(platform.base_url + platform.frame_page_path("teacher", course.id))
@@ -67,7 +70,8 @@ def test_teachers_changes_reach_canvas_after_the_worker(engine: Engine, database
     with Session(engine) as db:  # the database holds the teacher's changes for the launch's course
         assert db.get(CourseSettingsRow, ("kth", course.id)).early_access
         assert [(r.canvas_course_id, r.offering_uid) for r in db.scalars(select(CoReadingLinkRow))] == [
-            (course.id, other)]
+            (course.id, other)
+        ]
 
     world.sync()
 

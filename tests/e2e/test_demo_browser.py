@@ -97,6 +97,11 @@ def test_a_ladok_change_and_a_teacher_s_change_show_in_canvas(demo: Demo, browse
     canvas.screenshot(path=tmp_path / "canvas.png")
     if README_SCREENSHOT:
         canvas.screenshot(path=README_SCREENSHOT, full_page=True)
-    assert sorted(p.name for p in tmp_path.glob("*.png")) == ["canvas-registered.png", "canvas.png", "index.png",
-                                                              "ladok.png", "tool.png"]
+    assert sorted(p.name for p in tmp_path.glob("*.png")) == [
+        "canvas-registered.png",
+        "canvas.png",
+        "index.png",
+        "ladok.png",
+        "tool.png",
+    ]
     context.close()

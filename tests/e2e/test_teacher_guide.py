@@ -44,7 +44,8 @@ def _shoot(page: Any, folder: Path, name: str) -> None:
 
 
 def test_a_teacher_turns_early_access_on_and_links_an_offering_they_teach_in_swedish(
-        demo: Demo, browser: Any, tmp_path: Path) -> None:
+    demo: Demo, browser: Any, tmp_path: Path
+) -> None:
     courses = {c.course_code: c for c in demo.courses()}  # the demo's people are seated in each
     own = courses["DD1310 50101"]
     context = browser.new_context(viewport={"width": 1100, "height": 1500}, locale="sv-SE")

@@ -69,8 +69,9 @@ def _send(client: httpx.Client, form: str, prefix: str, **fields: str) -> None:
     page = client.get("/gui/").text
     token = re.search(rf'name="{prefix}-csrf_token" type="hidden" value="([^"]+)"', page)
     assert token, page
-    sent = client.post(f"/gui/{form}", data={f"{prefix}-csrf_token": token.group(1),
-                                             **{f"{prefix}-{k}": v for k, v in fields.items()}})
+    sent = client.post(
+        f"/gui/{form}", data={f"{prefix}-csrf_token": token.group(1), **{f"{prefix}-{k}": v for k, v in fields.items()}}
+    )
     assert sent.status_code == 303, sent.text
 
 
@@ -80,8 +81,11 @@ def _people(demo: Demo, offering_uid: str) -> dict[str, tuple[str, str]]:
     assert course is not None
     users = {u.id: u.name for u in demo.canvas.users()}
     roles = {r.id: r.label for r in demo.canvas.roles()}
-    return {users[e.user_id]: (roles[e.role_id], e.workflow_state) for e in demo.canvas.enrollments(course_id=course.id)
-            if e.workflow_state != "deleted"}
+    return {
+        users[e.user_id]: (roles[e.role_id], e.workflow_state)
+        for e in demo.canvas.enrollments(course_id=course.id)
+        if e.workflow_state != "deleted"
+    }
 
 
 def test_each_change_at_the_ladok_desk_reaches_canvas_through_the_feed(demo: Demo) -> None:
@@ -90,8 +94,16 @@ def test_each_change_at_the_ladok_desk_reaches_canvas_through_the_feed(demo: Dem
     with httpx.Client(base_url=demo.ladok_url) as ladok:
         _send(ladok, "participation", "p", student=bo, offering=offering, action="register")
         _send(ladok, "suspension", "s", student=astrid, days="7")
-        _send(ladok, "offering", "o", course=demo.seeded.course_uids[1], code="60299", term=demo.seeded.term_code,
-              start=demo.seeded.start.isoformat(), end=demo.seeded.end.isoformat())
+        _send(
+            ladok,
+            "offering",
+            "o",
+            course=demo.seeded.course_uids[1],
+            code="60299",
+            term=demo.seeded.term_code,
+            start=demo.seeded.start.isoformat(),
+            end=demo.seeded.end.isoformat(),
+        )
         demo.apply()
         people = _people(demo, offering)
         assert people["Bo Ek"] == ("Registrerad", "active")
@@ -109,13 +121,20 @@ def test_the_people_the_demo_launches_as_are_canvas_users_enrolled_as_such(demo:
     users = {u.id: u.name for u in demo.canvas.users()}
     personas = demo.platform.personas
     assert {users.get(personas[k].canvas_user_id) for k in ("teacher", "ta", "student", "admin")} == {
-        "Tora Lärare", "Tage Assistent", "Stina Student", "Ada Administratör"}
+        "Tora Lärare",
+        "Tage Assistent",
+        "Stina Student",
+        "Ada Administratör",
+    }
     for course in demo.courses():
-        seated = {(e.user_id, e.type) for e in demo.canvas.enrollments(course_id=course.id)
-                  if e.workflow_state == "active"}
-        assert {(personas["teacher"].canvas_user_id, "TeacherEnrollment"),
-                (personas["ta"].canvas_user_id, "TaEnrollment"),
-                (personas["student"].canvas_user_id, "StudentEnrollment")} <= seated
+        seated = {
+            (e.user_id, e.type) for e in demo.canvas.enrollments(course_id=course.id) if e.workflow_state == "active"
+        }
+        assert {
+            (personas["teacher"].canvas_user_id, "TeacherEnrollment"),
+            (personas["ta"].canvas_user_id, "TaEnrollment"),
+            (personas["student"].canvas_user_id, "StudentEnrollment"),
+        } <= seated
     # The co-reading consent asks Canvas exactly this about the launching teacher.
     course = demo.courses()[0]
     assert teaches_course(demo.context.canvas, course.sis_course_id or "", str(personas["teacher"].canvas_user_id))

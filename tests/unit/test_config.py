@@ -13,8 +13,14 @@ from app.core.settings import SEED_KEYS, InstitutionSettings
 
 
 def _inst(**settings: object) -> dict[str, object]:
-    return {"id": "kth", "ladok_larosate_id": 29, "ladok_url": "https://ladok.example", "canvas_url": "https://c",
-            "canvas_token": "env:TOKEN", "settings": settings}
+    return {
+        "id": "kth",
+        "ladok_larosate_id": 29,
+        "ladok_url": "https://ladok.example",
+        "canvas_url": "https://c",
+        "canvas_token": "env:TOKEN",
+        "settings": settings,
+    }
 
 
 def _problems(**settings: object) -> list[str]:
@@ -29,17 +35,35 @@ def test_left_out_settings_take_the_specs_defaults() -> None:
     assert cfg.institutions[0].settings == InstitutionSettings()
     s = cfg.institutions[0].settings
     assert (s.use_as_login_id, s.update_email_from_ladok, s.course_name_format, s.sub_account_new_organisations) == (
-        "ladokuid", True, 1, 1)
+        "ladokuid",
+        True,
+        1,
+        1,
+    )
     assert len(SEED_KEYS) == 18
 
 
 def test_every_seed_name_is_accepted() -> None:
-    values = {"UseAsLoginId": "ssn", "UpdateEmailFromLadok": False, "UpdateNameFromLadok": False,
-              "UpdateSsnFromLadok": True, "UseSubaccountsForProgramAndCourses": True, "SubAccountNewOrganisations": 7,
-              "CourseNameFormat": 4, "UseAdmitted": True, "RoleIdRegistered": 21, "RoleIdAdmitted": 22,
-              "UpdateCourseFromLadok": False, "EarlyAccessOnCreateCourse": True, "EarlyAccessDisablePurge": True,
-              "UseRestrictions": True, "RestrictionsSendMessageToTeachers": True, "EducationTypeIgnoreList": [78, 94],
-              "UseConcluded": True, "EnrollmentsOtherSections": True}
+    values = {
+        "UseAsLoginId": "ssn",
+        "UpdateEmailFromLadok": False,
+        "UpdateNameFromLadok": False,
+        "UpdateSsnFromLadok": True,
+        "UseSubaccountsForProgramAndCourses": True,
+        "SubAccountNewOrganisations": 7,
+        "CourseNameFormat": 4,
+        "UseAdmitted": True,
+        "RoleIdRegistered": 21,
+        "RoleIdAdmitted": 22,
+        "UpdateCourseFromLadok": False,
+        "EarlyAccessOnCreateCourse": True,
+        "EarlyAccessDisablePurge": True,
+        "UseRestrictions": True,
+        "RestrictionsSendMessageToTeachers": True,
+        "EducationTypeIgnoreList": [78, 94],
+        "UseConcluded": True,
+        "EnrollmentsOtherSections": True,
+    }
     s = parse_config({"institution": [_inst(**values)]}, {"TOKEN": "t"}).institutions[0].settings
 
     assert set(values) == set(SEED_KEYS)
@@ -48,7 +72,8 @@ def test_every_seed_name_is_accepted() -> None:
 
 def test_update_ssn_needs_ssn_as_login() -> None:
     assert _problems(UpdateSsnFromLadok=True) == [
-        'institution[kth].settings.UpdateSsnFromLadok: may only be true when UseAsLoginId = "ssn"']
+        'institution[kth].settings.UpdateSsnFromLadok: may only be true when UseAsLoginId = "ssn"'
+    ]
 
 
 def test_use_admitted_needs_both_role_ids() -> None:
@@ -62,8 +87,9 @@ def test_unknown_education_type_is_named() -> None:
 
 
 def test_every_problem_is_reported_at_once_each_naming_its_key() -> None:
-    problems = _problems(CourseNameFormat=5, UseAsLoginId="email", UseAdmitted="yes", Typo=True,
-                         UpdateSsnFromLadok=True)
+    problems = _problems(
+        CourseNameFormat=5, UseAsLoginId="email", UseAdmitted="yes", Typo=True, UpdateSsnFromLadok=True
+    )
     joined = "\n".join(problems)
     for key in ("CourseNameFormat", "UseAsLoginId", "UseAdmitted", "Typo", "UpdateSsnFromLadok"):
         assert f"settings.{key}:" in joined, key
@@ -95,12 +121,28 @@ def test_a_broken_file_is_named(tmp_path: Path) -> None:
 
 
 def test_a_misspelt_key_is_named_with_its_table_in_every_table() -> None:
-    inst = {**_inst(UseAdmited=True), "canvas_tokn": "x", "safeguards": {"max_removal_per_hour": 5},
-            "lti": [{"issuer": "i", "client_id": "c", "auth_login_url": "a", "auth_token_url": "t",
-                     "key_set_url": "k", "deployment_id": ["1"]}]}
-    data = {"databse_url": "postgresql+psycopg://db/kursadmin", "institution": [inst],
-            "mail": {"smtp_host": "smtp", "sender": "a@b.se", "recipients": ["c@d.se"], "start_tls": True},
-            "worker": {"lease_secs": 30}, "wrker": {}}
+    inst = {
+        **_inst(UseAdmited=True),
+        "canvas_tokn": "x",
+        "safeguards": {"max_removal_per_hour": 5},
+        "lti": [
+            {
+                "issuer": "i",
+                "client_id": "c",
+                "auth_login_url": "a",
+                "auth_token_url": "t",
+                "key_set_url": "k",
+                "deployment_id": ["1"],
+            }
+        ],
+    }
+    data = {
+        "databse_url": "postgresql+psycopg://db/kursadmin",
+        "institution": [inst],
+        "mail": {"smtp_host": "smtp", "sender": "a@b.se", "recipients": ["c@d.se"], "start_tls": True},
+        "worker": {"lease_secs": 30},
+        "wrker": {},
+    }
 
     with pytest.raises(ConfigError) as err:
         parse_config(data, {"TOKEN": "t"})
@@ -121,8 +163,10 @@ def test_a_misspelt_key_is_named_with_its_table_in_every_table() -> None:
 def test_a_key_like_no_other_lists_the_known_ones() -> None:
     with pytest.raises(ConfigError) as err:
         parse_config({"zzz": 1}, {})
-    assert err.value.problems == ["zzz: unknown key in the top level of the file "
-                                  "(known: database_url, secret_key, mail, worker, health, logging, institution, web)"]
+    assert err.value.problems == [
+        "zzz: unknown key in the top level of the file "
+        "(known: database_url, secret_key, mail, worker, health, logging, institution, web)"
+    ]
 
 
 def test_the_web_table_is_checked_with_the_rest_of_the_file() -> None:
@@ -176,15 +220,19 @@ def test_mail_takes_one_kind_of_tls_and_its_port() -> None:
     with pytest.raises(ConfigError) as err:
         parse_config({"mail": {**MAIL, "starttls": True, "implicit_tls": True}}, {})
     assert err.value.problems == ["mail.implicit_tls: choose starttls or implicit_tls, not both"]
-    ports = [parse_config({"mail": {**MAIL, **extra}}, {}).mail.port  # type: ignore[union-attr]
-             for extra in ({}, {"implicit_tls": True}, {"starttls": True, "smtp_port": 587})]
+    ports = [
+        parse_config({"mail": {**MAIL, **extra}}, {}).mail.port  # type: ignore[union-attr]
+        for extra in ({}, {"implicit_tls": True}, {"starttls": True, "smtp_port": 587})
+    ]
     assert ports == [25, 465, 587]
 
 
 def test_a_canvas_url_that_would_send_the_token_in_clear_is_refused() -> None:
     with pytest.raises(ConfigError) as err:
         parse_config({"institution": [{**_inst(), "canvas_url": "http://canvas.example.se"}]}, {"TOKEN": "t"})
-    assert err.value.problems == ["institution[kth].canvas_url: must be https:// (the token would cross the "
-                                  "network in clear); plain http only to this machine"]
+    assert err.value.problems == [
+        "institution[kth].canvas_url: must be https:// (the token would cross the "
+        "network in clear); plain http only to this machine"
+    ]
     local = parse_config({"institution": [{**_inst(), "canvas_url": "http://127.0.0.1:8080"}]}, {"TOKEN": "t"})
     assert local.institutions[0].canvas_url == "http://127.0.0.1:8080"

@@ -7,8 +7,16 @@ import pytest
 from app.config import ConfigError
 from app.config_file import parse_config
 
-INSTITUTIONS = [{"id": "kth", "ladok_larosate_id": 29, "ladok_url": "https://ladok.example", "canvas_url": "https://c",
-                 "canvas_token": "t", "canvas_admin_user_ids": [505, 1017]}]
+INSTITUTIONS = [
+    {
+        "id": "kth",
+        "ladok_larosate_id": 29,
+        "ladok_url": "https://ladok.example",
+        "canvas_url": "https://c",
+        "canvas_token": "t",
+        "canvas_admin_user_ids": [505, 1017],
+    }
+]
 SSO = {"header": "eppn", "trusted_proxies": ["10.0.0.5", "2001:db8::/32"], "admins": {"ops@kth.se": ["kth"]}}
 
 
@@ -23,7 +31,10 @@ def test_admin_ids_and_sso_are_read() -> None:
     assert cfg.institutions[0].canvas_admin_user_ids == (505, 1017)
     assert cfg.sso is not None
     assert (cfg.sso.header, cfg.sso.trusted_proxies, dict(cfg.sso.admins)) == (
-        "eppn", ("10.0.0.5", "2001:db8::/32"), {"ops@kth.se": ("kth",)})
+        "eppn",
+        ("10.0.0.5", "2001:db8::/32"),
+        {"ops@kth.se": ("kth",)},
+    )
 
 
 def test_without_web_sso_there_is_no_sso() -> None:
@@ -31,15 +42,22 @@ def test_without_web_sso_there_is_no_sso() -> None:
 
 
 def test_every_sso_problem_names_its_key() -> None:
-    problems = _problems({"header": "X_Remote User", "trusted_proxies": ["10.0.0.5", "proxy.kth.se"],
-                          "admins": {"ops@kth.se": ["kth", "uu"]}, "trust_everyone": True})
+    problems = _problems(
+        {
+            "header": "X_Remote User",
+            "trusted_proxies": ["10.0.0.5", "proxy.kth.se"],
+            "admins": {"ops@kth.se": ["kth", "uu"]},
+            "trust_everyone": True,
+        }
+    )
     assert problems == [
         "web.sso.header: Value error, must be a header name: letters, digits and '-' (e.g. \"eppn\")",
         "web.sso.trusted_proxies: Value error, 'proxy.kth.se' is not an IP address or network",
         "web.sso.trust_everyone: unknown key",
     ]
     assert _problems({**SSO, "admins": {"ops@kth.se": ["uu"]}}) == [
-        "web.sso.admins.ops@kth.se: institution 'uu' is not configured"]
+        "web.sso.admins.ops@kth.se: institution 'uu' is not configured"
+    ]
 
 
 def test_sso_needs_at_least_one_proxy_and_the_admins() -> None:

@@ -26,7 +26,8 @@ def root_logger(redacting_logs: None) -> Iterator[logging.Logger]:
 
 
 def test_json_lines_carry_time_level_logger_and_message_without_personal_data(
-        root_logger: logging.Logger, capsys: pytest.CaptureFixture[str]) -> None:
+    root_logger: logging.Logger, capsys: pytest.CaptureFixture[str]
+) -> None:
     configure_logging(parse_config({"logging": {"format": "json"}}).logging)
 
     logging.getLogger("httpx").info("HTTP Request: GET https://c/api/v1/users?search_term=%s", PERSONNUMMER)
@@ -46,7 +47,8 @@ def test_json_lines_carry_time_level_logger_and_message_without_personal_data(
 
 
 def test_the_level_is_the_files_and_a_second_call_replaces_the_handler(
-        root_logger: logging.Logger, capsys: pytest.CaptureFixture[str]) -> None:
+    root_logger: logging.Logger, capsys: pytest.CaptureFixture[str]
+) -> None:
     config = parse_config({"logging": {"format": "json", "level": "WARNING"}}).logging
     configure_logging(config)
     configure_logging(config)  # create_app and the command both configure: still one line per record

@@ -33,8 +33,9 @@ def test_messages_arguments_and_tracebacks_lose_the_personal_data(
     assert "reconciling student s-1 broke" in text  # what an operator needs stays
 
 
-def test_a_message_whose_arguments_do_not_fit_is_still_logged(redacting_logs: None,
-                                                              caplog: pytest.LogCaptureFixture) -> None:
+def test_a_message_whose_arguments_do_not_fit_is_still_logged(
+    redacting_logs: None, caplog: pytest.LogCaptureFixture
+) -> None:
     logging.getLogger("app").warning("two %s %s", PERSONNUMMER)
     assert caplog.records[0].getMessage() == "two %s %s"
 

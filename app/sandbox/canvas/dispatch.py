@@ -69,8 +69,15 @@ def _json_response(response: ApiResponse) -> RawResponse:
 class CanvasApp:
     """Handles raw requests against one CanvasState."""
 
-    def __init__(self, state: CanvasState, router: Router, tokens: dict[str, int], throttle: Throttle,
-                 faults: FaultInjector, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        state: CanvasState,
+        router: Router,
+        tokens: dict[str, int],
+        throttle: Throttle,
+        faults: FaultInjector,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.state = state
         self.router = router
         self.tokens = tokens
@@ -115,9 +122,14 @@ class CanvasApp:
             return RawResponse(429, headers, RATE_LIMIT_429_BODY)
         return RawResponse(403, headers, RATE_LIMIT_BODY)
 
-    def _respond(self, raw: RawRequest, method: str, matched: tuple[Route, dict[str, str]] | None,
-                 token: str | None,
-                 latency: float) -> tuple[RawResponse, bool]:
+    def _respond(
+        self,
+        raw: RawRequest,
+        method: str,
+        matched: tuple[Route, dict[str, str]] | None,
+        token: str | None,
+        latency: float,
+    ) -> tuple[RawResponse, bool]:
         try:
             if token is None:
                 raise missing_token()
@@ -145,9 +157,16 @@ class CanvasApp:
             except (UnicodeDecodeError, json.JSONDecodeError):
                 # Rails rejects an unparsable body with 400 before any controller runs; the text is ours.
                 raise ApiError(400, {"errors": [{"message": "The request body could not be parsed."}]}) from None
-            request = ApiRequest(method=method, path=raw.path, query=raw.query, params=params,
-                                 base_url=raw.base_url, state=self.state, current_user_id=user_id,
-                                 path_params=path_params)
+            request = ApiRequest(
+                method=method,
+                path=raw.path,
+                query=raw.query,
+                params=params,
+                base_url=raw.base_url,
+                state=self.state,
+                current_user_id=user_id,
+                path_params=path_params,
+            )
             with self.state.lock:
                 answer = route.handler(request)
             return _json_response(answer), fault is Fault.TIMEOUT

@@ -22,8 +22,9 @@ def not_found() -> ApiError:
 
 def invalid_token() -> ApiError:
     """A token Canvas does not know (AuthenticationMethods: AccessTokenError)."""
-    return ApiError(401, {"errors": [{"message": "Invalid access token."}]},
-                    {"WWW-Authenticate": 'Bearer realm="canvas-lms"'})
+    return ApiError(
+        401, {"errors": [{"message": "Invalid access token."}]}, {"WWW-Authenticate": 'Bearer realm="canvas-lms"'}
+    )
 
 
 def missing_token() -> ApiError:

@@ -96,9 +96,12 @@ def find_section(state: CanvasState, raw: Any, course_id: int | None = None) -> 
         section = next((s for s in state.sections.values() if s.sis_section_id == value), None)
     else:
         section = None
-    if (section is None or section.workflow_state != "active"
-            or state.courses[section.course_id].workflow_state == "deleted"
-            or (course_id is not None and section.course_id != course_id)):
+    if (
+        section is None
+        or section.workflow_state != "active"
+        or state.courses[section.course_id].workflow_state == "deleted"
+        or (course_id is not None and section.course_id != course_id)
+    ):
         raise not_found()
     return section
 

@@ -34,8 +34,10 @@ def default_course_code(name: str) -> str:
 
 def _sis_course_taken(state: CanvasState, root_id: int, sis_id: str, exclude_id: int | None = None) -> bool:
     # root_account.all_courses includes deleted courses, so a deleted course keeps its SIS id reserved.
-    return any(c.sis_course_id == sis_id and c.root_account_id == root_id and c.id != exclude_id
-               for c in state.courses.values())
+    return any(
+        c.sis_course_id == sis_id and c.root_account_id == root_id and c.id != exclude_id
+        for c in state.courses.values()
+    )
 
 
 def create_course(state: CanvasState, account_id: int, new: NewCourse) -> Course:
@@ -43,8 +45,11 @@ def create_course(state: CanvasState, account_id: int, new: NewCourse) -> Course
     root_id = state.root_of(account_id)
     if new.sis_course_id and new.enable_sis_reactivation:
         for course in state.courses.values():
-            if (course.root_account_id == root_id and course.sis_course_id == new.sis_course_id
-                    and course.workflow_state == "deleted"):
+            if (
+                course.root_account_id == root_id
+                and course.sis_course_id == new.sis_course_id
+                and course.workflow_state == "deleted"
+            ):
                 # Only the state changes: the revived course keeps its old name, dates and account. #create
                 # moves it only to @sub_account, which comes from course[account_id], never from the URL.
                 course.workflow_state = "claimed"
@@ -55,10 +60,15 @@ def create_course(state: CanvasState, account_id: int, new: NewCourse) -> Course
     # "If Term enrollment is specified, don't allow setting enrollment dates" (CoursesController#create).
     keep_dates = new.restrict_enrollments_to_course_dates
     course = Course(
-        id=state.next_id("courses"), account_id=account_id, root_account_id=root_id,
-        enrollment_term_id=new.term_id or state.default_term_id(root_id), name=name,
-        course_code=new.course_code or default_course_code(name), sis_course_id=new.sis_course_id or None,
-        created_at=state.timestamp(), start_at=new.start_at if keep_dates else None,
+        id=state.next_id("courses"),
+        account_id=account_id,
+        root_account_id=root_id,
+        enrollment_term_id=new.term_id or state.default_term_id(root_id),
+        name=name,
+        course_code=new.course_code or default_course_code(name),
+        sis_course_id=new.sis_course_id or None,
+        created_at=state.timestamp(),
+        start_at=new.start_at if keep_dates else None,
         end_at=new.end_at if keep_dates else None,
         restrict_enrollments_to_course_dates=new.restrict_enrollments_to_course_dates,
         workflow_state="available" if new.offer else "claimed",
@@ -125,33 +135,55 @@ def default_section(state: CanvasState, course: Course) -> Section:
     for section in state.sections.values():
         if section.course_id == course.id and section.default_section and section.workflow_state == "active":
             return section
-    section = Section(id=state.next_id("sections"), course_id=course.id, root_account_id=course.root_account_id,
-                      name=course.name, sis_section_id=None, created_at=state.timestamp(), default_section=True)
+    section = Section(
+        id=state.next_id("sections"),
+        course_id=course.id,
+        root_account_id=course.root_account_id,
+        name=course.name,
+        sis_section_id=None,
+        created_at=state.timestamp(),
+        default_section=True,
+    )
     state.sections[section.id] = section
     return section
 
 
 def _sis_section_taken(state: CanvasState, root_id: int, sis_id: str, exclude_id: int | None = None) -> bool:
-    return any(s.sis_section_id == sis_id and s.root_account_id == root_id and s.id != exclude_id
-               for s in state.sections.values())
+    return any(
+        s.sis_section_id == sis_id and s.root_account_id == root_id and s.id != exclude_id
+        for s in state.sections.values()
+    )
 
 
-def create_section(state: CanvasState, course: Course, name: str | None, sis_section_id: str | None,
-                   enable_sis_reactivation: bool = False) -> Section:
+def create_section(
+    state: CanvasState,
+    course: Course,
+    name: str | None,
+    sis_section_id: str | None,
+    enable_sis_reactivation: bool = False,
+) -> Section:
     """SectionsController#create; reactivation looks only in this course (course_sections)."""
     if sis_section_id and enable_sis_reactivation:
         for section in state.sections.values():
-            if (section.course_id == course.id and section.sis_section_id == sis_section_id
-                    and section.workflow_state == "deleted"):
+            if (
+                section.course_id == course.id
+                and section.sis_section_id == sis_section_id
+                and section.workflow_state == "deleted"
+            ):
                 section.workflow_state = "active"
                 return section
     if sis_section_id and _sis_section_taken(state, course.root_account_id, sis_section_id):
         raise sis_id_taken("sis_source_id", sis_section_id)
     # CourseSection#infer_defaults names an unnamed section after its course and today's date.
     default_name = f"{course.name} {state.wall_clock().date().isoformat()}"
-    section = Section(id=state.next_id("sections"), course_id=course.id, root_account_id=course.root_account_id,
-                      name=(name or "").strip() or default_name, sis_section_id=sis_section_id or None,
-                      created_at=state.timestamp())
+    section = Section(
+        id=state.next_id("sections"),
+        course_id=course.id,
+        root_account_id=course.root_account_id,
+        name=(name or "").strip() or default_name,
+        sis_section_id=sis_section_id or None,
+        created_at=state.timestamp(),
+    )
     state.sections[section.id] = section
     return section
 
@@ -165,8 +197,10 @@ def set_section_sis_id(state: CanvasState, section: Section, sis_id: str | None)
 
 def delete_section(state: CanvasState, section: Section) -> None:
     """SectionsController#destroy: refused while the section has enrollments (CourseSection#deletable?)."""
-    if any(e.course_section_id == section.id and e.workflow_state not in ("deleted", "rejected")
-           for e in state.enrollments.values()):
+    if any(
+        e.course_section_id == section.id and e.workflow_state not in ("deleted", "rejected")
+        for e in state.enrollments.values()
+    ):
         raise ApiError(400, {"message": "You can't delete a section that has enrollments"})
     destroy_section(state, section)
 
@@ -203,8 +237,10 @@ def uncrosslist_section(state: CanvasState, section: Section) -> None:
 
 def _move_to_course(state: CanvasState, section: Section, course: Course) -> None:
     # CourseSection#move_to_course: the section becomes the default one if the course has no other.
-    section.default_section = not any(s.course_id == course.id and s.workflow_state == "active" and s.id != section.id
-                                      for s in state.sections.values())
+    section.default_section = not any(
+        s.course_id == course.id and s.workflow_state == "active" and s.id != section.id
+        for s in state.sections.values()
+    )
     section.course_id = course.id
     _move_enrollments(state, section)
 

@@ -36,8 +36,14 @@ def resolve_role(state: CanvasState, type_name: str | None, role: Role | None) -
     """The type/role rules of EnrollmentsApiController#create (role wins; type must match its base)."""
     if role is None:
         type_name = type_name or "StudentEnrollment"
-        role = next((r for r in state.roles.values() if r.role == type_name and r.base_role_type == type_name
-                     and r.is_course_role), None)
+        role = next(
+            (
+                r
+                for r in state.roles.values()
+                if r.role == type_name and r.base_role_type == type_name and r.is_course_role
+            ),
+            None,
+        )
         if role is None:
             raise bad_request_message(ERRORS["bad_type"])
     if not role.is_course_role or role.workflow_state == "deleted":
@@ -63,10 +69,18 @@ def enroll_user(state: CanvasState, course: Course, new: NewEnrollment) -> Enrol
     section = new.section or default_section(state, course)
     wanted = _initial_state(course, new.type, new.enrollment_state)
     now = state.timestamp()
-    existing = next((e for e in state.enrollments_of(new.user.id)
-                     if e.course_id == course.id and e.type == new.type
-                     and e.role_id == new.role.id and e.associated_user_id is None
-                     and e.course_section_id == section.id), None)
+    existing = next(
+        (
+            e
+            for e in state.enrollments_of(new.user.id)
+            if e.course_id == course.id
+            and e.type == new.type
+            and e.role_id == new.role.id
+            and e.associated_user_id is None
+            and e.course_section_id == section.id
+        ),
+        None,
+    )
     if existing is not None:
         # An active enrollment is returned untouched; any other is moved to the requested state.
         if existing.workflow_state != "active" and existing.workflow_state != wanted:
@@ -77,10 +91,18 @@ def enroll_user(state: CanvasState, course: Course, new: NewEnrollment) -> Enrol
         existing.end_at = new.end_at
         return existing
     enrollment = Enrollment(
-        id=state.next_id("enrollments"), user_id=new.user.id, course_id=course.id,
-        course_section_id=section.id, root_account_id=course.root_account_id, type=new.type,
-        role_id=new.role.id, workflow_state=wanted, created_at=now, updated_at=now,
-        start_at=new.start_at, end_at=new.end_at,
+        id=state.next_id("enrollments"),
+        user_id=new.user.id,
+        course_id=course.id,
+        course_section_id=section.id,
+        root_account_id=course.root_account_id,
+        type=new.type,
+        role_id=new.role.id,
+        workflow_state=wanted,
+        created_at=now,
+        updated_at=now,
+        start_at=new.start_at,
+        end_at=new.end_at,
         limit_privileges_to_course_section=new.limit_privileges_to_course_section,
     )
     state.add_enrollment(enrollment)

@@ -35,19 +35,32 @@ def sortable_name_for(name: str) -> str:
 
 def _pseudonym_error(attribute: str, message: str, error_type: str) -> ApiError:
     # UsersController#create_user renders every model's errors together; recaptcha is null for API calls.
-    return ApiError(400, {"errors": {"user": {}, "pseudonym": model_errors(attribute, message, error_type),
-                                     "observee": {}, "pairing_code": {}, "recaptcha": None}})
+    return ApiError(
+        400,
+        {
+            "errors": {
+                "user": {},
+                "pseudonym": model_errors(attribute, message, error_type),
+                "observee": {},
+                "pairing_code": {},
+                "recaptcha": None,
+            }
+        },
+    )
 
 
-def login_conflict(state: CanvasState, account_id: int, unique_id: str | None, sis_user_id: str | None,
-                   exclude_id: int | None = None) -> tuple[str, str, str] | None:
+def login_conflict(
+    state: CanvasState, account_id: int, unique_id: str | None, sis_user_id: str | None, exclude_id: int | None = None
+) -> tuple[str, str, str] | None:
     """The first pseudonym validation that fails, as (attribute, message, type); unique_id is checked first."""
     if unique_id is not None:
         if not unique_id.strip() or len(unique_id) > MAX_UNIQUE_ID_LENGTH:
             kind = "too_short" if not unique_id.strip() else "too_long"
             return "unique_id", kind, kind
-        if any(login.id != exclude_id and login.workflow_state == "active"
-               for login in state.logins_with_unique_id(account_id, unique_id)):
+        if any(
+            login.id != exclude_id and login.workflow_state == "active"
+            for login in state.logins_with_unique_id(account_id, unique_id)
+        ):
             return "unique_id", UNIQUE_ID_TAKEN, "taken"
     if sis_user_id:
         # Deleted logins keep their SIS id reserved: the check has no workflow_state condition.
@@ -72,11 +85,22 @@ def create_user(state: CanvasState, root_account_id: int, new: NewUser) -> tuple
         raise _pseudonym_error(*conflict)
     name = (new.name or "").strip() or new.unique_id
     now = state.timestamp()
-    user = User(id=state.next_id("users"), name=name, short_name=new.short_name or name,
-                sortable_name=new.sortable_name or sortable_name_for(name), created_at=now,
-                email=new.email or (new.unique_id if "@" in new.unique_id else None))
-    login = Pseudonym(id=state.next_id("pseudonyms"), user_id=user.id, account_id=root_account_id,
-                      unique_id=new.unique_id, sis_user_id=new.sis_user_id or None, created_at=now)
+    user = User(
+        id=state.next_id("users"),
+        name=name,
+        short_name=new.short_name or name,
+        sortable_name=new.sortable_name or sortable_name_for(name),
+        created_at=now,
+        email=new.email or (new.unique_id if "@" in new.unique_id else None),
+    )
+    login = Pseudonym(
+        id=state.next_id("pseudonyms"),
+        user_id=user.id,
+        account_id=root_account_id,
+        unique_id=new.unique_id,
+        sis_user_id=new.sis_user_id or None,
+        created_at=now,
+    )
     state.users[user.id] = user
     state.add_login(login)
     return user, login
@@ -106,8 +130,11 @@ def update_login(state: CanvasState, login: Pseudonym, unique_id: str | None, si
     if conflict:
         attribute, message, error_type = conflict
         raise ApiError(400, {"errors": model_errors(attribute, message, error_type)})
-    state.set_login_ids(login, login.unique_id if unique_id is None else unique_id,
-                        login.sis_user_id if sis_user_id is None else new_sis)
+    state.set_login_ids(
+        login,
+        login.unique_id if unique_id is None else unique_id,
+        login.sis_user_id if sis_user_id is None else new_sis,
+    )
 
 
 def delete_user_login(state: CanvasState, login: Pseudonym) -> None:

@@ -18,10 +18,22 @@ if TYPE_CHECKING:
     from app.sandbox.canvas.sandbox import CanvasSandbox
 
 # What Canvas's UI calls a course's and an enrollment's internal workflow states.
-COURSE_STATES = {"created": "Unpublished", "claimed": "Unpublished", "available": "Published",
-                 "completed": "Concluded", "deleted": "Deleted"}
-ENROLLMENT_STATES = {"active": "Active", "inactive": "Inactive", "invited": "Pending", "creation_pending": "Pending",
-                     "completed": "Completed", "rejected": "Rejected", "deleted": "Deleted"}
+COURSE_STATES = {
+    "created": "Unpublished",
+    "claimed": "Unpublished",
+    "available": "Published",
+    "completed": "Concluded",
+    "deleted": "Deleted",
+}
+ENROLLMENT_STATES = {
+    "active": "Active",
+    "inactive": "Inactive",
+    "invited": "Pending",
+    "creation_pending": "Pending",
+    "completed": "Completed",
+    "rejected": "Rejected",
+    "deleted": "Deleted",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,13 +78,19 @@ def canvas_pages(sandbox: CanvasSandbox, nav: Mapping[str, str] | None = None) -
         sections = sandbox.sections(course_id)
         people = person_lines(sandbox, course_id)
         per_section = Counter(p.section for p in people)
-        return render_template("canvas_course.html", live=True, course=line, people=people,
-                               sections=[(s, per_section[s.name]) for s in sections if s.workflow_state == "active"])
+        return render_template(
+            "canvas_course.html",
+            live=True,
+            course=line,
+            people=people,
+            sections=[(s, per_section[s.name]) for s in sections if s.workflow_state == "active"],
+        )
 
     @app.errorhandler(404)
     def _missing(_error: Exception) -> tuple[str, int]:
-        return render_template("sandbox_message.html", heading="Page not found",
-                               message="The sandbox Canvas has no such page or course."), 404
+        return render_template(
+            "sandbox_message.html", heading="Page not found", message="The sandbox Canvas has no such page or course."
+        ), 404
 
     return app
 
@@ -85,11 +103,17 @@ def course_lines(sandbox: CanvasSandbox) -> list[CourseLine]:
         if e.workflow_state != "deleted":
             counts.setdefault(e.course_id, Counter())[ENROLLMENT_STATES.get(e.workflow_state, e.workflow_state)] += 1
     lines = [
-        CourseLine(c.id, c.name, c.course_code, c.sis_course_id, terms.get(c.enrollment_term_id, ""),
-                   COURSE_STATES.get(c.workflow_state, c.workflow_state),
-                   ", ".join(f"{n} {state.lower()}" for state, n in sorted(counts.get(c.id, Counter()).items()))
-                   or "nobody")
-        for c in sandbox.courses() if c.workflow_state != "deleted"
+        CourseLine(
+            c.id,
+            c.name,
+            c.course_code,
+            c.sis_course_id,
+            terms.get(c.enrollment_term_id, ""),
+            COURSE_STATES.get(c.workflow_state, c.workflow_state),
+            ", ".join(f"{n} {state.lower()}" for state, n in sorted(counts.get(c.id, Counter()).items())) or "nobody",
+        )
+        for c in sandbox.courses()
+        if c.workflow_state != "deleted"
     ]
     return sorted(lines, key=lambda c: (c.name, c.id))
 
@@ -104,10 +128,21 @@ def person_lines(sandbox: CanvasSandbox, course_id: int) -> list[PersonLine]:
     sections = {s.id: s.name for s in sandbox.sections()}
     roles = {r.id: r.label for r in sandbox.roles()}
     lines = sorted(
-        ((users[e.user_id].sortable_name.casefold(), roles.get(e.role_id, e.type), e)
-         for e in sandbox.enrollments(course_id=course_id) if e.workflow_state != "deleted"),
+        (
+            (users[e.user_id].sortable_name.casefold(), roles.get(e.role_id, e.type), e)
+            for e in sandbox.enrollments(course_id=course_id)
+            if e.workflow_state != "deleted"
+        ),
         key=lambda item: item[:2],
     )
-    return [PersonLine(users[e.user_id].name, sis.get(e.user_id, ""), sections.get(e.course_section_id, ""), role,
-                       ENROLLMENT_STATES.get(e.workflow_state, e.workflow_state), e.workflow_state)
-            for _, role, e in lines]
+    return [
+        PersonLine(
+            users[e.user_id].name,
+            sis.get(e.user_id, ""),
+            sections.get(e.course_section_id, ""),
+            role,
+            ENROLLMENT_STATES.get(e.workflow_state, e.workflow_state),
+            e.workflow_state,
+        )
+        for _, role, e in lines
+    ]

@@ -37,8 +37,7 @@ def per_page(request: ApiRequest) -> int:
 
 
 def _link_base(request: ApiRequest) -> str:
-    kept = [(k, v) for k, v in parse_qsl(request.query, keep_blank_values=True)
-            if k.split("[")[0] not in _EXCLUDED]
+    kept = [(k, v) for k, v in parse_qsl(request.query, keep_blank_values=True) if k.split("[")[0] not in _EXCLUDED]
     # Hash#to_query sorts the encoded "key=value" pieces.
     query = "&".join(sorted(urlencode([pair]) for pair in kept))
     base = request.base_url + request.path + "?"
@@ -47,8 +46,9 @@ def _link_base(request: ApiRequest) -> str:
 
 def _links(request: ApiRequest, size: int, pages: dict[str, Any]) -> str:
     base = _link_base(request)
-    return ",".join(f'<{base}page={value}&per_page={size}>; rel="{rel}"'
-                    for rel, value in pages.items() if value is not None)
+    return ",".join(
+        f'<{base}page={value}&per_page={size}>; rel="{rel}"' for rel, value in pages.items() if value is not None
+    )
 
 
 def paginate(request: ApiRequest, items: Sequence[T]) -> tuple[list[T], dict[str, str]]:
@@ -59,7 +59,7 @@ def paginate(request: ApiRequest, items: Sequence[T]) -> tuple[list[T], dict[str
     except ValueError:
         page = 1
     last = max(math.ceil(len(items) / size), 1)
-    chunk = list(items[(page - 1) * size: page * size])
+    chunk = list(items[(page - 1) * size : page * size])
     links = {
         "current": page,
         "next": page + 1 if page < last else None,
@@ -78,7 +78,7 @@ def _encode_bookmark(key: list[Any]) -> str:
 def _decode_bookmark(value: str) -> list[Any] | None:
     if not value.startswith("bookmark:"):
         return None
-    encoded = value[len("bookmark:"):]
+    encoded = value[len("bookmark:") :]
     try:
         decoded = json.loads(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
     except ValueError:
@@ -86,8 +86,9 @@ def _decode_bookmark(value: str) -> list[Any] | None:
     return decoded if isinstance(decoded, list) else None
 
 
-def paginate_bookmarked(request: ApiRequest, items: Sequence[T],
-                        key: Callable[[T], list[Any]]) -> tuple[list[T], dict[str, str]]:
+def paginate_bookmarked(
+    request: ApiRequest, items: Sequence[T], key: Callable[[T], list[Any]]
+) -> tuple[list[T], dict[str, str]]:
     """One bookmarked page: items sorted by `key`, resuming after the bookmark in `page`."""
     size = per_page(request)
     ordered = sorted(items, key=key)

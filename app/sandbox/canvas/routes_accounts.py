@@ -16,15 +16,18 @@ def check_account_sis_id(state: CanvasState, account: Account, sis_id: str) -> N
     if account.root_account_id is None:
         raise record_invalid("sis_source_id", "SIS IDs cannot be set on root accounts")
     root = account.root_account_id
-    if any(a.sis_account_id == sis_id and a.id != account.id and (a.root_account_id or a.id) == root
-           for a in state.accounts.values()):
+    if any(
+        a.sis_account_id == sis_id and a.id != account.id and (a.root_account_id or a.id) == root
+        for a in state.accounts.values()
+    ):
         raise sis_id_taken("sis_source_id", sis_id)
 
 
 def create_sub_account(state: CanvasState, parent: Account, name: str, sis_id: str | None) -> Account:
     """SubAccountsController#create."""
-    account = Account(id=state.next_id("accounts"), name=name, parent_account_id=parent.id,
-                      root_account_id=state.root_of(parent.id))
+    account = Account(
+        id=state.next_id("accounts"), name=name, parent_account_id=parent.id, root_account_id=state.root_of(parent.id)
+    )
     if sis_id:
         check_account_sis_id(state, account, sis_id)
         account.sis_account_id = sis_id
@@ -51,8 +54,10 @@ def _update(request: ApiRequest) -> ApiResponse:
 
 
 def _descendants(state: CanvasState, account_id: int, recursive: bool) -> list[Account]:
-    children = sorted((a for a in state.accounts.values()
-                       if a.parent_account_id == account_id and a.workflow_state == "active"), key=lambda a: a.id)
+    children = sorted(
+        (a for a in state.accounts.values() if a.parent_account_id == account_id and a.workflow_state == "active"),
+        key=lambda a: a.id,
+    )
     if not recursive:
         return children
     found: list[Account] = []

@@ -17,25 +17,40 @@ def _invalid(attribute: str, message: str) -> ApiError:
 
 
 def _private_between(state: CanvasState, a: int, b: int) -> Conversation | None:
-    return next((c for c in state.conversations.values()
-                 if c.private and sorted(c.participant_ids) == sorted({a, b})), None)
+    return next(
+        (c for c in state.conversations.values() if c.private and sorted(c.participant_ids) == sorted({a, b})), None
+    )
 
 
-def _deliver(state: CanvasState, sender_id: int, recipients: list[int], subject: str, body: str,
-             private: bool, now: str) -> Conversation:
+def _deliver(
+    state: CanvasState, sender_id: int, recipients: list[int], subject: str, body: str, private: bool, now: str
+) -> Conversation:
     # User#initiate_conversation: a private conversation between the same two users is reused.
     participants = sorted({sender_id, *recipients})
     conversation = _private_between(state, *participants) if private and len(participants) == 2 else None
     if conversation is None:
-        conversation = Conversation(id=state.next_id("conversations"), subject=subject,
-                                    participant_ids=participants, messages=[], private=private)
+        conversation = Conversation(
+            id=state.next_id("conversations"),
+            subject=subject,
+            participant_ids=participants,
+            messages=[],
+            private=private,
+        )
         state.conversations[conversation.id] = conversation
     conversation.messages.append(Message(id=state.next_message_id(), author_id=sender_id, body=body, created_at=now))
     return conversation
 
 
-def send_message(state: CanvasState, sender_id: int, recipient_ids: list[int], subject: str, body: str,
-                 force_new: bool = False, group: bool = False, bulk: bool = False) -> list[Conversation]:
+def send_message(
+    state: CanvasState,
+    sender_id: int,
+    recipient_ids: list[int],
+    subject: str,
+    body: str,
+    force_new: bool = False,
+    group: bool = False,
+    bulk: bool = False,
+) -> list[Conversation]:
     """ConversationsController#create: private batches, forced-new batches, or one (group) conversation."""
     now = state.timestamp()
     batch_private = not group and len(recipient_ids) > 1
@@ -60,11 +75,16 @@ def _create(request: ApiRequest) -> ApiResponse:
     body = text(params.get("body")) or ""
     if not body.strip():
         raise _invalid("body", "blank")
-    conversations = send_message(state, request.current_user_id, list(dict.fromkeys(recipients)),
-                                 text(params.get("subject")) or "", body,
-                                 force_new=to_bool(params.get("force_new", False)),
-                                 group=to_bool(params.get("group_conversation", False)),
-                                 bulk=to_bool(params.get("bulk_message", False)))
+    conversations = send_message(
+        state,
+        request.current_user_id,
+        list(dict.fromkeys(recipients)),
+        text(params.get("subject")) or "",
+        body,
+        force_new=to_bool(params.get("force_new", False)),
+        group=to_bool(params.get("group_conversation", False)),
+        bulk=to_bool(params.get("bulk_message", False)),
+    )
     if text(params.get("mode")) == "async" and len(conversations) > 1:
         # Async batches answer 202 with an empty list; here the batch has already run.
         return ApiResponse(202, [])

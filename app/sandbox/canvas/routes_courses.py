@@ -97,16 +97,22 @@ def _account_courses(request: ApiRequest) -> ApiResponse:
     params = request.params
     # state[] takes Canvas's internal states; without it every course but the deleted ones is listed.
     states = set(as_list(params.get("state"))) or {"created", "claimed", "available", "completed"}
-    courses = [c for c in state.courses.values()
-               if ("all" in states or c.workflow_state in states) and account.id in state.account_chain(c.account_id)]
+    courses = [
+        c
+        for c in state.courses.values()
+        if ("all" in states or c.workflow_state in states) and account.id in state.account_chain(c.account_id)
+    ]
     term_ref = text(params.get("enrollment_term_id"))
     if term_ref:
         term_id = find_term(state, state.root_of(account.id), term_ref).id
         courses = [c for c in courses if c.enrollment_term_id == term_id]
     needle = (text(params.get("search_term")) or "").lower()
     if needle:
-        courses = [c for c in courses if needle in c.name.lower() or needle in c.course_code.lower()
-                   or needle in (c.sis_course_id or "").lower()]
+        courses = [
+            c
+            for c in courses
+            if needle in c.name.lower() or needle in c.course_code.lower() or needle in (c.sis_course_id or "").lower()
+        ]
     page, headers = paginate(request, sorted(courses, key=lambda c: c.id))
     return ApiResponse(200, [course_json(c) for c in page], headers)
 

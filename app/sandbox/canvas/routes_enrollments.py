@@ -42,12 +42,20 @@ def _create(request: ApiRequest, course: Course, fixed_section: Section | None) 
     if target_section is None and text(fields.get("course_section_id")):
         target_section = find_section(state, fields["course_section_id"], course.id)
     user = find_user(state, fields["user_id"], request.current_user_id)
-    enrollment = enroll_user(state, course, NewEnrollment(
-        user=user, type=type_name, role=role, section=target_section,
-        enrollment_state=text(fields.get("enrollment_state")) or None,
-        start_at=text(fields.get("start_at")) or None, end_at=text(fields.get("end_at")) or None,
-        limit_privileges_to_course_section=to_bool(fields.get("limit_privileges_to_course_section", False)),
-    ))
+    enrollment = enroll_user(
+        state,
+        course,
+        NewEnrollment(
+            user=user,
+            type=type_name,
+            role=role,
+            section=target_section,
+            enrollment_state=text(fields.get("enrollment_state")) or None,
+            start_at=text(fields.get("start_at")) or None,
+            end_at=text(fields.get("end_at")) or None,
+            limit_privileges_to_course_section=to_bool(fields.get("limit_privileges_to_course_section", False)),
+        ),
+    )
     return ok(enrollment_json(state, enrollment))
 
 
@@ -83,8 +91,9 @@ def _sort_key(state: CanvasState) -> Callable[[Enrollment], list[Any]]:
     return lambda e: [e.type, state.users[e.user_id].sortable_name.lower(), e.id]
 
 
-def _filter(request: ApiRequest, enrollments: list[Enrollment], user_scope: bool,
-            own: bool = False) -> list[Enrollment]:
+def _filter(
+    request: ApiRequest, enrollments: list[Enrollment], user_scope: bool, own: bool = False
+) -> list[Enrollment]:
     state = request.state
     params = request.params
     states = as_list(params.get("state"))
@@ -117,8 +126,9 @@ def _filter(request: ApiRequest, enrollments: list[Enrollment], user_scope: bool
         enrollments = [e for e in enrollments if state.courses[e.course_id].sis_course_id in sis_courses]
     sis_users = as_list(params.get("sis_user_id"))
     if sis_users:
-        holders = {p.user_id for p in state.pseudonyms.values()
-                   if p.workflow_state == "active" and p.sis_user_id in sis_users}
+        holders = {
+            p.user_id for p in state.pseudonyms.values() if p.workflow_state == "active" and p.sis_user_id in sis_users
+        }
         enrollments = [e for e in enrollments if e.user_id in holders]
     return enrollments
 

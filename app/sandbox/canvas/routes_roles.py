@@ -10,8 +10,14 @@ from app.sandbox.canvas.router import ApiRequest, ApiResponse, Router, ok
 from app.sandbox.canvas.serializers import role_json
 from app.sandbox.canvas.state import CanvasState, Role
 
-BASE_ROLE_TYPES = ("AccountMembership", "StudentEnrollment", "TeacherEnrollment", "TaEnrollment",
-                   "DesignerEnrollment", "ObserverEnrollment")
+BASE_ROLE_TYPES = (
+    "AccountMembership",
+    "StudentEnrollment",
+    "TeacherEnrollment",
+    "TaEnrollment",
+    "DesignerEnrollment",
+    "ObserverEnrollment",
+)
 
 
 def add_role(state: CanvasState, account_id: int, label: str, base_role_type: str) -> Role:
@@ -21,8 +27,14 @@ def add_role(state: CanvasState, account_id: int, label: str, base_role_type: st
     if base_role_type not in BASE_ROLE_TYPES:
         # Role validates base_role_type's inclusion in its base types (a Rails inclusion error).
         raise record_invalid("base_role_type", "is not included in the list", "inclusion")
-    role = Role(id=state.next_id("roles"), account_id=account_id, role=label, label=label,
-                base_role_type=base_role_type, created_at=state.timestamp())
+    role = Role(
+        id=state.next_id("roles"),
+        account_id=account_id,
+        role=label,
+        label=label,
+        base_role_type=base_role_type,
+        created_at=state.timestamp(),
+    )
     state.roles[role.id] = role
     return role
 

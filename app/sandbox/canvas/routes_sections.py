@@ -19,8 +19,10 @@ from app.sandbox.canvas.serializers import section_json
 def _index(request: ApiRequest) -> ApiResponse:
     state = request.state
     course = find_course(state, request.arg("course_id"))
-    sections = sorted((s for s in state.sections.values() if s.course_id == course.id and s.workflow_state == "active"),
-                      key=lambda s: s.id)
+    sections = sorted(
+        (s for s in state.sections.values() if s.course_id == course.id and s.workflow_state == "active"),
+        key=lambda s: s.id,
+    )
     page, headers = paginate(request, sections)
     return ApiResponse(200, [section_json(state, s) for s in page], headers)
 
@@ -29,8 +31,13 @@ def _create(request: ApiRequest) -> ApiResponse:
     state = request.state
     course = find_course(state, request.arg("course_id"))
     fields = section(request.params, "course_section")
-    created = create_section(state, course, text(fields.get("name")), text(fields.get("sis_section_id")) or None,
-                             to_bool(request.params.get("enable_sis_reactivation", False)))
+    created = create_section(
+        state,
+        course,
+        text(fields.get("name")),
+        text(fields.get("sis_section_id")) or None,
+        to_bool(request.params.get("enable_sis_reactivation", False)),
+    )
     return ok(section_json(state, created))
 
 

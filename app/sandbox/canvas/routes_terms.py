@@ -13,18 +13,32 @@ from app.sandbox.canvas.state import CanvasState, Term
 
 def _check_sis(state: CanvasState, root_id: int, sis_id: str, exclude_id: int | None) -> None:
     # EnrollmentTerm#verify_unique_sis_source_id (deleted terms included).
-    if any(t.sis_term_id == sis_id and t.root_account_id == root_id and t.id != exclude_id
-           for t in state.terms.values()):
+    if any(
+        t.sis_term_id == sis_id and t.root_account_id == root_id and t.id != exclude_id for t in state.terms.values()
+    ):
         raise sis_id_taken("sis_source_id", sis_id)
 
 
-def create_term(state: CanvasState, root_id: int, name: str, sis_term_id: str | None,
-                start_at: str | None = None, end_at: str | None = None) -> Term:
+def create_term(
+    state: CanvasState,
+    root_id: int,
+    name: str,
+    sis_term_id: str | None,
+    start_at: str | None = None,
+    end_at: str | None = None,
+) -> Term:
     """TermsController#create."""
     if sis_term_id:
         _check_sis(state, root_id, sis_term_id, None)
-    term = Term(id=state.next_id("terms"), root_account_id=root_id, name=name, sis_term_id=sis_term_id or None,
-                start_at=start_at, end_at=end_at, created_at=state.timestamp())
+    term = Term(
+        id=state.next_id("terms"),
+        root_account_id=root_id,
+        name=name,
+        sis_term_id=sis_term_id or None,
+        start_at=start_at,
+        end_at=end_at,
+        created_at=state.timestamp(),
+    )
     state.terms[term.id] = term
     return term
 
@@ -56,18 +70,25 @@ def _index(request: ApiRequest) -> ApiResponse:
     states = [s for s in as_list(request.params.get("workflow_state")) if s in ("all", "active", "deleted")]
     states = states or ["active"]
     needle = text(request.params.get("term_name"))
-    terms = [t for t in request.state.terms.values()
-             if t.root_account_id == root_id and ("all" in states or t.workflow_state in states)
-             and _named_like(t, needle)]
+    terms = [
+        t
+        for t in request.state.terms.values()
+        if t.root_account_id == root_id and ("all" in states or t.workflow_state in states) and _named_like(t, needle)
+    ]
     page, headers = paginate(request, _in_listing_order(terms))
     return ApiResponse(200, {"enrollment_terms": [term_json(t) for t in page]}, headers)
 
 
 def _create(request: ApiRequest) -> ApiResponse:
     fields = section(request.params, "enrollment_term")
-    term = create_term(request.state, _root_id(request), text(fields.get("name")) or "",
-                       text(fields.get("sis_term_id")) or None, text(fields.get("start_at")),
-                       text(fields.get("end_at")))
+    term = create_term(
+        request.state,
+        _root_id(request),
+        text(fields.get("name")) or "",
+        text(fields.get("sis_term_id")) or None,
+        text(fields.get("start_at")),
+        text(fields.get("end_at")),
+    )
     return ok(term_json(term))
 
 

@@ -11,11 +11,19 @@ from app.sandbox.canvas.router import ApiRequest, ApiResponse, Router, ok
 from app.sandbox.canvas.serializers import login_json, user_json
 from app.sandbox.canvas.state import CanvasState, User
 
-UPDATABLE_LOGIN_FIELDS = ("unique_id", "password", "sis_user_id", "authentication_provider_id", "integration_id",
-                          "workflow_state", "declared_user_type")
+UPDATABLE_LOGIN_FIELDS = (
+    "unique_id",
+    "password",
+    "sis_user_id",
+    "authentication_provider_id",
+    "integration_id",
+    "workflow_state",
+    "declared_user_type",
+)
 # SearchTermHelper::SearchTermTooShortError (MIN_SEARCH_TERM_LENGTH = 2).
-SEARCH_TERM_TOO_SHORT = {"errors": [{"field": "search_term", "code": "invalid",
-                                     "message": "2 or more characters is required"}]}
+SEARCH_TERM_TOO_SHORT = {
+    "errors": [{"field": "search_term", "code": "invalid", "message": "2 or more characters is required"}]
+}
 
 
 def _create(request: ApiRequest) -> ApiResponse:
@@ -43,8 +51,10 @@ def _matches(state: CanvasState, user: User, term: str) -> bool:
     needle = term.lower()
     if needle in user.name.lower() or needle in (user.email or "").lower() or term == str(user.id):
         return True
-    return any(needle in login.unique_id.lower() or (login.sis_user_id or "").lower() == needle
-               for login in state.active_pseudonyms(user.id))
+    return any(
+        needle in login.unique_id.lower() or (login.sis_user_id or "").lower() == needle
+        for login in state.active_pseudonyms(user.id)
+    )
 
 
 def _account_users(request: ApiRequest) -> ApiResponse:
@@ -95,8 +105,10 @@ def _user_logins(request: ApiRequest) -> ApiResponse:
 def _account_logins(request: ApiRequest) -> ApiResponse:
     state = request.state
     root_id = state.root_of(find_account(state, request.arg("account_id")).id)
-    logins = sorted((p for p in state.pseudonyms.values() if p.account_id == root_id and p.workflow_state == "active"),
-                    key=lambda p: p.id)
+    logins = sorted(
+        (p for p in state.pseudonyms.values() if p.account_id == root_id and p.workflow_state == "active"),
+        key=lambda p: p.id,
+    )
     page, headers = paginate(request, logins)
     return ApiResponse(200, [login_json(p) for p in page], headers)
 

@@ -75,8 +75,16 @@ DEFAULT_TOKEN = "sandbox-token"  # noqa: S105 - a fixed test credential of the e
 def build_router() -> Router:
     """All emulated Canvas routes."""
     router = Router()
-    for module in (routes_accounts, routes_terms, routes_users, routes_courses, routes_sections,
-                   routes_enrollments, routes_roles, routes_conversations):
+    for module in (
+        routes_accounts,
+        routes_terms,
+        routes_users,
+        routes_courses,
+        routes_sections,
+        routes_enrollments,
+        routes_roles,
+        routes_conversations,
+    ):
         module.register(router)
     return router
 
@@ -88,10 +96,16 @@ def _copies(records: Iterable[T]) -> list[T]:
 class CanvasSandbox:
     """A stateful Canvas emulator; every method is thread-safe and works without HTTP."""
 
-    def __init__(self, tokens: Iterable[str] = (DEFAULT_TOKEN,), *, throttle: ThrottleConfig | None = None,
-                 faults: FaultConfig | None = None, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep,
-                 wall_clock: Callable[[], dt.datetime] = utc_now) -> None:
+    def __init__(
+        self,
+        tokens: Iterable[str] = (DEFAULT_TOKEN,),
+        *,
+        throttle: ThrottleConfig | None = None,
+        faults: FaultConfig | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        wall_clock: Callable[[], dt.datetime] = utc_now,
+    ) -> None:
         self.state = CanvasState(wall_clock)
         self.throttle_config = throttle or ThrottleConfig()
         self.fault_config = faults or FaultConfig()
@@ -99,8 +113,14 @@ class CanvasSandbox:
         with self.state.lock:
             admin, _ = create_user(self.state, ROOT_ACCOUNT_ID, NewUser(unique_id="admin", name="Sandbox Admin"))
         self.admin_user_id = admin.id
-        self.app = CanvasApp(self.state, build_router(), {t: admin.id for t in tokens},
-                             Throttle(self.throttle_config, clock), FaultInjector(self.fault_config), sleep)
+        self.app = CanvasApp(
+            self.state,
+            build_router(),
+            {t: admin.id for t in tokens},
+            Throttle(self.throttle_config, clock),
+            FaultInjector(self.fault_config),
+            sleep,
+        )
 
     # Front ends -------------------------------------------------------------------------------
 
@@ -110,8 +130,7 @@ class CanvasSandbox:
 
     def client(self, base_url: str = "http://canvas.sandbox", token: str = DEFAULT_TOKEN) -> httpx.Client:
         """A plain httpx.Client on the in-process transport, authenticated with `token`."""
-        return httpx.Client(base_url=base_url, transport=self.transport(),
-                            headers={"Authorization": f"Bearer {token}"})
+        return httpx.Client(base_url=base_url, transport=self.transport(), headers={"Authorization": f"Bearer {token}"})
 
     def serve(self, nav: Mapping[str, str] | None = None) -> RunningServer:
         """Start a threaded HTTP server on 127.0.0.1 with a free port (`.url`, `.stop()`).
@@ -130,24 +149,26 @@ class CanvasSandbox:
 
     # Seeding ----------------------------------------------------------------------------------
 
-    def create_sub_account(self, name: str, sis_account_id: str | None = None,
-                           parent_id: int = ROOT_ACCOUNT_ID) -> int:
+    def create_sub_account(self, name: str, sis_account_id: str | None = None, parent_id: int = ROOT_ACCOUNT_ID) -> int:
         """Add a sub-account; returns its id."""
         with self.state.lock:
             return create_sub_account(self.state, self.state.accounts[parent_id], name, sis_account_id).id
 
-    def create_term(self, name: str, sis_term_id: str | None = None, start_at: str | None = None,
-                    end_at: str | None = None) -> int:
+    def create_term(
+        self, name: str, sis_term_id: str | None = None, start_at: str | None = None, end_at: str | None = None
+    ) -> int:
         """Add a term to the root account; returns its id."""
         with self.state.lock:
             return create_term(self.state, ROOT_ACCOUNT_ID, name, sis_term_id, start_at, end_at).id
 
-    def create_user(self, name: str, login_id: str, sis_user_id: str | None = None,
-                    email: str | None = None) -> int:
+    def create_user(self, name: str, login_id: str, sis_user_id: str | None = None, email: str | None = None) -> int:
         """Add a user with one login; returns the user id."""
         with self.state.lock:
-            user, _ = create_user(self.state, ROOT_ACCOUNT_ID,
-                                  NewUser(unique_id=login_id, name=name, sis_user_id=sis_user_id, email=email))
+            user, _ = create_user(
+                self.state,
+                ROOT_ACCOUNT_ID,
+                NewUser(unique_id=login_id, name=name, sis_user_id=sis_user_id, email=email),
+            )
             return user.id
 
     def create_admin_user(self, name: str, login_id: str, token: str | None = None) -> int:
@@ -162,13 +183,25 @@ class CanvasSandbox:
         with self.state.lock:
             remove_user(self.state, self.state.users[user_id], ROOT_ACCOUNT_ID)
 
-    def create_course(self, name: str, sis_course_id: str | None = None, *, account_id: int = ROOT_ACCOUNT_ID,
-                      term_id: int | None = None, course_code: str | None = None, published: bool = False) -> int:
+    def create_course(
+        self,
+        name: str,
+        sis_course_id: str | None = None,
+        *,
+        account_id: int = ROOT_ACCOUNT_ID,
+        term_id: int | None = None,
+        course_code: str | None = None,
+        published: bool = False,
+    ) -> int:
         """Add a course; returns its id."""
         with self.state.lock:
-            return create_course(self.state, account_id, NewCourse(
-                name=name, course_code=course_code, sis_course_id=sis_course_id, term_id=term_id,
-                offer=published)).id
+            return create_course(
+                self.state,
+                account_id,
+                NewCourse(
+                    name=name, course_code=course_code, sis_course_id=sis_course_id, term_id=term_id, offer=published
+                ),
+            ).id
 
     def create_section(self, course_id: int, name: str, sis_section_id: str | None = None) -> int:
         """Add a section (e.g. a manual one without SIS id); returns its id."""
@@ -180,16 +213,32 @@ class CanvasSandbox:
         with self.state.lock:
             return add_role(self.state, ROOT_ACCOUNT_ID, label, base_role_type).id
 
-    def enroll(self, user_id: int, course_id: int, type_name: str = "StudentEnrollment", *,
-               role_id: int | None = None, section_id: int | None = None, state: str = "active") -> int:
+    def enroll(
+        self,
+        user_id: int,
+        course_id: int,
+        type_name: str = "StudentEnrollment",
+        *,
+        role_id: int | None = None,
+        section_id: int | None = None,
+        state: str = "active",
+    ) -> int:
         """Enroll a user by hand (upserting like Canvas); returns the enrollment id."""
         with self.state.lock:
             role = find_role(self.state, role_id) if role_id is not None else None
             type_name, resolved = resolve_role(self.state, type_name, role)
             section = self.state.sections[section_id] if section_id is not None else None
-            return enroll_user(self.state, self.state.courses[course_id], NewEnrollment(
-                user=self.state.users[user_id], type=type_name, role=resolved, section=section,
-                enrollment_state=state)).id
+            return enroll_user(
+                self.state,
+                self.state.courses[course_id],
+                NewEnrollment(
+                    user=self.state.users[user_id],
+                    type=type_name,
+                    role=resolved,
+                    section=section,
+                    enrollment_state=state,
+                ),
+            ).id
 
     def set_enrollment_state(self, enrollment_id: int, state: str) -> None:
         """Change an enrollment's workflow state by hand."""
@@ -269,9 +318,11 @@ class CanvasSandbox:
     def enrollments(self, course_id: int | None = None, user_id: int | None = None) -> list[Enrollment]:
         """Enrollments in every state, optionally of one course and/or user."""
         with self.state.lock:
-            return _copies(e for e in self.state.enrollments.values()
-                           if (course_id is None or e.course_id == course_id)
-                           and (user_id is None or e.user_id == user_id))
+            return _copies(
+                e
+                for e in self.state.enrollments.values()
+                if (course_id is None or e.course_id == course_id) and (user_id is None or e.user_id == user_id)
+            )
 
     def terms(self) -> list[Term]:
         """All terms, the root account's Default Term first."""
@@ -291,8 +342,10 @@ class CanvasSandbox:
     def conversations(self) -> list[Conversation]:
         """All conversations with their messages."""
         with self.state.lock:
-            return [dataclasses.replace(c, messages=list(c.messages), participant_ids=list(c.participant_ids))
-                    for c in sorted(self.state.conversations.values(), key=lambda c: c.id)]
+            return [
+                dataclasses.replace(c, messages=list(c.messages), participant_ids=list(c.participant_ids))
+                for c in sorted(self.state.conversations.values(), key=lambda c: c.id)
+            ]
 
     # Statistics ---------------------------------------------------------------------------------
 

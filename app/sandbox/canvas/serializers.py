@@ -18,8 +18,13 @@ from app.sandbox.canvas.state import (
 )
 
 # Courses show Canvas's API names for workflow states (Api::V1::Course#course_json).
-COURSE_STATE_NAMES = {"created": "unpublished", "claimed": "unpublished", "available": "available",
-                      "completed": "completed", "deleted": "deleted"}
+COURSE_STATE_NAMES = {
+    "created": "unpublished",
+    "claimed": "unpublished",
+    "available": "available",
+    "completed": "completed",
+    "deleted": "deleted",
+}
 
 
 def account_json(account: Account) -> dict[str, Any]:
@@ -204,8 +209,10 @@ def conversation_json(state: CanvasState, conversation: Conversation, viewer_id:
         "audience": audience,
         "audience_contexts": {"courses": {}, "groups": {}},
         "avatar_url": None,
-        "participants": [{"id": uid, "name": state.users[uid].name, "full_name": state.users[uid].name}
-                         for uid in conversation.participant_ids],
+        "participants": [
+            {"id": uid, "name": state.users[uid].name, "full_name": state.users[uid].name}
+            for uid in conversation.participant_ids
+        ],
         "visible": True,
         "context_name": None,
     }

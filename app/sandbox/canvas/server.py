@@ -13,8 +13,17 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from app.sandbox.canvas.dispatch import CanvasApp, RawRequest
 from app.sandbox.serving import QuietHandler, WsgiApp
 
-_REASONS = {200: "OK", 201: "Created", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden",
-            404: "Not Found", 429: "Too Many Requests", 500: "Internal Server Error", 504: "Gateway Timeout"}
+_REASONS = {
+    200: "OK",
+    201: "Created",
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    504: "Gateway Timeout",
+}
 
 
 def wsgi_app(app: CanvasApp, sleep: Callable[[float], None] = time.sleep) -> Callable[..., Iterable[bytes]]:
@@ -23,20 +32,29 @@ def wsgi_app(app: CanvasApp, sleep: Callable[[float], None] = time.sleep) -> Cal
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         raw_uri = environ.get("RAW_URI") or environ.get("REQUEST_URI") or quote(environ.get("PATH_INFO", "/"))
         path = raw_uri.split("?", 1)[0]
-        headers = {key[5:].replace("_", "-").lower(): value for key, value in environ.items()
-                   if key.startswith("HTTP_")}
+        headers = {
+            key[5:].replace("_", "-").lower(): value for key, value in environ.items() if key.startswith("HTTP_")
+        }
         if environ.get("CONTENT_TYPE"):
             headers["content-type"] = environ["CONTENT_TYPE"]
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length) if length else b""
-        raw = RawRequest(method=environ["REQUEST_METHOD"], base_url=f"http://{environ.get('HTTP_HOST', 'localhost')}",
-                         path=path, query=environ.get("QUERY_STRING", ""), headers=headers, body=body)
+        raw = RawRequest(
+            method=environ["REQUEST_METHOD"],
+            base_url=f"http://{environ.get('HTTP_HOST', 'localhost')}",
+            path=path,
+            query=environ.get("QUERY_STRING", ""),
+            headers=headers,
+            body=body,
+        )
         answer = app.handle(raw)
         if answer.timed_out:
             # The client's own read timeout should fire while we hold the answer back.
             sleep(app.faults.config.server_timeout_delay)
-        start_response(f"{answer.status} {_REASONS.get(answer.status, 'Unknown')}",
-                       [*answer.headers.items(), ("Content-Length", str(len(answer.body)))])
+        start_response(
+            f"{answer.status} {_REASONS.get(answer.status, 'Unknown')}",
+            [*answer.headers.items(), ("Content-Length", str(len(answer.body)))],
+        )
         return [answer.body]
 
     return application
@@ -48,8 +66,9 @@ class RunningServer:
     def __init__(self, server: BaseWSGIServer) -> None:
         self._server = server
         self.url = f"http://127.0.0.1:{server.server_port}"
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="canvas-sandbox", daemon=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="canvas-sandbox", daemon=True
+        )
         self._thread.start()
 
     def stop(self) -> None:
@@ -77,6 +96,7 @@ def beside_api(api: WsgiApp, pages: WsgiApp) -> WsgiApp:
 
 def serve(app: CanvasApp, pages: WsgiApp, sleep: Callable[[float], None] = time.sleep) -> RunningServer:
     """Start a threaded server for the emulator, with `pages` beside its API, on a free loopback port."""
-    server = make_server("127.0.0.1", 0, beside_api(wsgi_app(app, sleep), pages), threaded=True,
-                         request_handler=QuietHandler)
+    server = make_server(
+        "127.0.0.1", 0, beside_api(wsgi_app(app, sleep), pages), threaded=True, request_handler=QuietHandler
+    )
     return RunningServer(server)

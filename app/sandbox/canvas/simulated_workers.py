@@ -31,8 +31,10 @@ class Run:
 
     def growth(self, since: float, until: float) -> float:
         """How much the bucket's level rose between two moments (a head start a longer run loses)."""
+
         def level(moment: float) -> float:
             return min(self.levels, key=lambda reading: abs(reading[0] - moment))[1]
+
         return level(until) - level(since)
 
 

@@ -197,16 +197,25 @@ class CanvasState:
         self._login_by_sis: dict[tuple[int, str], Pseudonym] = {}
         self._logins_by_unique_id: dict[tuple[int, str], list[Pseudonym]] = {}
         self._enrollments_by_user: dict[int, list[Enrollment]] = {}
-        root = Account(id=self.next_id("accounts"), name="Site Admin Root", parent_account_id=None,
-                       root_account_id=None)
+        root = Account(
+            id=self.next_id("accounts"), name="Site Admin Root", parent_account_id=None, root_account_id=None
+        )
         self.accounts[root.id] = root
         # Every root account owns a "Default Term" (EnrollmentTerm::DEFAULT_TERM_NAME).
-        term = Term(id=self.next_id("terms"), root_account_id=root.id, name="Default Term", sis_term_id=None,
-                    start_at=None, end_at=None, created_at=self.timestamp())
+        term = Term(
+            id=self.next_id("terms"),
+            root_account_id=root.id,
+            name="Default Term",
+            sis_term_id=None,
+            start_at=None,
+            end_at=None,
+            created_at=self.timestamp(),
+        )
         self.terms[term.id] = term
         for role_id, name, label in BUILT_IN_ROLES:
-            self.roles[role_id] = Role(id=role_id, account_id=root.id, role=name, label=label,
-                                       base_role_type=name, created_at=self.timestamp())
+            self.roles[role_id] = Role(
+                id=role_id, account_id=root.id, role=name, label=label, base_role_type=name, created_at=self.timestamp()
+            )
         self._next_ids["roles"] = max(r for r, _, _ in BUILT_IN_ROLES) + 1
 
     def next_id(self, table: str) -> int:

@@ -7,8 +7,16 @@ from dataclasses import dataclass
 
 from app.sandbox.ladok.desk import LadokDesk
 
-STUDENTS = (("Astrid", "Lind"), ("Bo", "Ek"), ("Cecilia", "Berg"), ("David", "Sund"), ("Elin", "Holm"),
-            ("Farid", "Nasser"), ("Greta", "Åberg"), ("Hugo", "Öst"))
+STUDENTS = (
+    ("Astrid", "Lind"),
+    ("Bo", "Ek"),
+    ("Cecilia", "Berg"),
+    ("David", "Sund"),
+    ("Elin", "Holm"),
+    ("Farid", "Nasser"),
+    ("Greta", "Åberg"),
+    ("Hugo", "Öst"),
+)
 TEACHING_DAYS = 130
 
 
@@ -42,19 +50,37 @@ def seed_demo(desk: LadokDesk, today: dt.date) -> DemoLadok:
     start = today + dt.timedelta(days=7)
     end = start + dt.timedelta(days=TEACHING_DAYS)
     term = term_of(start)[0]
-    org = ladok.add_organisation(code="EECS", names={"sv": "Skolan för elektroteknik och datavetenskap",
-                                                     "en": "School of Electrical Engineering and Computer Science"})
-    courses = (
-        ladok.add_course(code="DD1310", names={"sv": "Programmeringsteknik", "en": "Programming Techniques"},
-                         organisation_uid=org, education_type_id=22),
-        ladok.add_course(code="SF1625", names={"sv": "Envariabelanalys", "en": "Calculus in One Variable"},
-                         organisation_uid=org, education_type_id=22),
+    org = ladok.add_organisation(
+        code="EECS",
+        names={
+            "sv": "Skolan för elektroteknik och datavetenskap",
+            "en": "School of Electrical Engineering and Computer Science",
+        },
     )
-    offerings = tuple(desk.add_offering(course, code, term, start, end)
-                      for course, code in ((courses[0], "50101"), (courses[1], "60201"), (courses[0], "50102")))
+    courses = (
+        ladok.add_course(
+            code="DD1310",
+            names={"sv": "Programmeringsteknik", "en": "Programming Techniques"},
+            organisation_uid=org,
+            education_type_id=22,
+        ),
+        ladok.add_course(
+            code="SF1625",
+            names={"sv": "Envariabelanalys", "en": "Calculus in One Variable"},
+            organisation_uid=org,
+            education_type_id=22,
+        ),
+    )
+    offerings = tuple(
+        desk.add_offering(course, code, term, start, end)
+        for course, code in ((courses[0], "50101"), (courses[1], "60201"), (courses[0], "50102"))
+    )
     students = tuple(desk.add_student(first, last) for first, last in STUDENTS)
-    plan = ((offerings[0], (0, 1, 2, 3, 4, 5), (0, 2, 4)), (offerings[1], (2, 3, 6, 7), (2, 3, 6)),
-            (offerings[2], (6, 7), (7,)))
+    plan = (
+        (offerings[0], (0, 1, 2, 3, 4, 5), (0, 2, 4)),
+        (offerings[1], (2, 3, 6, 7), (2, 3, 6)),
+        (offerings[2], (6, 7), (7,)),
+    )
     for offering, admitted, registered in plan:
         for index in admitted:
             desk.admit(students[index], offering)

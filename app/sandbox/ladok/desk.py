@@ -76,8 +76,12 @@ class JournalLine:
 class LadokDesk:
     """Admit, register, drop out, suspend, add students and offerings; each one real event on the feed."""
 
-    def __init__(self, ladok: SandboxLadok, today: Callable[[], dt.date] = dt.date.today,
-                 now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)) -> None:
+    def __init__(
+        self,
+        ladok: SandboxLadok,
+        today: Callable[[], dt.date] = dt.date.today,
+        now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    ) -> None:
         self.ladok = ladok
         self._today = today
         self._now = now
@@ -98,8 +102,10 @@ class LadokDesk:
     def courses(self) -> list[Course]:
         """Every catalogue course, by code."""
         with self._lock:
-            found = [Course(uid, c["Utbildningskod"], _name(c["Benamningar"]))
-                     for uid, c in self.ladok.catalogue.courses.items()]
+            found = [
+                Course(uid, c["Utbildningskod"], _name(c["Benamningar"]))
+                for uid, c in self.ladok.catalogue.courses.items()
+            ]
         return sorted(found, key=lambda c: (c.code, c.uid))
 
     def offerings(self) -> list[Offering]:
@@ -134,8 +140,13 @@ class LadokDesk:
                 already = "admitted to" if status is Status.ADMITTED else "registered on"
                 raise DeskRefusal(f"{student.name} is already {already} {offering.label}")
             self.ladok.add_admission(student_uid, offering_uid, **self._on(offering_uid))
-            return self._record(student_uid, offering_uid, Status.ADMITTED, "ForvantatDeltagandeSkapadEvent",
-                                f"{student.name} admitted to {offering.label}")
+            return self._record(
+                student_uid,
+                offering_uid,
+                Status.ADMITTED,
+                "ForvantatDeltagandeSkapadEvent",
+                f"{student.name} admitted to {offering.label}",
+            )
 
     def register(self, student_uid: str, offering_uid: str) -> str:
         """Register the student (RegistreringEvent); only an admitted student can be registered."""
@@ -144,11 +155,17 @@ class LadokDesk:
             if status is Status.REGISTERED:
                 raise DeskRefusal(f"{student.name} is already registered on {offering.label}")
             if status is not Status.ADMITTED:
-                raise DeskRefusal(f"{student.name} is not admitted to {offering.label}: only an admitted student "
-                                  "can be registered")
+                raise DeskRefusal(
+                    f"{student.name} is not admitted to {offering.label}: only an admitted student can be registered"
+                )
             self.ladok.add_registration(student_uid, offering_uid, **self._on(offering_uid))
-            return self._record(student_uid, offering_uid, Status.REGISTERED, "RegistreringEvent",
-                                f"{student.name} registered on {offering.label}")
+            return self._record(
+                student_uid,
+                offering_uid,
+                Status.REGISTERED,
+                "RegistreringEvent",
+                f"{student.name} registered on {offering.label}",
+            )
 
     def drop_out(self, student_uid: str, offering_uid: str) -> str:
         """A registered student breaks off (AvbrottEvent); an admitted one declines the place (AterbudEvent)."""
@@ -182,8 +199,9 @@ class LadokDesk:
             raise DeskRefusal("a student needs both a first and a last name")
         with self._lock:
             self._serial += 1
-            uid = self.ladok.add_student(first_name=first, last_name=last,
-                                         personnummer=sandbox_personnummer(self._serial))
+            uid = self.ladok.add_student(
+                first_name=first, last_name=last, personnummer=sandbox_personnummer(self._serial)
+            )
             self.ladok.add_contact(uid, f"{_ascii(first)}.{_ascii(last)}@student.example.se")
             self._note("LokalStudentEvent", f"{first} {last} is a new student")
             return uid
@@ -202,8 +220,14 @@ class LadokDesk:
             if any(o.course_code == course.code and o.code == code and o.term == term for o in self.offerings()):
                 raise DeskRefusal(f"{course.code} already has an offering {code} in {term}")
             try:
-                uid = self.ladok.add_offering(course_uid=course_uid, code=code, term_code=term, start=start, end=end,
-                                              organisation_uid=self.ladok.catalogue.courses[course_uid]["OrganisationUID"])
+                uid = self.ladok.add_offering(
+                    course_uid=course_uid,
+                    code=code,
+                    term_code=term,
+                    start=start,
+                    end=end,
+                    organisation_uid=self.ladok.catalogue.courses[course_uid]["OrganisationUID"],
+                )
             except ValueError as err:  # the term code is not VTyyyy / HTyyyy
                 raise DeskRefusal(str(err)) from None
             self._note("KurstillfalleTillStatusEvent", f"new offering {course.code} {code} {term} ({course.name})")

@@ -30,9 +30,15 @@ class ParticipationForm(FlaskForm):
 
     student = SelectField("Student", validators=[DataRequired()])
     offering = SelectField("Offering (kurstillfälle)", validators=[DataRequired()])
-    action = RadioField("What happens", validators=[DataRequired()], choices=[
-        SelectChoice("admit", "Admit (antagning)"), SelectChoice("register", "Register (registrering)"),
-        SelectChoice("drop_out", "Drop out (avbrott, or återbud before registering)")])
+    action = RadioField(
+        "What happens",
+        validators=[DataRequired()],
+        choices=[
+            SelectChoice("admit", "Admit (antagning)"),
+            SelectChoice("register", "Register (registrering)"),
+            SelectChoice("drop_out", "Drop out (avbrott, or återbud before registering)"),
+        ],
+    )
 
 
 class SuspensionForm(FlaskForm):
@@ -59,8 +65,9 @@ class StudentForm(FlaskForm):
     last_name = StringField("Last name", validators=[DataRequired(), Length(max=60)])
 
 
-def ladok_gui(desk: LadokDesk, nav: Mapping[str, str] | None = None,
-              offering_defaults: Callable[[], dict[str, Any]] = dict) -> Flask:
+def ladok_gui(
+    desk: LadokDesk, nav: Mapping[str, str] | None = None, offering_defaults: Callable[[], dict[str, Any]] = dict
+) -> Flask:
     """The page and its form handlers; `offering_defaults` pre-fills the new-offering form (term, dates)."""
     app = pages_app(__name__, title="Sandbox Ladok", theme="ladok", nav=nav, session_cookie="sandbox_ladok")
 
@@ -77,8 +84,14 @@ def ladok_gui(desk: LadokDesk, nav: Mapping[str, str] | None = None,
     def page(status: int = 200, error: str | None = None, **given: FlaskForm) -> tuple[str, int]:
         students, offerings = desk.students(), desk.offerings()
         table = [(s, [desk.status(s.uid, o.uid) for o in offerings], desk.suspended_until(s.uid)) for s in students]
-        return render_template("ladok_desk.html", error=error, forms=forms(**given), offerings=offerings,
-                               table=table, journal=[(_when(line.at), line) for line in desk.journal()]), status
+        return render_template(
+            "ladok_desk.html",
+            error=error,
+            forms=forms(**given),
+            offerings=offerings,
+            table=table,
+            journal=[(_when(line.at), line) for line in desk.journal()],
+        ), status
 
     def act(name: str, form: FlaskForm, action: Callable[[], str]) -> Response | tuple[str, int]:
         _choices(desk, {name: form})
@@ -98,8 +111,7 @@ def ladok_gui(desk: LadokDesk, nav: Mapping[str, str] | None = None,
     def participation() -> Response | tuple[str, int]:
         form = ParticipationForm(prefix="p")
         actions = {"admit": desk.admit, "register": desk.register, "drop_out": desk.drop_out}
-        return act("participation", form,
-                   lambda: actions[form.action.data](form.student.data, form.offering.data))
+        return act("participation", form, lambda: actions[form.action.data](form.student.data, form.offering.data))
 
     @app.post(f"{GUI_PREFIX}/suspension")
     def suspension() -> Response | tuple[str, int]:
@@ -111,8 +123,9 @@ def ladok_gui(desk: LadokDesk, nav: Mapping[str, str] | None = None,
         form = OfferingForm(prefix="o")
 
         def add() -> str:
-            desk.add_offering(form.course.data, form.code.data, form.term.data.strip().upper(), form.start.data,
-                              form.end.data)
+            desk.add_offering(
+                form.course.data, form.code.data, form.term.data.strip().upper(), form.start.data, form.end.data
+            )
             return _newest(desk)
 
         return act("offering", form, add)

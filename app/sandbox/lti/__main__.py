@@ -20,7 +20,7 @@ def main() -> None:
     with platform.serve(port=args.port) as url:
         print("[[institution.lti]] for the tool's configuration:")
         print(json.dumps(platform.registration(), indent=2))
-        print(f"[web] frame_ancestors = [\"{url}\"]")
+        print(f'[web] frame_ancestors = ["{url}"]')
         print(f"Launch pages: {url}/")
         threading.Event().wait()
 

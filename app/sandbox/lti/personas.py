@@ -30,17 +30,43 @@ class Persona:
 PERSONAS: dict[str, Persona] = {
     p.key: p
     for p in (
-        Persona("teacher", "a1b2c3d4-teacher", 501, "Tora Lärare",
-                (f"{MEMBERSHIP}#Instructor", f"{INSTITUTION}#Instructor", SYSTEM_USER)),
-        Persona("ta", "a1b2c3d4-ta", 502, "Tage Assistent",
-                (f"{MEMBERSHIP}/instructor#TeachingAssistant", f"{MEMBERSHIP}#Instructor", SYSTEM_USER)),
+        Persona(
+            "teacher",
+            "a1b2c3d4-teacher",
+            501,
+            "Tora Lärare",
+            (f"{MEMBERSHIP}#Instructor", f"{INSTITUTION}#Instructor", SYSTEM_USER),
+        ),
+        Persona(
+            "ta",
+            "a1b2c3d4-ta",
+            502,
+            "Tage Assistent",
+            (f"{MEMBERSHIP}/instructor#TeachingAssistant", f"{MEMBERSHIP}#Instructor", SYSTEM_USER),
+        ),
         Persona("designer", "a1b2c3d4-designer", 503, "Dina Designer", (f"{MEMBERSHIP}#ContentDeveloper", SYSTEM_USER)),
-        Persona("student", "a1b2c3d4-student", 504, "Stina Student",
-                (f"{MEMBERSHIP}#Learner", f"{INSTITUTION}#Student", SYSTEM_USER)),
-        Persona("admin", "a1b2c3d4-admin", 505, "Ada Administratör", (f"{INSTITUTION}#Administrator", SYSTEM_USER),
-                root_admin=True),
-        Persona("subadmin", "a1b2c3d4-subadmin", 506, "Sune Institutionsadmin",
-                (f"{INSTITUTION}#Administrator", SYSTEM_USER)),
+        Persona(
+            "student",
+            "a1b2c3d4-student",
+            504,
+            "Stina Student",
+            (f"{MEMBERSHIP}#Learner", f"{INSTITUTION}#Student", SYSTEM_USER),
+        ),
+        Persona(
+            "admin",
+            "a1b2c3d4-admin",
+            505,
+            "Ada Administratör",
+            (f"{INSTITUTION}#Administrator", SYSTEM_USER),
+            root_admin=True,
+        ),
+        Persona(
+            "subadmin",
+            "a1b2c3d4-subadmin",
+            506,
+            "Sune Institutionsadmin",
+            (f"{INSTITUTION}#Administrator", SYSTEM_USER),
+        ),
         Persona("observer", "a1b2c3d4-observer", 507, "Olle Observatör", (f"{MEMBERSHIP}#Mentor", SYSTEM_USER)),
     )
 }

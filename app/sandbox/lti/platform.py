@@ -88,20 +88,37 @@ class SandboxPlatform:
 
     def registration(self) -> dict[str, object]:
         """The `[[institution.lti]]` entry a tool needs for this platform (deployment listed)."""
-        return {"issuer": self.issuer, "client_id": self.client_id, "auth_login_url": self.auth_login_url,
-                "auth_token_url": self.auth_token_url, "key_set_url": self.key_set_url,
-                "deployment_ids": [self.deployment_id]}
+        return {
+            "issuer": self.issuer,
+            "client_id": self.client_id,
+            "auth_login_url": self.auth_login_url,
+            "auth_token_url": self.auth_token_url,
+            "key_set_url": self.key_set_url,
+            "deployment_ids": [self.deployment_id],
+        }
 
-    def start_launch(self, persona: str, course_id: int | None, locale: str = "en",
-                     placement: str = "course_navigation", account_id: int = 1) -> dict[str, str]:
+    def start_launch(
+        self,
+        persona: str,
+        course_id: int | None,
+        locale: str = "en",
+        placement: str = "course_navigation",
+        account_id: int = 1,
+    ) -> dict[str, str]:
         """The login initiation parameters for a launch, remembering what to put in its id_token."""
         hint = secrets.token_urlsafe(16)
         who = self.personas[persona]
         with self._lock:
             self._pending[hint] = _Pending(who, self._context(placement, course_id, account_id, locale))
-        return {"iss": self.issuer, "login_hint": who.sub, "target_link_uri": self.tool_launch_url,
-                "lti_message_hint": hint, "client_id": self.client_id, "lti_deployment_id": self.deployment_id,
-                **self.storage_params()}
+        return {
+            "iss": self.issuer,
+            "login_hint": who.sub,
+            "target_link_uri": self.tool_launch_url,
+            "lti_message_hint": hint,
+            "client_id": self.client_id,
+            "lti_deployment_id": self.deployment_id,
+            **self.storage_params(),
+        }
 
     def storage_params(self) -> dict[str, str]:
         """`lti_storage_target`, which Canvas adds to login initiations and launches when it offers storage."""
@@ -113,13 +130,29 @@ class SandboxPlatform:
         loopback); a site of its own, so it shares a browser process with neither the platform nor the tool."""
         return self.base_url.replace("://127.0.0.1:", "://impostor.localhost:")
 
-    def id_token(self, persona: str, course_id: int | None, nonce: str, *, locale: str = "en",
-                 placement: str = "course_navigation", key: SigningKey | None = None, now: float | None = None,
-                 **overrides: Any) -> str:
+    def id_token(
+        self,
+        persona: str,
+        course_id: int | None,
+        nonce: str,
+        *,
+        locale: str = "en",
+        placement: str = "course_navigation",
+        key: SigningKey | None = None,
+        now: float | None = None,
+        **overrides: Any,
+    ) -> str:
         """A signed id_token as Canvas would send it; `overrides` replace claims (to forge bad ones in tests)."""
-        body = claims(issuer=self.issuer, client_id=self.client_id, deployment_id=self.deployment_id,
-                      target_link_uri=self.tool_launch_url, persona=self.personas[persona],
-                      ctx=self._context(placement, course_id, 1, locale), nonce=nonce, now=now)
+        body = claims(
+            issuer=self.issuer,
+            client_id=self.client_id,
+            deployment_id=self.deployment_id,
+            target_link_uri=self.tool_launch_url,
+            persona=self.personas[persona],
+            ctx=self._context(placement, course_id, 1, locale),
+            nonce=nonce,
+            now=now,
+        )
         body.update(overrides)
         return sign(body, key or self.key)
 
@@ -143,9 +176,15 @@ class SandboxPlatform:
             pending = self._pending.pop(params.get("lti_message_hint", ""), None)
         if pending is None or pending.persona.sub != params.get("login_hint"):
             raise ValueError("login_required: unknown or used lti_message_hint")
-        body = claims(issuer=self.issuer, client_id=self.client_id, deployment_id=self.deployment_id,
-                      target_link_uri=self.tool_launch_url, persona=pending.persona, ctx=pending.ctx,
-                      nonce=params["nonce"])
+        body = claims(
+            issuer=self.issuer,
+            client_id=self.client_id,
+            deployment_id=self.deployment_id,
+            target_link_uri=self.tool_launch_url,
+            persona=pending.persona,
+            ctx=pending.ctx,
+            nonce=params["nonce"],
+        )
         return self.tool_launch_url, sign(body, self.key)
 
     def frame_page_path(self, persona: str, course_id: int | None = None, locale: str = "en") -> str:
@@ -169,22 +208,28 @@ class SandboxPlatform:
             thread.join()
 
 
-def _page(title: str, body: str, lang: str = "en", body_data: dict[str, str] | None = None,
-          script: str | None = None) -> str:
+def _page(
+    title: str, body: str, lang: str = "en", body_data: dict[str, str] | None = None, script: str | None = None
+) -> str:
     data = "".join(f' data-{escape(k)}="{escape(v)}"' for k, v in (body_data or {}).items())
     tag = f'<script src="/sandbox-static/{escape(script)}" defer></script>' if script else ""
-    return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{escape(title)}</title>'
-            '<style>body{font-family:sans-serif;margin:0}header{background:#2d3b45;color:#fff;padding:.5rem 1rem}'
-            '.tool_content_wrapper iframe{border:0;width:100%;height:450px}'
-            '.hidden-frame{display:none}</style>'
-            f"{tag}</head><body{data}>{body}</body></html>")
+    return (
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+        "<style>body{font-family:sans-serif;margin:0}header{background:#2d3b45;color:#fff;padding:.5rem 1rem}"
+        ".tool_content_wrapper iframe{border:0;width:100%;height:450px}"
+        ".hidden-frame{display:none}</style>"
+        f"{tag}</head><body{data}>{body}</body></html>"
+    )
 
 
 def _autopost(action: str, fields: dict[str, str], label: str) -> str:
     inputs = "".join(f'<input type="hidden" name="{escape(k)}" value="{escape(v)}">' for k, v in fields.items())
-    return _page(label, f'<form method="post" action="{escape(action)}">{inputs}'
-                        f'<noscript><button type="submit">{escape(label)}</button></noscript></form>'
-                        "<script>document.forms[0].submit()</script>")
+    return _page(
+        label,
+        f'<form method="post" action="{escape(action)}">{inputs}'
+        f'<noscript><button type="submit">{escape(label)}</button></noscript></form>'
+        "<script>document.forms[0].submit()</script>",
+    )
 
 
 def _make_app(platform: SandboxPlatform) -> Flask:
@@ -216,17 +261,26 @@ def _make_app(platform: SandboxPlatform) -> Flask:
         title = facts.name if facts else "Account" if course_id is None else f"Course {course_id}"
         frames = ""
         if platform.platform_storage and platform.forwarding_frame:
-            frames += (f'<iframe name="{STORAGE_TARGET}" title="{STORAGE_TARGET}" class="hidden-frame" '
-                       f'src="/{STORAGE_TARGET}"></iframe>')
+            frames += (
+                f'<iframe name="{STORAGE_TARGET}" title="{STORAGE_TARGET}" class="hidden-frame" '
+                f'src="/{STORAGE_TARGET}"></iframe>'
+            )
         if platform.storage_forgeries:
-            frames += (f'<iframe name="impostor" title="impostor" class="hidden-frame" '
-                       f'src="{escape(platform.impostor_origin)}/impostor"></iframe>')
-        return _page(title, f"<header><h1>{escape(title)} — {escape(platform.personas[persona].name)}</h1></header>"
-                            f'<main class="tool_content_wrapper"><iframe name="{TOOL_FRAME}" title="Kursadministration"'
-                            f' src="{escape(src)}" allow="clipboard-write"></iframe></main>{frames}',
-                     body_data={"platform-storage": "on" if platform.platform_storage else "off",
-                                "storage-answers": "on" if platform.storage_answers else "off"},
-                     script="canvas_messages.js")
+            frames += (
+                f'<iframe name="impostor" title="impostor" class="hidden-frame" '
+                f'src="{escape(platform.impostor_origin)}/impostor"></iframe>'
+            )
+        return _page(
+            title,
+            f"<header><h1>{escape(title)} — {escape(platform.personas[persona].name)}</h1></header>"
+            f'<main class="tool_content_wrapper"><iframe name="{TOOL_FRAME}" title="Kursadministration"'
+            f' src="{escape(src)}" allow="clipboard-write"></iframe></main>{frames}',
+            body_data={
+                "platform-storage": "on" if platform.platform_storage else "off",
+                "storage-answers": "on" if platform.storage_answers else "off",
+            },
+            script="canvas_messages.js",
+        )
 
     @app.get(f"/{STORAGE_TARGET}")
     def post_message_forwarding() -> str:

@@ -35,8 +35,9 @@ CUSTOM_FIELDS: Mapping[str, str] = {
 class SigningKey:
     """An RSA key pair with its kid, published by the platform's JWKS endpoint."""
 
-    private: rsa.RSAPrivateKey = field(default_factory=lambda: rsa.generate_private_key(public_exponent=65537,
-                                                                                        key_size=2048))
+    private: rsa.RSAPrivateKey = field(
+        default_factory=lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    )
     kid: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def jwk(self) -> dict[str, Any]:
@@ -47,8 +48,9 @@ class SigningKey:
 
     def pem(self) -> bytes:
         """The private key in PEM, for signing."""
-        return self.private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                          serialization.NoEncryption())
+        return self.private.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,9 +75,11 @@ class LaunchContext:
 
 def _expand(value: str, persona: Persona, ctx: LaunchContext) -> str | bool:
     # Canvas turns numbers into strings for LTI 1.3 but leaves booleans as JSON booleans.
-    variables: dict[str, str | bool] = {"$Canvas.user.id": str(persona.canvas_user_id),
-                                        "$Canvas.user.isRootAccountAdmin": persona.root_admin,
-                                        "$Canvas.account.id": str(ctx.account_id)}
+    variables: dict[str, str | bool] = {
+        "$Canvas.user.id": str(persona.canvas_user_id),
+        "$Canvas.user.isRootAccountAdmin": persona.root_admin,
+        "$Canvas.account.id": str(ctx.account_id),
+    }
     if ctx.course_id is not None:
         variables["$Canvas.course.id"] = str(ctx.course_id)
         sis_id = ctx.course.sis_id if ctx.course else f"SIS-{ctx.course_id}"
@@ -85,8 +89,18 @@ def _expand(value: str, persona: Persona, ctx: LaunchContext) -> str | bool:
     return variables.get(value, value)
 
 
-def claims(*, issuer: str, client_id: str, deployment_id: str, target_link_uri: str, persona: Persona,
-           ctx: LaunchContext, nonce: str, now: float | None = None, lifetime: int = 300) -> dict[str, Any]:
+def claims(
+    *,
+    issuer: str,
+    client_id: str,
+    deployment_id: str,
+    target_link_uri: str,
+    persona: Persona,
+    ctx: LaunchContext,
+    nonce: str,
+    now: float | None = None,
+    lifetime: int = 300,
+) -> dict[str, Any]:
     """The id_token body Canvas sends for a resource link launch."""
     now = time.time() if now is None else now
     context_id = f"course-{ctx.course_id}" if ctx.course_id is not None else f"account-{ctx.account_id}"
@@ -96,10 +110,18 @@ def claims(*, issuer: str, client_id: str, deployment_id: str, target_link_uri: 
     if ctx.course is not None:  # Canvas: the course's name and course code (lib/lti/messages/jwt_message.rb)
         context.update(title=ctx.course.name, label=ctx.course.code)
     return {
-        "iss": issuer, "aud": client_id, "azp": client_id, "sub": persona.sub, "nonce": nonce,
-        "iat": int(now), "exp": int(now) + lifetime,
-        "name": persona.name, "given_name": persona.name.split()[0], "family_name": persona.name.split()[-1],
-        "email": f"{persona.key}@sandbox.example", "locale": ctx.locale,
+        "iss": issuer,
+        "aud": client_id,
+        "azp": client_id,
+        "sub": persona.sub,
+        "nonce": nonce,
+        "iat": int(now),
+        "exp": int(now) + lifetime,
+        "name": persona.name,
+        "given_name": persona.name.split()[0],
+        "family_name": persona.name.split()[-1],
+        "email": f"{persona.key}@sandbox.example",
+        "locale": ctx.locale,
         LTI + "message_type": "LtiResourceLinkRequest",
         LTI + "version": "1.3.0",
         LTI + "deployment_id": deployment_id,
@@ -107,10 +129,19 @@ def claims(*, issuer: str, client_id: str, deployment_id: str, target_link_uri: 
         LTI + "resource_link": {"id": f"rl-{context_id}", "title": "Kursadministration", "description": None},
         LTI + "roles": list(persona.roles),
         LTI + "context": context,
-        LTI + "tool_platform": {"guid": "sandbox-canvas", "name": "Sandbox Canvas", "version": "cloud",
-                                "product_family_code": "canvas"},
-        LTI + "launch_presentation": {"document_target": "iframe", "locale": ctx.locale, "height": 600,
-                                      "width": 800, "return_url": "about:blank"},
+        LTI + "tool_platform": {
+            "guid": "sandbox-canvas",
+            "name": "Sandbox Canvas",
+            "version": "cloud",
+            "product_family_code": "canvas",
+        },
+        LTI + "launch_presentation": {
+            "document_target": "iframe",
+            "locale": ctx.locale,
+            "height": 600,
+            "width": 800,
+            "return_url": "about:blank",
+        },
         LTI + "custom": {name: _expand(value, persona, ctx) for name, value in CUSTOM_FIELDS.items()},
         "https://www.instructure.com/placement": ctx.placement,
     }

@@ -16,14 +16,20 @@ from tests.integration.canvas.sandbox_factory import FakeClock, SandboxFactory
 def make_canvas() -> SandboxFactory:
     """Build a sandbox (optionally throttled tighter or with faults) and a client for it."""
 
-    def build(throttle: ThrottleConfig | None = None, faults: FaultConfig | None = None,
-              figures: BucketFigures | None = None) -> tuple[CanvasSandbox, CanvasClient]:
+    def build(
+        throttle: ThrottleConfig | None = None, faults: FaultConfig | None = None, figures: BucketFigures | None = None
+    ) -> tuple[CanvasSandbox, CanvasClient]:
         clock = FakeClock()
         sandbox = CanvasSandbox(throttle=throttle, faults=faults, clock=clock, sleep=clock.sleep)
         gate = InMemoryThrottleGate(figures=figures, clock=clock, sleep=clock.sleep)
         client = CanvasClient(
-            "http://canvas.sandbox", DEFAULT_TOKEN, root_account=ROOT_ACCOUNT_ID, gate=gate,
-            retry=RetryPolicy(attempts=8), transport=sandbox.transport(), sleep=clock.sleep,
+            "http://canvas.sandbox",
+            DEFAULT_TOKEN,
+            root_account=ROOT_ACCOUNT_ID,
+            gate=gate,
+            retry=RetryPolicy(attempts=8),
+            transport=sandbox.transport(),
+            sleep=clock.sleep,
         )
         return sandbox, client
 

@@ -36,7 +36,10 @@ def test_enroll_twice_is_one_enrollment(course_and_student):
     assert isinstance(first, EnrollmentResult)
     assert first.enrollment.canvas_enrollment_id == second.enrollment.canvas_enrollment_id == made.id
     assert (made.course_section_id, made.workflow_state, made.type) == (
-        course.canvas_section_id, "active", "StudentEnrollment")
+        course.canvas_section_id,
+        "active",
+        "StudentEnrollment",
+    )
 
 
 def test_admitted_and_registered_roles_coexist_in_one_section(course_and_student):
@@ -48,7 +51,8 @@ def test_admitted_and_registered_roles_coexist_in_one_section(course_and_student
     execute(enroll("admitted", admitted), client)
 
     assert sorted(e.role_id for e in student_enrollments(sandbox, user.canvas_user_id)) == sorted(
-        [registered, admitted])
+        [registered, admitted]
+    )
 
 
 def test_enroll_during_a_suspension_is_inactive(course_and_student):
@@ -165,8 +169,7 @@ def test_sweep_can_conclude_instead(course_and_student):
 
     execute(SweepOtherSections(STUDENT, CourseRef(OFFERING), frozenset({OFFERING}), "conclude"), client)
 
-    assert {e.id: e.workflow_state for e in student_enrollments(sandbox, user.canvas_user_id)} == {
-        manual: "completed"}
+    assert {e.id: e.workflow_state for e in student_enrollments(sandbox, user.canvas_user_id)} == {manual: "completed"}
 
 
 def test_teachers_get_one_message_each(course_and_student):

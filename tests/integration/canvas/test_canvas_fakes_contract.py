@@ -79,8 +79,15 @@ class TestScriptedCanvas(CanvasFakeContract):
         self.canvas = FakeCanvas()
         transport = httpx.MockTransport(self.canvas.handle)
         gate = InMemoryThrottleGate(clock=self.canvas.clock, sleep=self.canvas.sleep)
-        self.client = CanvasClient(BASE, "token", root_account=ROOT_ACCOUNT_ID, gate=gate,
-                                   retry=RetryPolicy(attempts=4), transport=transport, sleep=self.canvas.sleep)
+        self.client = CanvasClient(
+            BASE,
+            "token",
+            root_account=ROOT_ACCOUNT_ID,
+            gate=gate,
+            retry=RetryPolicy(attempts=4),
+            transport=transport,
+            sleep=self.canvas.sleep,
+        )
         self.http = httpx.Client(base_url=BASE, transport=transport)
 
     def a_course_exists(self, sis_course_id: str) -> int:
@@ -95,8 +102,9 @@ class TestSandboxCanvas(CanvasFakeContract):
 
     def setup_method(self) -> None:
         self.sandbox = CanvasSandbox()
-        self.client = CanvasClient("http://canvas.sandbox", DEFAULT_TOKEN, root_account=ROOT_ACCOUNT_ID,
-                                   transport=self.sandbox.transport())
+        self.client = CanvasClient(
+            "http://canvas.sandbox", DEFAULT_TOKEN, root_account=ROOT_ACCOUNT_ID, transport=self.sandbox.transport()
+        )
         self.http = self.sandbox.client()
 
     def a_course_exists(self, sis_course_id: str) -> int:

@@ -94,8 +94,12 @@ def test_ensuring_a_course_twice_makes_nothing_new(sandbox_and_client):
 
     assert (second.canvas_course_id, second.canvas_section_id) == (first.canvas_course_id, first.canvas_section_id)
     assert requests_for_repeat == {"GET": 2}  # found course and section unchanged: nothing written
-    assert (len(sandbox.courses()), len(sandbox.sections()), len(sandbox.terms()),
-            len(sandbox.sub_accounts())) == (counts[0] + 1, counts[1] + 1, counts[2], counts[3])
+    assert (len(sandbox.courses()), len(sandbox.sections()), len(sandbox.terms()), len(sandbox.sub_accounts())) == (
+        counts[0] + 1,
+        counts[1] + 1,
+        counts[2],
+        counts[3],
+    )
     assert sandbox.course_by_sis_id("another-offering").account_id == sandbox.course_by_sis_id(OFFERING).account_id
     assert second_offering.canvas_term_id == first.canvas_term_id
 

@@ -80,7 +80,6 @@ def test_failures_and_lost_answers_leave_the_same_canvas_as_a_clean_run(make_can
     assert snapshot(faulty) == snapshot(clean)
 
 
-
 def test_workers_in_threads_share_one_client_over_real_http(make_canvas):
     sandbox, _ = make_canvas()
     server = sandbox.serve()

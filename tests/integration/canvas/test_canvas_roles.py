@@ -21,8 +21,9 @@ def test_each_unusable_role_is_named_with_its_reason(make_canvas: SandboxFactory
     sandbox, client = make_canvas()
     teacher_like = sandbox.create_role("Kursansvarig", base_role_type="TeacherEnrollment")
     elsewhere = sandbox.create_sub_account("Annan skola")
-    foreign = client.post(f"/api/v1/accounts/{elsewhere}/roles",
-                          {"label": "Antagen", "base_role_type": "StudentEnrollment"})["id"]
+    foreign = client.post(
+        f"/api/v1/accounts/{elsewhere}/roles", {"label": "Antagen", "base_role_type": "StudentEnrollment"}
+    )["id"]
 
     problems = role_problems(client, _settings(teacher_like, foreign))
 

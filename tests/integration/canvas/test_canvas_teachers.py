@@ -13,8 +13,9 @@ from tests.integration.canvas.sandbox_factory import SandboxFactory
 OFFERING = "6f1c2a4e-0000-4000-8000-00000000b001"
 
 
-def _course_with_teacher(sandbox: CanvasSandbox, type_name: str = "TeacherEnrollment",
-                         state: str = "active") -> tuple[int, int]:
+def _course_with_teacher(
+    sandbox: CanvasSandbox, type_name: str = "TeacherEnrollment", state: str = "active"
+) -> tuple[int, int]:
     course = sandbox.create_course("Envariabelanalys HT2024", OFFERING)
     user = sandbox.create_user("Tora Lärare", "tora")
     enrollment = sandbox.enroll(user, course, type_name)
@@ -28,19 +29,28 @@ def test_an_active_teacher_of_the_course_is_one(sandbox_and_client: tuple[Canvas
     assert teaches_course(client, OFFERING, str(user))
 
 
-@pytest.mark.parametrize(("type_name", "state"), [
-    ("TaEnrollment", "active"), ("DesignerEnrollment", "active"), ("StudentEnrollment", "active"),
-    ("TeacherEnrollment", "inactive"), ("TeacherEnrollment", "completed"), ("TeacherEnrollment", "deleted"),
-])
-def test_other_roles_and_ended_teaching_are_not(sandbox_and_client: tuple[CanvasSandbox, CanvasClient],
-                                                 type_name: str, state: str) -> None:
+@pytest.mark.parametrize(
+    ("type_name", "state"),
+    [
+        ("TaEnrollment", "active"),
+        ("DesignerEnrollment", "active"),
+        ("StudentEnrollment", "active"),
+        ("TeacherEnrollment", "inactive"),
+        ("TeacherEnrollment", "completed"),
+        ("TeacherEnrollment", "deleted"),
+    ],
+)
+def test_other_roles_and_ended_teaching_are_not(
+    sandbox_and_client: tuple[CanvasSandbox, CanvasClient], type_name: str, state: str
+) -> None:
     sandbox, client = sandbox_and_client
     _course, user = _course_with_teacher(sandbox, type_name, state)
     assert not teaches_course(client, OFFERING, str(user))
 
 
 def test_teaching_another_course_or_a_course_that_is_not_there_is_not(
-        sandbox_and_client: tuple[CanvasSandbox, CanvasClient]) -> None:
+    sandbox_and_client: tuple[CanvasSandbox, CanvasClient],
+) -> None:
     sandbox, client = sandbox_and_client
     elsewhere = sandbox.create_course("Annan kurs", "another-offering")
     user = sandbox.create_user("Tora Lärare", "tora")

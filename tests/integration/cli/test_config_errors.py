@@ -18,8 +18,9 @@ KURSADMIN = Path(sys.executable).with_name("kursadmin")
 
 def _run(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "KURSADMIN_DATABASE_URL"} | {"KURSADMIN_CONFIG": str(config)}
-    return subprocess.run([str(KURSADMIN), *args], env=env, capture_output=True, text=True, timeout=120, check=False,
-                          cwd=config.parent)
+    return subprocess.run(
+        [str(KURSADMIN), *args], env=env, capture_output=True, text=True, timeout=120, check=False, cwd=config.parent
+    )
 
 
 def test_init_with_a_misspelt_database_url_stops_naming_the_key(tmp_path: Path) -> None:
@@ -36,9 +37,11 @@ def test_init_with_a_misspelt_database_url_stops_naming_the_key(tmp_path: Path) 
 
 def test_every_misspelt_key_is_listed_before_anything_runs(tmp_path: Path) -> None:
     config = tmp_path / "kursadmin.toml"
-    config.write_text('[worker]\nlease_secs = 30\n[[institution]]\nid = "kth"\nladok_larosate_id = 29\n'
-                      'ladok_url = "https://ladok.example"\ncanvas_url = "https://canvas.example"\n'
-                      'canvas_token = "t"\n[institution.settings]\nUseAdmited = true\n')
+    config.write_text(
+        '[worker]\nlease_secs = 30\n[[institution]]\nid = "kth"\nladok_larosate_id = 29\n'
+        'ladok_url = "https://ladok.example"\ncanvas_url = "https://canvas.example"\n'
+        'canvas_token = "t"\n[institution.settings]\nUseAdmited = true\n'
+    )
 
     result = _run(config, "status")
 
@@ -52,8 +55,9 @@ def leases(monkeypatch: pytest.MonkeyPatch) -> list[float | None]:
     """The lease each `worker --until-idle` run was started with."""
     seen: list[float | None] = []
 
-    def drain(_engine: object, _contexts: object, _concurrency: int = 1, lease: float | None = None,
-              **_options: object) -> object:
+    def drain(
+        _engine: object, _contexts: object, _concurrency: int = 1, lease: float | None = None, **_options: object
+    ) -> object:
         seen.append(lease)
         return app.pipeline.worker.WorkerStats()
 

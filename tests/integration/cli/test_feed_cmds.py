@@ -12,8 +12,9 @@ from app.store import control
 from app.store.db import write_session
 
 
-def test_ingest_records_a_page_and_status_shows_it(write_config: Callable[..., Path], engine: Engine, ladok_dir: Path,
-                                                    cli: Callable[..., Result]) -> None:
+def test_ingest_records_a_page_and_status_shows_it(
+    write_config: Callable[..., Path], engine: Engine, ladok_dir: Path, cli: Callable[..., Result]
+) -> None:
     write_config(ladok_url="https://api.mit-integration.ladok.se")
     page = ladok_dir / "feeds" / "ladok3-recent-2017.xml"
     with write_session(engine) as s:
@@ -32,7 +33,8 @@ def test_ingest_records_a_page_and_status_shows_it(write_config: Callable[..., P
 
 
 def test_a_page_from_another_ladok_is_stored_under_its_file_not_its_links(
-        config: Path, engine: Engine, ladok_dir: Path, cli: Callable[..., Result]) -> None:
+    config: Path, engine: Engine, ladok_dir: Path, cli: Callable[..., Result]
+) -> None:
     # The worker reads on from the stored position with the client certificate: never a foreign origin.
     page = ladok_dir / "feeds" / "ladok3-recent-2017.xml"
 
@@ -43,8 +45,9 @@ def test_a_page_from_another_ladok_is_stored_under_its_file_not_its_links(
     assert "mit-integration" not in status
 
 
-def test_an_unknown_institution_is_named(config: Path, engine: Engine, ladok_dir: Path,
-                                         cli: Callable[..., Result]) -> None:
+def test_an_unknown_institution_is_named(
+    config: Path, engine: Engine, ladok_dir: Path, cli: Callable[..., Result]
+) -> None:
     page = ladok_dir / "feeds" / "ladok3-recent-2017.xml"
 
     ingested = cli("ingest", "--institution", "uu", page)

@@ -31,7 +31,8 @@ def _student_and_offering(world: World) -> tuple[str, str]:
 
 
 def test_explain_says_what_ladok_said_what_the_rules_want_and_what_was_done(
-        config: Path, world: World, cli: Callable[..., Result]) -> None:
+    config: Path, world: World, cli: Callable[..., Result]
+) -> None:
     student, offering = _student_and_offering(world)
 
     result = cli("explain", "--institution", "kth", "--student", student)
@@ -57,8 +58,9 @@ def test_report_counts_what_was_applied(config: Path, world: World, cli: Callabl
     assert no_mail.exit_code == 2 and "no [mail] table in the configuration" in no_mail.output
 
 
-def test_reconcile_reports_an_enrollment_deleted_by_hand(write_config: Callable[..., Path], world: World,
-                                                         cli: Callable[..., Result]) -> None:
+def test_reconcile_reports_an_enrollment_deleted_by_hand(
+    write_config: Callable[..., Path], world: World, cli: Callable[..., Result]
+) -> None:
     student, offering = _student_and_offering(world)
     (enrollment,) = world.canvas.enrollments()
     world.canvas.set_enrollment_state(enrollment.id, "deleted")

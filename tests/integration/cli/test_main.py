@@ -16,7 +16,8 @@ def test_version_is_the_installed_package_s(cli: Callable[..., Result]) -> None:
 
 
 def test_help_works_with_a_broken_configuration_and_offers_no_flask_options(
-        config: Path, cli: Callable[..., Result]) -> None:
+    config: Path, cli: Callable[..., Result]
+) -> None:
     config.write_text("this is [not toml\n")
 
     group, command = cli("--help"), cli("worker", "--help")
@@ -28,7 +29,7 @@ def test_help_works_with_a_broken_configuration_and_offers_no_flask_options(
 
 
 def test_an_invalid_configuration_stops_a_command_naming_each_key(config: Path, cli: Callable[..., Result]) -> None:
-    config.write_text(config.read_text() + '[institution.settings]\nUseAdmitted = true\nCourseNameFormat = 9\n')
+    config.write_text(config.read_text() + "[institution.settings]\nUseAdmitted = true\nCourseNameFormat = 9\n")
 
     result = cli("status")
 

@@ -29,7 +29,8 @@ def test_pause_and_resume_show_in_status(config: Path, engine: Engine, cli: Call
 
 
 def test_delay_delete_sets_and_clears_a_window_and_refuses_one_that_ends_first(
-        config: Path, engine: Engine, cli: Callable[..., Result]) -> None:
+    config: Path, engine: Engine, cli: Callable[..., Result]
+) -> None:
     window = cli("delay-delete", "--institution", "kth", "--start", "2026-06-15", "--end", "2026-08-15")
     status = cli("status")
     backwards = cli("delay-delete", "--institution", "kth", "--start", "2026-08-15", "--end", "2026-06-15")
@@ -68,8 +69,9 @@ def test_held_discard_drops_them(held_world: World, cli: Callable[..., Result]) 
     assert cli("held", "--institution", "kth").output == "0 held removals\n"
 
 
-def test_dead_letters_lists_and_retries_a_key_that_kept_failing(config: Path, engine: Engine,
-                                                                 cli: Callable[..., Result]) -> None:
+def test_dead_letters_lists_and_retries_a_key_that_kept_failing(
+    config: Path, engine: Engine, cli: Callable[..., Result]
+) -> None:
     with write_session(engine) as s:
         mark_dirty(s, "kth", [DirtyKey("student", "s-1")])
     now = utcnow()

@@ -18,18 +18,32 @@ def test_dead_letters_show_an_old_error_without_the_personnummer(
     tmp_path: Path, database_url: str, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     config = tmp_path / "kursadmin.toml"
-    config.write_text(f'database_url = "{database_url}"\n[[institution]]\nid = "kth"\nladok_larosate_id = 29\n'
-                      'ladok_url = "http://127.0.0.1:9"\ncanvas_url = "http://127.0.0.1:9"\ncanvas_token = "t"\n')
+    config.write_text(
+        f'database_url = "{database_url}"\n[[institution]]\nid = "kth"\nladok_larosate_id = 29\n'
+        'ladok_url = "http://127.0.0.1:9"\ncanvas_url = "http://127.0.0.1:9"\ncanvas_token = "t"\n'
+    )
     monkeypatch.setenv("KURSADMIN_CONFIG", str(config))
     monkeypatch.delenv("KURSADMIN_DATABASE_URL", raising=False)
     now = dt.datetime.now(dt.UTC)
     with write_session(engine) as s:
-        s.add(JobRow(institution_id="kth", kind="student", uid="s-1", dirty_seq=1, done_seq=0, not_before=now,
-                     dirtied_at=now, dead=True, attempts=8,
-                     last_error="CanvasNotFound: GET /api/v1/users/sis_login_id:900101-1239 → 404: not found"))
+        s.add(
+            JobRow(
+                institution_id="kth",
+                kind="student",
+                uid="s-1",
+                dirty_seq=1,
+                done_seq=0,
+                not_before=now,
+                dirtied_at=now,
+                dead=True,
+                attempts=8,
+                last_error="CanvasNotFound: GET /api/v1/users/sis_login_id:900101-1239 → 404: not found",
+            )
+        )
 
     result = CliRunner().invoke(main, ["dead-letters", "--institution", "kth"])
 
     assert "student:s-1  after 8 attempts  CanvasNotFound: GET /api/v1/users/sis_login_id:[redacted] → 404" in (
-        result.output), result.output
+        result.output
+    ), result.output
     assert "900101-1239" not in result.output

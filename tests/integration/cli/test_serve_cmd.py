@@ -19,8 +19,12 @@ KURSADMIN = Path(sys.executable).with_name("kursadmin")  # the console script in
 def test_serve_answers_on_its_port(write_config: Callable[..., Path], engine: Engine) -> None:
     write_config(top='secret_key = "serve-test"')
     url = f"http://127.0.0.1:{free_port()}"
-    proc = subprocess.Popen([KURSADMIN, "serve", "--port", url.rsplit(":", 1)[1]], env={**os.environ},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [KURSADMIN, "serve", "--port", url.rsplit(":", 1)[1]],
+        env={**os.environ},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         _wait_healthy(url, proc)
         jwks = httpx.get(f"{url}/lti/jwks", timeout=5)

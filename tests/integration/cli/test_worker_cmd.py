@@ -15,8 +15,9 @@ from app.sandbox.ladok.server import serve as serve_ladok
 from tests.integration.pipeline.world import add_offering, add_student
 
 
-def test_worker_until_idle_applies_the_feed_to_canvas(write_config: Callable[..., Path], engine: Engine,
-                                                      cli: Callable[..., Result]) -> None:
+def test_worker_until_idle_applies_the_feed_to_canvas(
+    write_config: Callable[..., Path], engine: Engine, cli: Callable[..., Result]
+) -> None:
     ladok, canvas = SandboxLadok(), CanvasSandbox(tokens=["sandbox-token"])
     offering = add_offering(ladok).offering
     student = add_student(ladok)
@@ -35,13 +36,16 @@ def test_worker_until_idle_applies_the_feed_to_canvas(write_config: Callable[...
     assert [(e.user_id, e.workflow_state) for e in canvas.enrollments(course_id=course.id)] == [(user.id, "active")]
 
 
-def test_a_worker_refuses_to_start_with_a_role_canvas_would_refuse(write_config: Callable[..., Path], engine: Engine,
-                                                                   cli: Callable[..., Result]) -> None:
+def test_a_worker_refuses_to_start_with_a_role_canvas_would_refuse(
+    write_config: Callable[..., Path], engine: Engine, cli: Callable[..., Result]
+) -> None:
     canvas = CanvasSandbox(tokens=["sandbox-token"])
     registered = canvas.create_role("Registrerad")
     with canvas.serve() as running:
-        write_config(canvas_url=running.url, more=f"[institution.settings]\nUseAdmitted = true\n"
-                                                  f"RoleIdRegistered = {registered}\nRoleIdAdmitted = 999\n")
+        write_config(
+            canvas_url=running.url,
+            more=f"[institution.settings]\nUseAdmitted = true\nRoleIdRegistered = {registered}\nRoleIdAdmitted = 999\n",
+        )
 
         result = cli("worker", "--until-idle", "--no-feed")
 

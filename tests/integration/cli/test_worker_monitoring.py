@@ -23,9 +23,17 @@ from app.store.ops_tables import FeedReadRow
 from app.store.queue_tables import WorkerRow
 from tests.integration.pipeline.world import add_offering, add_student
 
-FAMILIES = {"kursadmin_ladok_events_recorded", "kursadmin_canvas_requests", "kursadmin_canvas_throttled_requests",
-            "kursadmin_queue_depth", "kursadmin_oldest_pending_change_age_seconds", "kursadmin_held_removals",
-            "kursadmin_dead_letters", "kursadmin_feed_read_age_seconds", "kursadmin_worker_heartbeat_age_seconds"}
+FAMILIES = {
+    "kursadmin_ladok_events_recorded",
+    "kursadmin_canvas_requests",
+    "kursadmin_canvas_throttled_requests",
+    "kursadmin_queue_depth",
+    "kursadmin_oldest_pending_change_age_seconds",
+    "kursadmin_held_removals",
+    "kursadmin_dead_letters",
+    "kursadmin_feed_read_age_seconds",
+    "kursadmin_worker_heartbeat_age_seconds",
+}
 
 
 def _samples(body: str) -> dict[str, dict[tuple[tuple[str, str], ...], float]]:
@@ -38,8 +46,9 @@ def _samples(body: str) -> dict[str, dict[tuple[tuple[str, str], ...], float]]:
     return found
 
 
-def _run_worker(write_config: Callable[..., Path], cli: Callable[..., Result], throttle: ThrottleConfig
-                ) -> tuple[CanvasSandbox, Result]:
+def _run_worker(
+    write_config: Callable[..., Path], cli: Callable[..., Result], throttle: ThrottleConfig
+) -> tuple[CanvasSandbox, Result]:
     ladok, canvas = SandboxLadok(), CanvasSandbox(tokens=["sandbox-token"], throttle=throttle)
     offering = add_offering(ladok).offering
     for _ in range(3):
@@ -50,8 +59,9 @@ def _run_worker(write_config: Callable[..., Path], cli: Callable[..., Result], t
     return canvas, result
 
 
-def test_metrics_count_what_a_worker_run_did(write_config: Callable[..., Path], engine: Engine,
-                                             cli: Callable[..., Result]) -> None:
+def test_metrics_count_what_a_worker_run_did(
+    write_config: Callable[..., Path], engine: Engine, cli: Callable[..., Result]
+) -> None:
     canvas, result = _run_worker(write_config, cli, ThrottleConfig(enabled=False))
     assert result.exit_code == 0, result.output
 
@@ -79,8 +89,9 @@ def test_metrics_count_what_a_worker_run_did(write_config: Callable[..., Path], 
     assert lags and all(lag >= 0 for lag in lags)
 
 
-def test_health_is_ok_after_a_run_and_names_what_went_stale(write_config: Callable[..., Path], engine: Engine,
-                                                            cli: Callable[..., Result]) -> None:
+def test_health_is_ok_after_a_run_and_names_what_went_stale(
+    write_config: Callable[..., Path], engine: Engine, cli: Callable[..., Result]
+) -> None:
     _canvas, result = _run_worker(write_config, cli, ThrottleConfig(enabled=False))
     assert result.exit_code == 0, result.output
     client = create_app(load_config()).test_client()
@@ -105,8 +116,9 @@ def test_health_is_ok_after_a_run_and_names_what_went_stale(write_config: Callab
     assert client.get("/healthz").json["stale"] == ["kth.feed_read", "kth.worker_beat"]  # type: ignore[index]
 
 
-def test_health_limits_come_from_the_file(write_config: Callable[..., Path], engine: Engine,
-                                          cli: Callable[..., Result]) -> None:
+def test_health_limits_come_from_the_file(
+    write_config: Callable[..., Path], engine: Engine, cli: Callable[..., Result]
+) -> None:
     _canvas, result = _run_worker(write_config, cli, ThrottleConfig(enabled=False))
     assert result.exit_code == 0, result.output
     with write_session(engine) as s:

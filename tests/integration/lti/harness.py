@@ -38,16 +38,36 @@ def prepare_schema(engine: Engine) -> None:
     Base.metadata.create_all(engine)
 
 
-def make_config(platform: SandboxPlatform, database_url: str, deployment_ids: tuple[str, ...] = (),
-                frame_ancestors: tuple[str, ...] = (), canvas: tuple[str, str] = (CANVAS_URL, "x")) -> AppConfig:
+def make_config(
+    platform: SandboxPlatform,
+    database_url: str,
+    deployment_ids: tuple[str, ...] = (),
+    frame_ancestors: tuple[str, ...] = (),
+    canvas: tuple[str, str] = (CANVAS_URL, "x"),
+) -> AppConfig:
     """One institution, 'kth', registered with the sandbox platform; `canvas` is its Canvas URL and token."""
-    reg = LtiRegistration(issuer=platform.issuer, client_id=platform.client_id,
-                          auth_login_url=platform.auth_login_url, auth_token_url=platform.auth_token_url,
-                          key_set_url=platform.key_set_url, deployment_ids=deployment_ids)
-    inst = InstitutionConfig(id="kth", ladok_larosate_id=29, ladok_url="http://127.0.0.1:9", canvas_url=canvas[0],
-                             canvas_token=canvas[1], lti=(reg,))
-    return AppConfig(database_url=database_url, secret_key="test-secret", institutions=(inst,),
-                     extra={"web": {"frame_ancestors": list(frame_ancestors)}})
+    reg = LtiRegistration(
+        issuer=platform.issuer,
+        client_id=platform.client_id,
+        auth_login_url=platform.auth_login_url,
+        auth_token_url=platform.auth_token_url,
+        key_set_url=platform.key_set_url,
+        deployment_ids=deployment_ids,
+    )
+    inst = InstitutionConfig(
+        id="kth",
+        ladok_larosate_id=29,
+        ladok_url="http://127.0.0.1:9",
+        canvas_url=canvas[0],
+        canvas_token=canvas[1],
+        lti=(reg,),
+    )
+    return AppConfig(
+        database_url=database_url,
+        secret_key="test-secret",
+        institutions=(inst,),
+        extra={"web": {"frame_ancestors": list(frame_ancestors)}},
+    )
 
 
 def make_tool(config: AppConfig) -> Flask:
@@ -108,8 +128,14 @@ class LaunchDriver:
     client: FlaskClient
     proof: str = field(default="", init=False)
 
-    def login(self, persona: str = "teacher", course_id: int | None = 101, locale: str = "en",
-              placement: str = "course_navigation", method: str = "GET") -> dict[str, str]:
+    def login(
+        self,
+        persona: str = "teacher",
+        course_id: int | None = 101,
+        locale: str = "en",
+        placement: str = "course_navigation",
+        method: str = "GET",
+    ) -> dict[str, str]:
         """Run login initiation; returns the auth request parameters the tool sends the platform to."""
         params = self.platform.start_launch(persona, course_id, locale, placement)
         if method == "GET":
@@ -126,15 +152,25 @@ class LaunchDriver:
         """Form-post an id_token and state (and what else the platform or our page adds) to the tool's launch URL."""
         return self.client.post("/lti/launch", data={"id_token": id_token, "state": state, **extra})
 
-    def launch(self, persona: str = "teacher", course_id: int | None = 101, locale: str = "en",
-               placement: str = "course_navigation") -> TestResponse:
+    def launch(
+        self,
+        persona: str = "teacher",
+        course_id: int | None = 101,
+        locale: str = "en",
+        placement: str = "course_navigation",
+    ) -> TestResponse:
         """A whole, honest launch; returns the tool's answer to the form post."""
         auth = self.login(persona, course_id, locale, placement)
         _, token = self.platform.authorize(auth)
         return self.post_launch(token, auth["state"], **self.platform.storage_params())
 
-    def launch_page(self, persona: str = "teacher", course_id: int | None = 101, locale: str = "en",
-                    placement: str = "course_navigation") -> str:
+    def launch_page(
+        self,
+        persona: str = "teacher",
+        course_id: int | None = 101,
+        locale: str = "en",
+        placement: str = "course_navigation",
+    ) -> str:
         """Launch and return the path of the page the tool redirected to."""
         resp = self.launch(persona, course_id, locale, placement)
         assert resp.status_code == 303, resp.get_data(as_text=True)
@@ -142,9 +178,11 @@ class LaunchDriver:
 
     def post_proof(self, id_token: str, state: str, proof: str, origin: str = "https://localhost") -> TestResponse:
         """What the launch page's script posts once it has read the proof back from the platform's storage."""
-        return self.client.post("/lti/launch", headers={"Origin": origin},
-                                data={"id_token": id_token, "state": state, "lti_storage_proof": proof,
-                                      **self.platform.storage_params()})
+        return self.client.post(
+            "/lti/launch",
+            headers={"Origin": origin},
+            data={"id_token": id_token, "state": state, "lti_storage_proof": proof, **self.platform.storage_params()},
+        )
 
 
 def as_canvas_user(canvas: CanvasSandbox, monkeypatch: MonkeyPatch, persona: str = "teacher") -> int:
@@ -180,31 +218,72 @@ def csrf_token(html: str) -> str:
     """The CSRF token in the first form of a page."""
     marker = 'name="csrf_token" type="hidden" value="'
     start = html.index(marker) + len(marker)
-    return html[start:html.index('"', start)]
+    return html[start : html.index('"', start)]
 
 
 def seed_course(engine: Engine, course_id: int = 101) -> dict[str, Any]:
     """Ladok catalogue and participation for course 101 (own section DA1000-HT24) and a co-readable offering."""
     with write_session(engine) as db:
-        db.add_all([
-            CourseRow(institution_id="kth", uid="c-da1000", code="DA1000",
-                      names={"sv": "Databaser", "en": "Databases"}),
-            CourseRow(institution_id="kth", uid="c-dd2000", code="DD2000",
-                      names={"sv": "Algoritmer", "en": "Algorithms"}),
-            OfferingRow(institution_id="kth", uid="o-da1000-ht24", course_uid="c-da1000", code="50123", term="HT2024",
-                        start_date=dt.date(2024, 9, 2), names={}),
-            OfferingRow(institution_id="kth", uid="o-dd2000-ht24", course_uid="c-dd2000", code="50999", term="HT2024",
-                        start_date=dt.date(2024, 8, 26), names={}),
-            CanvasObjectRow(institution_id="kth", kind="section", sis_id="o-da1000-ht24", canvas_id=9001,
-                            parent_canvas_id=course_id, state={}),
-        ])
+        db.add_all(
+            [
+                CourseRow(
+                    institution_id="kth", uid="c-da1000", code="DA1000", names={"sv": "Databaser", "en": "Databases"}
+                ),
+                CourseRow(
+                    institution_id="kth", uid="c-dd2000", code="DD2000", names={"sv": "Algoritmer", "en": "Algorithms"}
+                ),
+                OfferingRow(
+                    institution_id="kth",
+                    uid="o-da1000-ht24",
+                    course_uid="c-da1000",
+                    code="50123",
+                    term="HT2024",
+                    start_date=dt.date(2024, 9, 2),
+                    names={},
+                ),
+                OfferingRow(
+                    institution_id="kth",
+                    uid="o-dd2000-ht24",
+                    course_uid="c-dd2000",
+                    code="50999",
+                    term="HT2024",
+                    start_date=dt.date(2024, 8, 26),
+                    names={},
+                ),
+                CanvasObjectRow(
+                    institution_id="kth",
+                    kind="section",
+                    sis_id="o-da1000-ht24",
+                    canvas_id=9001,
+                    parent_canvas_id=course_id,
+                    state={},
+                ),
+            ]
+        )
         for i, (admitted, registered) in enumerate([(True, True), (True, True), (True, False)]):
-            db.add(ParticipationRow(institution_id="kth", student_uid=f"s-da-{i}", offering_uid="o-da1000-ht24",
-                                    admitted=admitted, registered=registered, last_event="x",
-                                    last_handelse_uid=f"h{i}"))
+            db.add(
+                ParticipationRow(
+                    institution_id="kth",
+                    student_uid=f"s-da-{i}",
+                    offering_uid="o-da1000-ht24",
+                    admitted=admitted,
+                    registered=registered,
+                    last_event="x",
+                    last_handelse_uid=f"h{i}",
+                )
+            )
         for i in range(2):
-            db.add(ParticipationRow(institution_id="kth", student_uid=f"s-dd-{i}", offering_uid="o-dd2000-ht24",
-                                    admitted=True, registered=i == 0, last_event="x", last_handelse_uid=f"g{i}"))
+            db.add(
+                ParticipationRow(
+                    institution_id="kth",
+                    student_uid=f"s-dd-{i}",
+                    offering_uid="o-dd2000-ht24",
+                    admitted=True,
+                    registered=i == 0,
+                    last_event="x",
+                    last_handelse_uid=f"g{i}",
+                )
+            )
     return {"own": "o-da1000-ht24", "other": "o-dd2000-ht24"}
 
 
@@ -220,8 +299,7 @@ def speaking(client: FlaskClient, lang: str) -> FlaskClient:
     return client
 
 
-def assert_refused(resp: TestResponse, tool: Flask, key: str, lang: str, status: int = 401,
-                   stored: int = 0) -> None:
+def assert_refused(resp: TestResponse, tool: Flask, key: str, lang: str, status: int = 401, stored: int = 0) -> None:
     """The refusal page for `key`, in `lang`, and no launch stored beyond `stored`."""
     html = resp.get_data(as_text=True)
     assert resp.status_code == status, html

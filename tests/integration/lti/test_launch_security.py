@@ -118,8 +118,9 @@ def test_missing_state_cookie_is_rejected(driver: LaunchDriver, tool: Flask, lan
     auth = driver.login("teacher", 101)
     _, token = driver.platform.authorize(auth)
     other_browser = speaking(tool_client(tool), lang)
-    assert_refused(other_browser.post("/lti/launch", data={"id_token": token, "state": auth["state"]}),
-                   tool, refusals.STATE, lang)
+    assert_refused(
+        other_browser.post("/lti/launch", data={"id_token": token, "state": auth["state"]}), tool, refusals.STATE, lang
+    )
 
 
 def test_target_link_uri_elsewhere_is_rejected(driver: LaunchDriver, tool: Flask, lang: str) -> None:
@@ -129,8 +130,9 @@ def test_target_link_uri_elsewhere_is_rejected(driver: LaunchDriver, tool: Flask
 
 @pytest.mark.parametrize("persona", ["student", "ta", "designer"])
 @pytest.mark.parametrize(("locale", "lang"), [("sv-SE", "sv"), ("en-GB", "en")])
-def test_non_teachers_get_a_refusal_listing_their_roles(driver: LaunchDriver, tool: Flask, persona: str,
-                                                        locale: str, lang: str) -> None:
+def test_non_teachers_get_a_refusal_listing_their_roles(
+    driver: LaunchDriver, tool: Flask, persona: str, locale: str, lang: str
+) -> None:
     resp = driver.launch(persona, 101, locale=locale)
     html = resp.get_data(as_text=True)
     assert resp.status_code == 403
@@ -167,15 +169,17 @@ def test_post_aimed_at_another_course_is_refused(driver: LaunchDriver, tool: Fla
     resp = driver.client.post(f"{other_path}/early-access", data={"enabled": "y", "csrf_token": token})
     assert resp.status_code == 403
     # A course id smuggled into the form of my own launch is ignored: the launch's course is used.
-    resp = driver.client.post(f"{mine}/early-access",
-                              data={"enabled": "y", "csrf_token": token, "canvas_course_id": "202"})
+    resp = driver.client.post(
+        f"{mine}/early-access", data={"enabled": "y", "csrf_token": token, "canvas_course_id": "202"}
+    )
     assert resp.status_code == 303
     with Session(tool.extensions["kursadmin.engine"]) as db:
         assert [r.canvas_course_id for r in db.scalars(select(CourseSettingsRow))] == [101]
 
 
-def test_unknown_kids_refetch_the_platform_key_set_at_most_once_a_minute(driver: LaunchDriver, tool: Flask,
-                                                                         caplog: pytest.LogCaptureFixture) -> None:
+def test_unknown_kids_refetch_the_platform_key_set_at_most_once_a_minute(
+    driver: LaunchDriver, tool: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.INFO, logger="werkzeug")
     assert driver.launch().status_code == 303
     for _ in range(3):
@@ -184,11 +188,17 @@ def test_unknown_kids_refetch_the_platform_key_set_at_most_once_a_minute(driver:
     assert len(fetches) == 2  # the first launch, and one refetch for the unknown kids
 
 
-@pytest.mark.parametrize(("change", "key"), [({"iss": "https://evil.example"}, refusals.LOGIN_UNKNOWN_PLATFORM),
-                                             ({"iss": ""}, refusals.LOGIN_UNKNOWN_PLATFORM),
-                                             ({"login_hint": ""}, refusals.LOGIN_INCOMPLETE)])
-def test_login_initiation_for_an_unknown_platform_is_refused(driver: LaunchDriver, tool: Flask,
-                                                             change: dict[str, str], key: str, lang: str) -> None:
+@pytest.mark.parametrize(
+    ("change", "key"),
+    [
+        ({"iss": "https://evil.example"}, refusals.LOGIN_UNKNOWN_PLATFORM),
+        ({"iss": ""}, refusals.LOGIN_UNKNOWN_PLATFORM),
+        ({"login_hint": ""}, refusals.LOGIN_INCOMPLETE),
+    ],
+)
+def test_login_initiation_for_an_unknown_platform_is_refused(
+    driver: LaunchDriver, tool: Flask, change: dict[str, str], key: str, lang: str
+) -> None:
     params = {**driver.platform.start_launch("teacher", 101), **change}
     resp = driver.client.get("/lti/login", query_string=params)
     assert_refused(resp, tool, key, lang, status=400)
@@ -196,8 +206,9 @@ def test_login_initiation_for_an_unknown_platform_is_refused(driver: LaunchDrive
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
-def test_unreachable_platform_key_set_gives_a_clear_refusal(platform: SandboxPlatform, engine,
-                                                            database_url: str, lang: str) -> None:
+def test_unreachable_platform_key_set_gives_a_clear_refusal(
+    platform: SandboxPlatform, engine, database_url: str, lang: str
+) -> None:
     config = make_config(platform, database_url)
     reg = config.institutions[0].lti[0].model_copy(update={"key_set_url": "http://127.0.0.1:9/jwks"})
     inst = config.institutions[0].model_copy(update={"lti": (reg,)})

@@ -60,8 +60,9 @@ def _to_storage_page(driver: LaunchDriver) -> tuple[dict[str, str], dict[str, st
     return settings, form, driver.proof
 
 
-def test_a_login_offered_storage_puts_a_proof_there_and_binds_the_nonce_to_it(driver: LaunchDriver,
-                                                                              tool: Flask) -> None:
+def test_a_login_offered_storage_puts_a_proof_there_and_binds_the_nonce_to_it(
+    driver: LaunchDriver, tool: Flask
+) -> None:
     params = driver.platform.start_launch("teacher", 101)
     resp = driver.client.get("/lti/login", query_string=params)
     assert resp.status_code == 200 and resp.headers["Cache-Control"] == "no-store"
@@ -79,8 +80,9 @@ def test_a_login_offered_storage_puts_a_proof_there_and_binds_the_nonce_to_it(dr
         assert row.proof_hash == hashlib.sha256(settings["value"].encode()).hexdigest()
 
 
-def test_a_login_without_storage_checks_cookies_and_offers_a_tab_of_its_own(driver: LaunchDriver, tool: Flask,
-                                                                           without_storage: SandboxPlatform) -> None:
+def test_a_login_without_storage_checks_cookies_and_offers_a_tab_of_its_own(
+    driver: LaunchDriver, tool: Flask, without_storage: SandboxPlatform
+) -> None:
     params = without_storage.start_launch("teacher", 101)
     resp = driver.client.get("/lti/login", query_string=params)
     html = resp.get_data(as_text=True)
@@ -104,8 +106,9 @@ def test_a_new_tab_never_uses_the_platforms_storage(driver: LaunchDriver, tool: 
         assert db.get(LtiNonceRow, nonce).proof_hash is None
 
 
-def test_a_launch_without_cookies_completes_through_the_proof_and_its_pages_work(blocked: LaunchDriver,
-                                                                                 tool: Flask) -> None:
+def test_a_launch_without_cookies_completes_through_the_proof_and_its_pages_work(
+    blocked: LaunchDriver, tool: Flask
+) -> None:
     settings, form, proof = _to_storage_page(blocked)
     assert settings["step"] == "launch"
     assert (settings["target"], settings["origin"]) == ("post_message_forwarding", blocked.platform.base_url)
@@ -123,8 +126,9 @@ def test_a_launch_without_cookies_completes_through_the_proof_and_its_pages_work
         assert launch.cookieless and launch.browser_key == ""
     page = blocked.client.get(path)
     assert page.status_code == 200
-    saved = blocked.client.post(f"{path}/early-access",
-                                data={"enabled": "y", "csrf_token": csrf_token(page.get_data(as_text=True))})
+    saved = blocked.client.post(
+        f"{path}/early-access", data={"enabled": "y", "csrf_token": csrf_token(page.get_data(as_text=True))}
+    )
     assert saved.status_code == 303
     refused = blocked.client.post(f"{path}/early-access", data={"enabled": "y"})
     assert refused.status_code == 400  # CSRF still guards the cookieless launch's forms
@@ -148,16 +152,19 @@ def test_a_wrong_proof_is_refused_and_burns_nothing(blocked: LaunchDriver, tool:
 
 
 @pytest.mark.parametrize("origin", ["https://evil.example", "null", ""])
-def test_a_proof_posted_from_another_origin_is_refused(blocked: LaunchDriver, tool: Flask, lang: str,
-                                                       origin: str) -> None:
+def test_a_proof_posted_from_another_origin_is_refused(
+    blocked: LaunchDriver, tool: Flask, lang: str, origin: str
+) -> None:
     speaking(blocked.client, lang)
     _, form, proof = _to_storage_page(blocked)
-    assert_refused(blocked.post_proof(form["id_token"], form["state"], proof, origin=origin), tool,
-                   refusals.STATE, lang)
+    assert_refused(
+        blocked.post_proof(form["id_token"], form["state"], proof, origin=origin), tool, refusals.STATE, lang
+    )
 
 
-def test_without_storage_and_without_cookies_the_launch_is_refused(blocked: LaunchDriver, tool: Flask, lang: str,
-                                                                   without_storage: SandboxPlatform) -> None:
+def test_without_storage_and_without_cookies_the_launch_is_refused(
+    blocked: LaunchDriver, tool: Flask, lang: str, without_storage: SandboxPlatform
+) -> None:
     speaking(blocked.client, lang)
     assert_refused(blocked.launch(), tool, refusals.STATE, lang)
 
@@ -172,4 +179,3 @@ def test_a_malformed_token_is_refused_before_any_storage_page(blocked: LaunchDri
 def _nonce_of(tool: Flask, state: str) -> str:
     with _db(tool) as db:
         return db.scalars(select(LtiNonceRow.nonce).where(LtiNonceRow.state == state)).one()
-

@@ -61,9 +61,22 @@ def test_purge_drops_only_what_has_expired(engine: Engine) -> None:
         db.add(LtiNonceRow(nonce="old", issued_at=now - dt.timedelta(hours=1)))
         db.get(LtiCacheRow, "lti1p3-dead").expires_at = now - dt.timedelta(seconds=1)
         for launch_id, expires in (("old", now - dt.timedelta(seconds=1)), ("new", now + dt.timedelta(hours=1))):
-            db.add(LtiLaunchRow(launch_id=launch_id, institution_id="kth", issuer="i", client_id="c",
-                                deployment_id="d", placement="course", subject="s", roles=[], locale="en",
-                                browser_key="b", created_at=now, expires_at=expires))
+            db.add(
+                LtiLaunchRow(
+                    launch_id=launch_id,
+                    institution_id="kth",
+                    issuer="i",
+                    client_id="c",
+                    deployment_id="d",
+                    placement="course",
+                    subject="s",
+                    roles=[],
+                    locale="en",
+                    browser_key="b",
+                    created_at=now,
+                    expires_at=expires,
+                )
+            )
     purge_expired(engine)
     with Session(engine) as db:
         assert db.scalars(select(LtiNonceRow.nonce)).all() == ["fresh"]

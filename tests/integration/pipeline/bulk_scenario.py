@@ -38,11 +38,15 @@ def feed_scenario(ladok: SandboxLadok, total: int, seed: int, today: dt.date) ->
     org = ladok.add_organisation(code="EECS", names={"sv": "Skolan för datavetenskap", "en": "EECS"})
     offerings: list[str] = []
     for c in range(8):
-        course = ladok.add_course(code=f"DD{1300 + c}", names={"sv": f"Kurs {c}", "en": f"Course {c}"},
-                                  organisation_uid=org)
+        course = ladok.add_course(
+            code=f"DD{1300 + c}", names={"sv": f"Kurs {c}", "en": f"Course {c}"}, organisation_uid=org
+        )
         for o in range(2):
-            offerings.append(ladok.add_offering(course_uid=course, code=f"5{c}{o:03d}", term_code=term,
-                                                start=start, end=end, organisation_uid=org))
+            offerings.append(
+                ladok.add_offering(
+                    course_uid=course, code=f"5{c}{o:03d}", term_code=term, start=start, end=end, organisation_uid=org
+                )
+            )
     used = 1 + 8 + len(offerings)
     students: list[str] = []
     while used < total:
@@ -56,8 +60,9 @@ def feed_scenario(ladok: SandboxLadok, total: int, seed: int, today: dt.date) ->
     return Scenario(tuple(offerings), tuple(students), used)
 
 
-def _student_steps(ladok: SandboxLadok, rng: random.Random, offerings: list[str], n: int,
-                   today: dt.date) -> list[Callable[[], str]]:
+def _student_steps(
+    ladok: SandboxLadok, rng: random.Random, offerings: list[str], n: int, today: dt.date
+) -> list[Callable[[], str]]:
     first, last = f"Student{n}", rng.choice(["Lind", "Ek", "Berg", "Holm", "Sund", "Nasser"])
     personnummer = f"19{rng.randint(70, 99)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{n:04d}"
     uid = f"s-{n:05d}-{rng.randrange(16**8):08x}"
@@ -77,8 +82,9 @@ def _student_steps(ladok: SandboxLadok, rng: random.Random, offerings: list[str]
         elif index and rng.random() < 0.4:  # another place turned down: that admission (early access) goes
             steps.append(lambda o=offering: ladok.add_participation("AterbudEvent", uid, o))
     if rng.random() < 0.05:  # suspended from yesterday: every enrollment inactive, new ones made inactive
-        steps.append(lambda: ladok.add_suspension(uid, start=today - dt.timedelta(days=1),
-                                                  end=today + dt.timedelta(days=30)))
+        steps.append(
+            lambda: ladok.add_suspension(uid, start=today - dt.timedelta(days=1), end=today + dt.timedelta(days=30))
+        )
     return steps
 
 
@@ -100,8 +106,11 @@ def snapshot(canvas: CanvasSandbox) -> CanvasSnapshot:
     sis_of_user = {p.user_id: p.sis_user_id for p in logins if p.sis_user_id}
     users_by_id = {u.id: u for u in canvas.users()}
     users = {
-        sis: (users_by_id[uid].name, users_by_id[uid].email,
-              tuple(sorted(p.unique_id for p in logins if p.user_id == uid)))
+        sis: (
+            users_by_id[uid].name,
+            users_by_id[uid].email,
+            tuple(sorted(p.unique_id for p in logins if p.user_id == uid)),
+        )
         for uid, sis in sis_of_user.items()
     }
     live_courses = [c for c in canvas.courses() if c.sis_course_id and c.workflow_state != "deleted"]
@@ -112,12 +121,20 @@ def snapshot(canvas: CanvasSandbox) -> CanvasSnapshot:
     sections = {s.sis_section_id or "": (s.name, course_sis.get(s.course_id, "")) for s in live_sections}
     roles = {r.id: r.label for r in canvas.roles()}
     enrollments = Counter(
-        (sis_of_user.get(e.user_id, ""), section_sis.get(e.course_section_id, ""), roles.get(e.role_id, ""),
-         e.workflow_state)
-        for e in canvas.enrollments() if e.workflow_state != "deleted"
+        (
+            sis_of_user.get(e.user_id, ""),
+            section_sis.get(e.course_section_id, ""),
+            roles.get(e.role_id, ""),
+            e.workflow_state,
+        )
+        for e in canvas.enrollments()
+        if e.workflow_state != "deleted"
     )
     return CanvasSnapshot(
-        users=users, courses=courses, sections=sections, enrollments=enrollments,
+        users=users,
+        courses=courses,
+        sections=sections,
+        enrollments=enrollments,
         logins=Counter(p.unique_id.casefold() for p in logins),
         user_sis_ids=Counter(p.sis_user_id for p in logins if p.sis_user_id),
     )

@@ -33,22 +33,30 @@ with Presence(make_engine(sys.argv[1]), str(this_process())):
 
 def start_holder(database_url: str) -> tuple[subprocess.Popen[str], str]:
     """Start a process that lives as a worker would, without working; it and its lease owner id."""
-    proc = subprocess.Popen([sys.executable, "-c", HOLDER, database_url], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, database_url], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     assert proc.stdout is not None
     return proc, proc.stdout.readline().strip()
 
 
-def write_config(path: Path, *, ladok_url: str, canvas_url: str, canvas_token: str,
-                 settings: dict[str, Any]) -> Path:
+def write_config(path: Path, *, ladok_url: str, canvas_url: str, canvas_token: str, settings: dict[str, Any]) -> Path:
     """A one-institution configuration file (docs/rules.md §6) reading the feed from its first page."""
+
     def value(v: Any) -> str:
         return ("true" if v else "false") if isinstance(v, bool) else repr(v) if isinstance(v, int) else f'"{v}"'
 
     lines = [
-        "[[institution]]", 'id = "kth"', "ladok_larosate_id = 29", f'ladok_url = "{ladok_url}"',
-        "ladok_start_page = 1", f'canvas_url = "{canvas_url}"', f'canvas_token = "{canvas_token}"',
-        "canvas_root_account_id = 1", "", "[institution.settings]",
+        "[[institution]]",
+        'id = "kth"',
+        "ladok_larosate_id = 29",
+        f'ladok_url = "{ladok_url}"',
+        "ladok_start_page = 1",
+        f'canvas_url = "{canvas_url}"',
+        f'canvas_token = "{canvas_token}"',
+        "canvas_root_account_id = 1",
+        "",
+        "[institution.settings]",
         *(f"{key} = {value(v)}" for key, v in settings.items()),
     ]
     path.write_text("\n".join(lines) + "\n")
@@ -59,8 +67,12 @@ class Workers:
     """Numbered slots, each running one `kursadmin worker` process (or none after a kill)."""
 
     def __init__(self, config: Path, database_url: str, logs: Path, args: list[str], lease: float) -> None:
-        self.env = {**os.environ, "KURSADMIN_CONFIG": str(config), "KURSADMIN_DATABASE_URL": database_url,
-                    "KURSADMIN_WORKER_LEASE": str(lease)}
+        self.env = {
+            **os.environ,
+            "KURSADMIN_CONFIG": str(config),
+            "KURSADMIN_DATABASE_URL": database_url,
+            "KURSADMIN_WORKER_LEASE": str(lease),
+        }
         self.logs = logs
         self.args = args
         self.procs: dict[int, subprocess.Popen[bytes]] = {}
@@ -70,15 +82,17 @@ class Workers:
         """Start a worker in `slot` (its output goes to a numbered log file)."""
         self.started += 1
         with (self.logs / f"worker-{self.started:03d}.log").open("wb") as out:
-            proc = subprocess.Popen([str(KURSADMIN), "worker", *self.args], env=self.env, stdout=out,
-                                    stderr=subprocess.STDOUT)
+            proc = subprocess.Popen(
+                [str(KURSADMIN), "worker", *self.args], env=self.env, stdout=out, stderr=subprocess.STDOUT
+            )
         self.procs[slot] = proc
         return proc
 
     def run(self, *args: str, timeout: float = 240.0) -> subprocess.CompletedProcess[str]:
         """Run another `kursadmin` command (e.g. status) on the same configuration and wait for it."""
-        return subprocess.run([str(KURSADMIN), *args], env=self.env, capture_output=True, text=True, timeout=timeout,
-                              check=False)
+        return subprocess.run(
+            [str(KURSADMIN), *args], env=self.env, capture_output=True, text=True, timeout=timeout, check=False
+        )
 
     def kill(self, slot: int) -> None:
         """kill -9 the worker in `slot`: no handler runs, its leases stay behind."""
@@ -128,8 +142,8 @@ def queue_state(engine: Engine) -> QueueState:
         return QueueState(
             recorded=s.scalar(select(func.count()).select_from(InboxEvent)) or 0,
             position_entry=position.entry_id if position else None,
-            pending=s.scalar(select(func.count()).where(JobRow.dirty_seq > JobRow.done_seq,
-                                                        JobRow.dead.is_(False))) or 0,
+            pending=s.scalar(select(func.count()).where(JobRow.dirty_seq > JobRow.done_seq, JobRow.dead.is_(False)))
+            or 0,
             dead=s.scalar(select(func.count()).where(JobRow.dead.is_(True))) or 0,
             leased_by=tuple(s.scalars(select(JobRow.lease_owner).where(JobRow.lease_owner.is_not(None)))),
         )

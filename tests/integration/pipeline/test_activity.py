@@ -33,11 +33,23 @@ def _canvas_answering(*answers: tuple[int, bytes]) -> WsgiApp:
 
 
 def test_canvas_answers_are_counted_by_outcome_per_institution(engine: Engine) -> None:
-    answers = ((403, RATE_LIMIT_BODY), (403, RATE_LIMIT_BODY), (200, b"{}"), (403, b'{"status": "unauthorized"}'),
-               (404, b"{}"), (500, b"{}"), (200, b"{}"))
+    answers = (
+        (403, RATE_LIMIT_BODY),
+        (403, RATE_LIMIT_BODY),
+        (200, b"{}"),
+        (403, b'{"status": "unauthorized"}'),
+        (404, b"{}"),
+        (500, b"{}"),
+        (200, b"{}"),
+    )
     with serve_in_thread(_canvas_answering(*answers)) as url, ActivityRecorder(engine, every=60) as recorder:
-        client = CanvasClient(url, "t", gate=InMemoryThrottleGate(sleep=lambda _s: None),
-                              retry=RetryPolicy(base_delay=0, throttle_base_delay=0), sleep=lambda _s: None)
+        client = CanvasClient(
+            url,
+            "t",
+            gate=InMemoryThrottleGate(sleep=lambda _s: None),
+            retry=RetryPolicy(base_delay=0, throttle_base_delay=0),
+            sleep=lambda _s: None,
+        )
         client.on_response(recorder.canvas_hook("kth"))
         client.get("/api/v1/accounts/1")  # throttled twice, then answered
         for path in ("/api/v1/courses/1", "/api/v1/courses/2"):
@@ -49,8 +61,13 @@ def test_canvas_answers_are_counted_by_outcome_per_institution(engine: Engine) -
 
     with Session(engine) as s:
         counts = request_counts(s)
-    assert counts == {("kth", "throttled"): 2, ("kth", "success"): 2, ("kth", "refused"): 1,
-                      ("kth", "not_found"): 1, ("kth", "server_error"): 1}
+    assert counts == {
+        ("kth", "throttled"): 2,
+        ("kth", "success"): 2,
+        ("kth", "refused"): 1,
+        ("kth", "not_found"): 1,
+        ("kth", "server_error"): 1,
+    }
 
 
 def test_feed_reads_are_noted_when_a_page_was_fetched(engine: Engine) -> None:

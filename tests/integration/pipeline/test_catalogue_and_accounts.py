@@ -13,8 +13,9 @@ def test_an_offering_only_ladoks_catalogue_knows_gets_its_course_from_there(engi
     world = World(engine, InstitutionSettings(course_name_format=3))
     before_us = SandboxLadok()  # its events came before the adapter started: only the REST catalogue has them
     before_us.catalogue = world.ladok.catalogue
-    offering = add_offering(before_us, code="DD1310", offering_code="50123", term="HT2024",
-                            name="Programmeringsteknik").offering
+    offering = add_offering(
+        before_us, code="DD1310", offering_code="50123", term="HT2024", name="Programmeringsteknik"
+    ).offering
     student = add_student(world)
     world.ladok.add_registration(student, offering)
     world.sync()

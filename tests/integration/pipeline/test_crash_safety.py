@@ -45,9 +45,12 @@ from tests.integration.pipeline.procs import Workers, newest_entry_id, queue_sta
 
 def postgres_only(test: Callable[..., None]) -> Callable[..., None]:
     """Several worker processes at once need PostgreSQL (SQLite is for one process at a time)."""
-    return pytest.mark.postgres(pytest.mark.skipif(
-        not os.environ.get("KURSADMIN_TEST_POSTGRES_URL"),
-        reason="several worker processes need PostgreSQL: set KURSADMIN_TEST_POSTGRES_URL")(test))
+    return pytest.mark.postgres(
+        pytest.mark.skipif(
+            not os.environ.get("KURSADMIN_TEST_POSTGRES_URL"),
+            reason="several worker processes need PostgreSQL: set KURSADMIN_TEST_POSTGRES_URL",
+        )(test)
+    )
 
 
 TOKEN = "crash-token"
@@ -67,9 +70,13 @@ class Served:
 
 def _settings(canvas: CanvasSandbox) -> InstitutionSettings:
     """UseAdmitted with the Canvas's two new roles, early access on every course created, suspensions applied."""
-    return InstitutionSettings(use_admitted=True, role_id_registered=canvas.create_role(REGISTERED_ROLE),
-                               role_id_admitted=canvas.create_role(ADMITTED_ROLE), early_access_on_create_course=True,
-                               use_restrictions=True)
+    return InstitutionSettings(
+        use_admitted=True,
+        role_id_registered=canvas.create_role(REGISTERED_ROLE),
+        role_id_admitted=canvas.create_role(ADMITTED_ROLE),
+        early_access_on_create_course=True,
+        use_restrictions=True,
+    )
 
 
 @pytest.fixture
@@ -81,14 +88,19 @@ def serve(tmp_path: Path, database_url: str) -> Iterator[Callable[..., Served]]:
             ladok_url = stack.enter_context(serve_ladok(ladok))
             canvas_url = stack.enter_context(canvas.serve()).url
             settings = _settings(canvas)
-            config = write_config(tmp_path / "kursadmin.toml", ladok_url=ladok_url, canvas_url=canvas_url,
-                                  canvas_token=TOKEN, settings={
-                                      "UseAdmitted": settings.use_admitted,
-                                      "RoleIdRegistered": settings.role_id_registered,
-                                      "RoleIdAdmitted": settings.role_id_admitted,
-                                      "EarlyAccessOnCreateCourse": settings.early_access_on_create_course,
-                                      "UseRestrictions": settings.use_restrictions,
-                                  })
+            config = write_config(
+                tmp_path / "kursadmin.toml",
+                ladok_url=ladok_url,
+                canvas_url=canvas_url,
+                canvas_token=TOKEN,
+                settings={
+                    "UseAdmitted": settings.use_admitted,
+                    "RoleIdRegistered": settings.role_id_registered,
+                    "RoleIdAdmitted": settings.role_id_admitted,
+                    "EarlyAccessOnCreateCourse": settings.early_access_on_create_course,
+                    "UseRestrictions": settings.use_restrictions,
+                },
+            )
             logs = tmp_path / "logs"
             logs.mkdir()
             workers = Workers(config, database_url, logs, worker_args, lease)
@@ -119,8 +131,15 @@ def _drained(engine: Engine, ladok: SandboxLadok, events: int) -> Callable[[], b
 def _reference(ladok: SandboxLadok, tmp_path: Path) -> CanvasSnapshot:
     """The same feed applied without faults, in-process, to a fresh Canvas and database."""
     canvas = CanvasSandbox(tokens=[TOKEN])
-    inst = InstitutionConfig(id="kth", ladok_larosate_id=29, ladok_url="http://ladok.test", ladok_start_page=1,
-                             canvas_url="http://canvas.test", canvas_token=TOKEN, settings=_settings(canvas))
+    inst = InstitutionConfig(
+        id="kth",
+        ladok_larosate_id=29,
+        ladok_url="http://ladok.test",
+        ladok_start_page=1,
+        canvas_url="http://canvas.test",
+        canvas_token=TOKEN,
+        settings=_settings(canvas),
+    )
     engine = make_engine(f"sqlite:///{tmp_path / 'reference.db'}")
     upgrade(engine)
     ladok_transport = httpx.WSGITransport(app=ladok)
@@ -144,7 +163,9 @@ def _holders(engine: Engine, pid: int) -> list[JobRow]:
 @postgres_only
 @pytest.mark.slow
 def test_workers_killed_at_random_leave_canvas_as_a_fault_free_run(
-    serve: Callable[..., Served], engine: Engine, tmp_path: Path,
+    serve: Callable[..., Served],
+    engine: Engine,
+    tmp_path: Path,
 ) -> None:
     ladok = SandboxLadok(page_size=50)
     scenario = feed_scenario(ladok, 5000, SEED, TODAY)
@@ -174,8 +195,10 @@ def test_workers_killed_at_random_leave_canvas_as_a_fault_free_run(
     elapsed = time.monotonic() - started
     exit_codes = served.workers.terminate_all()
     crashed = snapshot(canvas)
-    print(f"\n{kills} kills ({mid_key} holding a key), drained in {elapsed:.1f}s, "
-          f"{sum(canvas.request_counts().values())} Canvas requests, {canvas.throttled_count} throttled")
+    print(
+        f"\n{kills} kills ({mid_key} holding a key), drained in {elapsed:.1f}s, "
+        f"{sum(canvas.request_counts().values())} Canvas requests, {canvas.throttled_count} throttled"
+    )
 
     assert mid_key >= 1, "no kill landed while a worker held a key; the run proved nothing"
     assert set(exit_codes.values()) == {0}  # SIGTERM: each finished its keys and exited cleanly
@@ -196,8 +219,14 @@ def _small_scenario(ladok: SandboxLadok, students: int) -> tuple[str, list[str],
     org = ladok.add_organisation(code="EECS", names={"sv": "Skolan", "en": "School"})
     course = ladok.add_course(code="DD1310", names={"sv": "Programmering", "en": "Programming"}, organisation_uid=org)
     start = TODAY + dt.timedelta(days=20)
-    offering = ladok.add_offering(course_uid=course, code="50123", term_code=f"HT{start.year}", start=start,
-                                  end=start + dt.timedelta(days=120), organisation_uid=org)
+    offering = ladok.add_offering(
+        course_uid=course,
+        code="50123",
+        term_code=f"HT{start.year}",
+        start=start,
+        end=start + dt.timedelta(days=120),
+        organisation_uid=org,
+    )
     uids = []
     for n in range(students):
         uid = ladok.add_student(first_name=f"Student{n}", last_name="Ek", personnummer=f"19900101{n:04d}")
@@ -207,12 +236,16 @@ def _small_scenario(ladok: SandboxLadok, students: int) -> tuple[str, list[str],
 
 
 def _registered(canvas: CanvasSandbox, offering: str) -> list[str]:
-    return sorted(user for user, section, role, state in snapshot(canvas).enrollments
-                  if section == offering and role == REGISTERED_ROLE and state == "active")
+    return sorted(
+        user
+        for user, section, role, state in snapshot(canvas).enrollments
+        if section == offering and role == REGISTERED_ROLE and state == "active"
+    )
 
 
-def _slow_world(serve: Callable[..., Served], lease: float,
-                mode: tuple[str, ...] = ("--poll", "0.2")) -> tuple[Served, str, list[str], int]:
+def _slow_world(
+    serve: Callable[..., Served], lease: float, mode: tuple[str, ...] = ("--poll", "0.2")
+) -> tuple[Served, str, list[str], int]:
     ladok = SandboxLadok()
     offering, students, events = _small_scenario(ladok, 3)
     # Each Canvas answer takes a while, so a worker is caught in the middle of a key.
@@ -269,7 +302,9 @@ def test_a_key_held_by_a_killed_worker_is_taken_over_at_once(serve: Callable[...
 @postgres_only
 @pytest.mark.parametrize("mode", [("--poll", "0.2"), ("--until-idle",)], ids=["continuous", "until-idle"])
 def test_sigterm_finishes_the_key_in_hand_releases_it_and_exits_cleanly(
-    serve: Callable[..., Served], engine: Engine, mode: tuple[str, ...],
+    serve: Callable[..., Served],
+    engine: Engine,
+    mode: tuple[str, ...],
 ) -> None:
     served, *_ = _slow_world(serve, lease=30.0, mode=mode)
     proc = served.workers.start(0)
@@ -287,7 +322,8 @@ def test_sigterm_finishes_the_key_in_hand_releases_it_and_exits_cleanly(
 
 @postgres_only
 def test_a_worker_killed_right_after_creating_a_course_still_gives_it_early_access(
-    serve: Callable[..., Served], engine: Engine,
+    serve: Callable[..., Served],
+    engine: Engine,
 ) -> None:
     ladok = SandboxLadok()
     offering, _, events = _small_scenario(ladok, 0)
@@ -302,16 +338,25 @@ def test_a_worker_killed_right_after_creating_a_course_still_gives_it_early_acce
     served.workers.start(1)
     _wait(_drained(engine, ladok, events + 2), served, "the queue is drained")
 
-    assert [(user, role) for user, section, role, state in snapshot(canvas).enrollments
-            if section == offering and state == "active"] == [(admitted, ADMITTED_ROLE)]
+    assert [
+        (user, role)
+        for user, section, role, state in snapshot(canvas).enrollments
+        if section == offering and state == "active"
+    ] == [(admitted, ADMITTED_ROLE)]
 
 
 @postgres_only
 def test_one_feed_reader_at_a_time_and_a_waiting_one_stops_when_asked(engine: Engine) -> None:
     ladok = SandboxLadok()
     *_, events = _small_scenario(ladok, 2)
-    inst = InstitutionConfig(id="kth", ladok_larosate_id=29, ladok_url="http://ladok.test", ladok_start_page=1,
-                             canvas_url="http://canvas.test", canvas_token=TOKEN)
+    inst = InstitutionConfig(
+        id="kth",
+        ladok_larosate_id=29,
+        ladok_url="http://ladok.test",
+        ladok_start_page=1,
+        canvas_url="http://canvas.test",
+        canvas_token=TOKEN,
+    )
     fetch = feed_fetcher(inst, httpx.WSGITransport(app=ladok))
     stop = threading.Event()
 
@@ -327,7 +372,8 @@ def test_one_feed_reader_at_a_time_and_a_waiting_one_stops_when_asked(engine: En
 
 @postgres_only
 def test_a_withdrawal_after_a_kill_between_enrolling_and_recording_it_removes_the_enrollment(
-    serve: Callable[..., Served], engine: Engine,
+    serve: Callable[..., Served],
+    engine: Engine,
 ) -> None:
     ladok = SandboxLadok()
     offering, (student,), events = _small_scenario(ladok, 1)
@@ -336,8 +382,12 @@ def test_a_withdrawal_after_a_kill_between_enrolling_and_recording_it_removes_th
     key = JobRow.institution_id == "kth", JobRow.kind == "student", JobRow.uid == student
     served.workers.start(0)
     pid = served.workers.procs[0].pid
-    _wait(lambda: any(row.uid == student for row in _holders(engine, pid)), served, "the worker holds the student",
-          poll=0.01)
+    _wait(
+        lambda: any(row.uid == student for row in _holders(engine, pid)),
+        served,
+        "the worker holds the student",
+        poll=0.01,
+    )
     with engine.connect() as blocker:
         # Holding the key's row keeps the worker from committing the key's end (and its ledger) past this point.
         blocker.execute(select(JobRow).where(*key).with_for_update())
@@ -397,8 +447,16 @@ def _term(ladok: SandboxLadok, students: int) -> int:
     offerings = []
     for code in ("DD1310", "DD1311"):
         course = ladok.add_course(code=code, names={"sv": code, "en": code}, organisation_uid=org)
-        offerings.append(ladok.add_offering(course_uid=course, code="50123", term_code=f"HT{start.year}",
-                                            start=start, end=start + dt.timedelta(days=120), organisation_uid=org))
+        offerings.append(
+            ladok.add_offering(
+                course_uid=course,
+                code="50123",
+                term_code=f"HT{start.year}",
+                start=start,
+                end=start + dt.timedelta(days=120),
+                organisation_uid=org,
+            )
+        )
     events = 5
     for n in range(students):
         uid = ladok.add_student(first_name=f"Student{n}", last_name="Ek", personnummer=f"19900101{n:04d}")
@@ -412,7 +470,9 @@ def _term(ladok: SandboxLadok, students: int) -> int:
 
 @pytest.mark.slow
 def test_until_idle_killed_at_random_then_run_once_leaves_canvas_as_a_fault_free_run(
-    serve: Callable[..., Served], engine: Engine, tmp_path: Path,
+    serve: Callable[..., Served],
+    engine: Engine,
+    tmp_path: Path,
 ) -> None:
     ladok = SandboxLadok(page_size=50)
     events = _term(ladok, 150)
@@ -442,10 +502,16 @@ def test_until_idle_killed_at_random_then_run_once_leaves_canvas_as_a_fault_free
     assert code == 0, served.workers.log_text()
     assert f"by {socket.gethostname()} pid {pid} thread" in status.stdout
     assert f"took back {len(left_behind)} keys held by dead workers: {socket.gethostname()}:{pid}:" in (
-        served.workers.last_log())
+        served.workers.last_log()
+    )
     final = queue_state(engine)
     assert (final.recorded, final.position_entry, final.pending, final.dead, final.leased_by) == (
-        events, newest_entry_id(ladok), 0, 0, ())
+        events,
+        newest_entry_id(ladok),
+        0,
+        0,
+        (),
+    )
     crashed = snapshot(canvas)
     _assert_no_duplicates(crashed)
     reference = _reference(ladok, tmp_path)

@@ -17,8 +17,9 @@ def test_hand_edits_are_reported_then_repaired(engine: Engine) -> None:
         world.ladok.add_registration(s, offering)
     world.sync()
     course = world.canvas.course_by_sis_id(offering)
-    gone = next(e for e in world.canvas.enrollments(course_id=course.id)
-                if e.user_id == world.canvas.user_by_sis_id(deleted).id)
+    gone = next(
+        e for e in world.canvas.enrollments(course_id=course.id) if e.user_id == world.canvas.user_by_sis_id(deleted).id
+    )
     world.canvas.set_enrollment_state(gone.id, "deleted")  # someone removed the student by hand
     stranger = world.canvas.create_user("Stranger", "stranger", sis_user_id="not-in-ladok")
     section = next(s for s in world.canvas.sections(course.id) if s.sis_section_id == offering)

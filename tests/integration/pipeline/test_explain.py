@@ -20,8 +20,9 @@ def test_explain_a_registered_student(engine: Engine) -> None:
 
     assert any("RegistreringEvent on " + offering in line for line in found.ladok)
     assert f"now: {offering} admitted=False registered=True completed=False" in found.ladok
-    assert found.decided == [f"wants registered enrollment (active) in section {offering} of course "
-                             f"sis_course_id:{offering}"]
+    assert found.decided == [
+        f"wants registered enrollment (active) in section {offering} of course sis_course_id:{offering}"
+    ]
     assert any("Enroll done" in line and offering in line for line in found.done)
     assert found.queue == "up to date"
 

@@ -50,7 +50,8 @@ def test_a_suspension_reaching_a_course_deleted_by_hand_revives_it_in_the_same_r
     assert stats.remaining == ()
     assert world.canvas.course_by_sis_id(offering).id == deleted
     assert [(s, st) for s, _r, st in world.enrollments(offering, states=("active", "inactive"))] == [
-        (student, "inactive")]
+        (student, "inactive")
+    ]
     assert _replans(engine) == 2
 
 
@@ -60,8 +61,11 @@ def test_a_canvas_that_keeps_answering_404_leaves_the_key_backing_off(engine: En
     world.sync()
     student = add_student(world)
     world.ladok.add_registration(student, offering)
-    context = context_for(world.inst, canvas_transport=EnrollmentsNotFound(world.canvas.transport()),
-                          ladok_transport=httpx.WSGITransport(app=world.ladok))
+    context = context_for(
+        world.inst,
+        canvas_transport=EnrollmentsNotFound(world.canvas.transport()),
+        ladok_transport=httpx.WSGITransport(app=world.ladok),
+    )
 
     read_feed(engine, world.inst, feed_fetcher(world.inst, httpx.WSGITransport(app=world.ladok)))
     drain(engine, {"kth": context})

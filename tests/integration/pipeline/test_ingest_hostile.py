@@ -17,9 +17,11 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "ladok"
 
 
 def _entry(entry_id: str, inner: str) -> str:
-    return (f'<entry><category term="http://schemas.ladok.se/studiedeltagande/RegistreringEvent" label="Event-typ"/>'
-            f"<id>{entry_id}</id><updated>2024-09-01T10:00:00.000Z</updated>"
-            f'<content type="application/vnd.ladok+xml">{inner}</content></entry>')
+    return (
+        f'<entry><category term="http://schemas.ladok.se/studiedeltagande/RegistreringEvent" label="Event-typ"/>'
+        f"<id>{entry_id}</id><updated>2024-09-01T10:00:00.000Z</updated>"
+        f'<content type="application/vnd.ladok+xml">{inner}</content></entry>'
+    )
 
 
 def _registration(student: str) -> str:
@@ -27,18 +29,35 @@ def _registration(student: str) -> str:
 
 
 CASES = {
-    "billion laughs": (_entry("bad", _registration("x").replace("<sd:Period>1</sd:Period>",
-                                                                "<sd:Period>&lol9;</sd:Period>")),
-                       (FIXTURES / "billion-laughs-dtd.txt").read_text(), "entit"),
+    "billion laughs": (
+        _entry("bad", _registration("x").replace("<sd:Period>1</sd:Period>", "<sd:Period>&lol9;</sd:Period>")),
+        (FIXTURES / "billion-laughs-dtd.txt").read_text(),
+        "entit",
+    ),
     "truncated XML": (_entry("bad", _registration("x")[:-40]), "", "not well-formed"),
-    "wrong namespace": (_entry("bad", _registration("x").replace("http://schemas.ladok.se/studiedeltagande",
-                                                                 "http://example.org/studiedeltagande")), "",
-                        "namespace"),
-    "no StudentUID": (_entry("bad", _registration("x").replace("<sd:StudentUID>x</sd:StudentUID>", "")), "",
-                      "StudentUID"),
-    "10 MB text node": (_entry("bad", _registration("x").replace("<sd:Period>1</sd:Period>",
-                                                                 "<sd:Period>" + "9" * 10_000_000 + "</sd:Period>")),
-                        "", "Period"),
+    "wrong namespace": (
+        _entry(
+            "bad",
+            _registration("x").replace(
+                "http://schemas.ladok.se/studiedeltagande", "http://example.org/studiedeltagande"
+            ),
+        ),
+        "",
+        "namespace",
+    ),
+    "no StudentUID": (
+        _entry("bad", _registration("x").replace("<sd:StudentUID>x</sd:StudentUID>", "")),
+        "",
+        "StudentUID",
+    ),
+    "10 MB text node": (
+        _entry(
+            "bad",
+            _registration("x").replace("<sd:Period>1</sd:Period>", "<sd:Period>" + "9" * 10_000_000 + "</sd:Period>"),
+        ),
+        "",
+        "Period",
+    ),
 }
 
 

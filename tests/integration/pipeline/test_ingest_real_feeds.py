@@ -15,8 +15,14 @@ from app.store.tables import CourseRow, FeedPosition, InboxEvent, OfferingRow, O
 OFFERING = "8b944bb6-9929-11e7-881d-dc9de7404be3"
 
 
-def _ingest(engine: Engine, ladok_dir: Path, name: str, institution: str = "kth", larosate: int = 29,
-            ladok_url: str | None = None):
+def _ingest(
+    engine: Engine,
+    ladok_dir: Path,
+    name: str,
+    institution: str = "kth",
+    larosate: int = 29,
+    ladok_url: str | None = None,
+):
     data = (ladok_dir / "feeds" / name).read_bytes()
     return ingest_page_bytes(engine, institution, larosate, data, name, ladok_url)
 
@@ -27,8 +33,11 @@ def test_2017_page_fills_the_catalogue_with_values_from_the_file(engine: Engine,
     assert result.recorded["KursTillStatusEvent"] == 36
     assert result.recorded["KurstillfalleTillStatusEvent"] == 2
     assert result.recorded["UtbildningstillfalleInstalltEvent"] == 1
-    assert result.unknown == {"AnvandareAndradEvent": 2, "UtbildningAvveckladEvent": 3,
-                              "OrganisationskopplingSkapadEvent": 1}
+    assert result.unknown == {
+        "AnvandareAndradEvent": 2,
+        "UtbildningAvveckladEvent": 3,
+        "OrganisationskopplingSkapadEvent": 1,
+    }
     assert result.rejected == []
     with Session(engine) as s:
         offering = s.get(OfferingRow, ("kth", OFFERING))

@@ -131,7 +131,8 @@ def _until(condition: Callable[[], bool], what: str) -> None:
 
 
 def test_the_keys_of_a_killed_worker_are_taken_back_at_once_and_a_living_ones_stay(
-    engine: Engine, holders: Callable[[], tuple[subprocess.Popen[str], str]],
+    engine: Engine,
+    holders: Callable[[], tuple[subprocess.Popen[str], str]],
 ) -> None:
     (killed, killed_owner), (_, living_owner) = holders(), holders()
     _lease_each(engine, [killed_owner, living_owner])
@@ -147,7 +148,8 @@ def test_the_keys_of_a_killed_worker_are_taken_back_at_once_and_a_living_ones_st
 
 
 def test_an_old_format_lease_of_a_dead_pid_is_left_to_run_out(
-    engine: Engine, holders: Callable[[], tuple[subprocess.Popen[str], str]],
+    engine: Engine,
+    holders: Callable[[], tuple[subprocess.Popen[str], str]],
 ) -> None:
     proc, _ = holders()
     proc.kill()
@@ -161,12 +163,14 @@ def _lock_gone(engine: Engine, owner: str) -> Callable[[], bool]:
     def check() -> bool:
         with Session(engine) as s:
             return dead_owners(s, {owner}, here=ELSEWHERE) == {owner}
+
     return check
 
 
 @pytest.mark.postgres
 def test_on_postgresql_another_hosts_worker_is_dead_once_its_session_is_gone(
-    engine: Engine, holders: Callable[[], tuple[subprocess.Popen[str], str]],
+    engine: Engine,
+    holders: Callable[[], tuple[subprocess.Popen[str], str]],
 ) -> None:
     if engine.dialect.name != "postgresql":
         pytest.skip("SQLite has no sessions: another host's lease there runs out")
@@ -192,8 +196,13 @@ def test_a_worker_whose_lock_connection_broke_stops_once_its_key_was_taken(engin
         leases = HeldLeases(engine, LEASE, clock=clock, presence=presence)
         leases.hold(owner, _claimed(engine, owner), claimed_at=clock())
         with engine.connect() as admin:  # the server ends the lock's session, as a network failure would
-            admin.execute(text("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
-                               "AND ((classid::bigint << 32) | objid::bigint) = :key"), {"key": presence.key})
+            admin.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
+                    "AND ((classid::bigint << 32) | objid::bigint) = :key"
+                ),
+                {"key": presence.key},
+            )
         _until(_lock_gone(engine, owner), "the lock's session has ended")
         assert Reclaimer(engine, here=ELSEWHERE).run() == 1  # another host takes the worker for dead
 

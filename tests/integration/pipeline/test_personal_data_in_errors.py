@@ -35,8 +35,9 @@ class FailingSecondPage(httpx.BaseTransport):
 
 
 @pytest.fixture
-def failed_search(engine: Engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
-                  redacting_logs: None) -> World:
+def failed_search(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, redacting_logs: None
+) -> World:
     """A student whose personnummer is their login, whose account creation must search Canvas by it, and fails."""
     world = World(engine, InstitutionSettings(use_as_login_id="ssn"), clock=FakeClock())
     world.canvas.create_user("Ada Lovelace", login_id=PERSONNUMMER)  # made by hand: the login is taken

@@ -40,23 +40,39 @@ def _p(name: str) -> str:
     return w.participation_xml(name, STUDENT, OFFERING)
 
 
-@pytest.mark.parametrize("name", ["RegistreringEvent", "OmregistreringEvent", "PaborjatUtbildningstillfalleEvent",
-                                  "AvbrottBorttagetEvent", "UppehallBorttagetEvent"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "RegistreringEvent",
+        "OmregistreringEvent",
+        "PaborjatUtbildningstillfalleEvent",
+        "AvbrottBorttagetEvent",
+        "UppehallBorttagetEvent",
+    ],
+)
 def test_registering_event_registers(engine: Engine, ladok_event_schema: etree.XMLSchema, name: str) -> None:
     _ingest(engine, ladok_event_schema, _p("ForvantatDeltagandeSkapadEvent"), _p(name))
     assert _participation(engine) == (True, True, False)
 
 
-@pytest.mark.parametrize("name", ["AterkalladregistreringEvent", "AterkalladOmregistreringEvent", "AvbrottEvent",
-                                  "AterkallatPaborjatUtbildningstillfalleEvent"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "AterkalladregistreringEvent",
+        "AterkalladOmregistreringEvent",
+        "AvbrottEvent",
+        "AterkallatPaborjatUtbildningstillfalleEvent",
+    ],
+)
 def test_unregistering_event_keeps_admission(engine: Engine, ladok_event_schema: etree.XMLSchema, name: str) -> None:
     _ingest(engine, ladok_event_schema, _p("ForvantatDeltagandeSkapadEvent"), _p("RegistreringEvent"), _p(name))
     assert _participation(engine) == (True, False, False)
 
 
 def test_aterbud_withdraws_both(engine: Engine, ladok_event_schema: etree.XMLSchema) -> None:
-    _ingest(engine, ladok_event_schema, _p("ForvantatDeltagandeSkapadEvent"), _p("RegistreringEvent"),
-            _p("AterbudEvent"))
+    _ingest(
+        engine, ladok_event_schema, _p("ForvantatDeltagandeSkapadEvent"), _p("RegistreringEvent"), _p("AterbudEvent")
+    )
     assert _participation(engine) == (False, False, False)
 
 
@@ -78,33 +94,63 @@ def test_completion_events(engine: Engine, ladok_event_schema: etree.XMLSchema, 
     assert _participation(engine) == (False, True, True)
 
 
-@pytest.mark.parametrize(("program", "updated"), [(False, False), (False, True), (True, False), (True, True)],
-                         ids=["KurstillfalleTillStatus", "KurstillfalleUppdaterat",
-                              "KurspaketeringstillfalleTillStatus", "KurspaketeringstillfalleUppdaterat"])
+@pytest.mark.parametrize(
+    ("program", "updated"),
+    [(False, False), (False, True), (True, False), (True, True)],
+    ids=[
+        "KurstillfalleTillStatus",
+        "KurstillfalleUppdaterat",
+        "KurspaketeringstillfalleTillStatus",
+        "KurspaketeringstillfalleUppdaterat",
+    ],
+)
 def test_offering_events_fill_the_offering(
     engine: Engine, ladok_event_schema: etree.XMLSchema, program: bool, updated: bool
 ) -> None:
-    xml = w.offering_xml(OFFERING, program=program, updated=updated, status=2, course_uid="c-1",
-                         organisation_uid="org-1", education_type_id=52, start_period_id=29148, code="50123",
-                         periods=[w.TeachingPeriod(dt.date(2024, 9, 2), dt.date(2024, 10, 31)),
-                                  w.TeachingPeriod(dt.date(2024, 11, 1), dt.date(2025, 1, 19))])
+    xml = w.offering_xml(
+        OFFERING,
+        program=program,
+        updated=updated,
+        status=2,
+        course_uid="c-1",
+        organisation_uid="org-1",
+        education_type_id=52,
+        start_period_id=29148,
+        code="50123",
+        periods=[
+            w.TeachingPeriod(dt.date(2024, 9, 2), dt.date(2024, 10, 31)),
+            w.TeachingPeriod(dt.date(2024, 11, 1), dt.date(2025, 1, 19)),
+        ],
+    )
     _ingest(engine, ladok_event_schema, xml)
     with Session(engine) as s:
         row = s.get(OfferingRow, ("kth", OFFERING))
         assert (row.is_program, row.status, row.course_uid, row.organisation_uid, row.code) == (
-            program, 2, "c-1", "org-1", "50123")
+            program,
+            2,
+            "c-1",
+            "org-1",
+            "50123",
+        )
         assert (row.education_type_id, row.start_period_id) == (52, 29148)
         assert (row.start_date, row.end_date) == (dt.date(2024, 9, 2), dt.date(2025, 1, 19))
 
 
-@pytest.mark.parametrize(("program", "updated"), [(False, False), (False, True), (True, False), (True, True)],
-                         ids=["KursTillStatus", "KursUppdaterad", "KurspaketeringTillStatus",
-                              "KurspaketeringUppdaterad"])
+@pytest.mark.parametrize(
+    ("program", "updated"),
+    [(False, False), (False, True), (True, False), (True, True)],
+    ids=["KursTillStatus", "KursUppdaterad", "KurspaketeringTillStatus", "KurspaketeringUppdaterad"],
+)
 def test_course_events_fill_the_course(
     engine: Engine, ladok_event_schema: etree.XMLSchema, program: bool, updated: bool
 ) -> None:
-    xml = w.course_xml("c-1", program=program, updated=updated, code="DD1310",
-                       names={"sv": "Programmeringsteknik", "en": "Programming Techniques"})
+    xml = w.course_xml(
+        "c-1",
+        program=program,
+        updated=updated,
+        code="DD1310",
+        names={"sv": "Programmeringsteknik", "en": "Programming Techniques"},
+    )
     _ingest(engine, ladok_event_schema, xml)
     with Session(engine) as s:
         row = s.get(CourseRow, ("kth", "c-1"))
@@ -118,25 +164,37 @@ def test_cancellation_marks_the_offering(engine: Engine, ladok_event_schema: etr
 
 
 def test_organisation_events(engine: Engine, ladok_event_schema: etree.XMLSchema) -> None:
-    _ingest(engine, ladok_event_schema,
-            w.organisation_xml("org-1", code="EECS", names={"sv": "EECS-skolan"}, names_as_in_2017_feed=False),
-            w.organisation_xml("org-1", updated=True, code="EECS", names={"sv": "Skolan för EECS"},
-                               names_as_in_2017_feed=False))
+    _ingest(
+        engine,
+        ladok_event_schema,
+        w.organisation_xml("org-1", code="EECS", names={"sv": "EECS-skolan"}, names_as_in_2017_feed=False),
+        w.organisation_xml(
+            "org-1", updated=True, code="EECS", names={"sv": "Skolan för EECS"}, names_as_in_2017_feed=False
+        ),
+    )
     with Session(engine) as s:
         row = s.get(OrganisationRow, ("kth", "org-1"))
         assert (row.code, row.names["sv"]) == ("EECS", "Skolan för EECS")
 
 
 def test_student_events_fill_student_data(engine: Engine, ladok_event_schema: etree.XMLSchema) -> None:
-    _ingest(engine, ladok_event_schema,
-            w.student_till_larosate_xml(STUDENT, first_name="Ada", last_name="L", personnummer="199001011234"),
-            w.lokal_student_xml(STUDENT, first_name="Ada", last_name="Lovelace", personnummer="199001011234",
-                                handelsetyp="UPPDATERAD"),
-            w.kontaktuppgifter_xml(STUDENT, email="ada@example.se"))
+    _ingest(
+        engine,
+        ladok_event_schema,
+        w.student_till_larosate_xml(STUDENT, first_name="Ada", last_name="L", personnummer="199001011234"),
+        w.lokal_student_xml(
+            STUDENT, first_name="Ada", last_name="Lovelace", personnummer="199001011234", handelsetyp="UPPDATERAD"
+        ),
+        w.kontaktuppgifter_xml(STUDENT, email="ada@example.se"),
+    )
     with Session(engine) as s:
         row = s.get(StudentRow, ("kth", STUDENT))
         assert (row.first_name, row.last_name, row.personnummer, row.email) == (
-            "Ada", "Lovelace", "199001011234", "ada@example.se")
+            "Ada",
+            "Lovelace",
+            "199001011234",
+            "ada@example.se",
+        )
     _ingest(engine, ladok_event_schema, w.kontaktuppgifter_xml(STUDENT, email=None, handelsetyp="BORTTAGEN"))
     with Session(engine) as s:
         assert s.get(StudentRow, ("kth", STUDENT)).email is None
@@ -148,7 +206,8 @@ def test_suspension_recorded_and_removed(engine: Engine, ladok_event_schema: etr
     with Session(engine) as s:
         row = s.get(SuspensionRow, ("kth", "r-1"))
         assert (row.student_uid, row.start_date, row.end_date, row.removed) == (STUDENT, start, end, False)
-    _ingest(engine, ladok_event_schema, w.restriktion_xml(STUDENT, "r-1", start=start, end=end,
-                                                          handelsetyp="BORTTAGEN"))
+    _ingest(
+        engine, ladok_event_schema, w.restriktion_xml(STUDENT, "r-1", start=start, end=end, handelsetyp="BORTTAGEN")
+    )
     with Session(engine) as s:
         assert s.get(SuspensionRow, ("kth", "r-1")).removed is True

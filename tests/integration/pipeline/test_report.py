@@ -33,9 +33,11 @@ def smtp_sink() -> Iterator[tuple[int, list[str]]]:
     def serve() -> None:
         conn, _ = server.accept()
         with conn, conn.makefile("rwb") as f:
+
             def say(line: str) -> None:
                 f.write(line.encode() + b"\r\n")
                 f.flush()
+
             say("220 sink")
             while line := f.readline().decode():
                 verb = line[:4].upper()
@@ -78,8 +80,10 @@ def test_report_counts_the_period_and_flags_held_removals(engine: Engine, smtp_s
     assert report.held == 2 and report.needs_attention()
     assert report.pending == 0 and report.events_recorded > 0
     port, received = smtp_sink
-    msg = send_report(report, MailConfig(smtp_host="127.0.0.1", smtp_port=port, sender="ka@example.se",
-                                         recipients=("ops@example.se",)))
+    msg = send_report(
+        report,
+        MailConfig(smtp_host="127.0.0.1", smtp_port=port, sender="ka@example.se", recipients=("ops@example.se",)),
+    )
     assert "ACTION NEEDED" in msg["Subject"]
     assert "Held by the safety filter (waiting for an operator): 2" in received[0]
 
@@ -88,8 +92,9 @@ def test_of_several_workers_exactly_one_sends_each_report(engine: Engine, smtp_s
     from app.pipeline.worker import send_due_reports
 
     port, received = smtp_sink
-    mail = MailConfig(smtp_host="127.0.0.1", smtp_port=port, sender="ka@example.se", recipients=("ops@example.se",),
-                      every_minutes=60)
+    mail = MailConfig(
+        smtp_host="127.0.0.1", smtp_port=port, sender="ka@example.se", recipients=("ops@example.se",), every_minutes=60
+    )
 
     sent = [send_due_reports(engine, ["kth"], mail) for _ in range(3)]  # three workers' rounds
 
@@ -111,8 +116,9 @@ class MailServer:
         self.messages.append(envelope.content.decode())
         return "250 Message accepted for delivery"
 
-    def authenticate(self, _server: Any, _session: Any, _envelope: Any, _mechanism: str,
-                     auth_data: LoginPassword) -> AuthResult:
+    def authenticate(
+        self, _server: Any, _session: Any, _envelope: Any, _mechanism: str, auth_data: LoginPassword
+    ) -> AuthResult:
         """Note who logged in; any password will do."""
         self.logins.append(auth_data.login.decode())
         return AuthResult(success=True)
@@ -135,8 +141,11 @@ def tls_mail_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[
     context.load_cert_chain(files.server)
     server = MailServer(0, files.ca, {request.param: True})
     # aiosmtpd's auth_require_tls means "after STARTTLS"; an SMTPS connection is TLS from the start.
-    tls: dict[str, Any] = ({"tls_context": context, "require_starttls": True, "auth_require_tls": True}
-                           if request.param == "starttls" else {"ssl_context": context, "auth_require_tls": False})
+    tls: dict[str, Any] = (
+        {"tls_context": context, "require_starttls": True, "auth_require_tls": True}
+        if request.param == "starttls"
+        else {"ssl_context": context, "auth_require_tls": False}
+    )
     controller = _AnyPortController(server, hostname="127.0.0.1", port=0, authenticator=server.authenticate, **tls)
     controller.start()
     server.port = controller.port
@@ -145,8 +154,15 @@ def tls_mail_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[
 
 
 def _mail(server: MailServer) -> MailConfig:
-    return MailConfig(smtp_host="127.0.0.1", smtp_port=server.port, sender="ka@example.se",
-                      recipients=("ops@example.se",), username="kursadmin", password="hemligt", **server.tls)
+    return MailConfig(
+        smtp_host="127.0.0.1",
+        smtp_port=server.port,
+        sender="ka@example.se",
+        recipients=("ops@example.se",),
+        username="kursadmin",
+        password="hemligt",
+        **server.tls,
+    )
 
 
 REPORT = StatusReport("kth", dt.datetime(2025, 6, 1, tzinfo=dt.UTC), dt.datetime(2025, 6, 1, 1, tzinfo=dt.UTC))
@@ -162,7 +178,8 @@ def test_a_mail_server_whose_certificate_is_not_trusted_gets_neither_password_no
 
 
 def test_a_mail_server_with_a_trusted_certificate_gets_the_login_and_the_report(
-    tls_mail_server: MailServer, monkeypatch: pytest.MonkeyPatch,
+    tls_mail_server: MailServer,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("SSL_CERT_FILE", str(tls_mail_server.ca))  # as if the CA were among the system's
 

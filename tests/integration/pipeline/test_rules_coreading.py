@@ -30,8 +30,11 @@ def _in_course(world: World, course_id: int) -> list[tuple[str, str, str]]:
     """(student sis id, section sis id, state) of the course's live enrollments; "" for no sis id."""
     sis = {p.user_id: p.sis_user_id for p in world.canvas.logins() if p.sis_user_id}
     sections = {s.id: s.sis_section_id for s in world.canvas.sections()}
-    return sorted((sis.get(e.user_id, ""), sections[e.course_section_id] or "", e.workflow_state)
-                  for e in world.canvas.enrollments(course_id=course_id) if e.workflow_state != "deleted")
+    return sorted(
+        (sis.get(e.user_id, ""), sections[e.course_section_id] or "", e.workflow_state)
+        for e in world.canvas.enrollments(course_id=course_id)
+        if e.workflow_state != "deleted"
+    )
 
 
 def test_linking_backfills_current_participants_into_a_section_of_its_own(world: World) -> None:
@@ -47,7 +50,8 @@ def test_linking_backfills_current_participants_into_a_section_of_its_own(world:
 
     section = f"{offering}:{course}"
     assert [(s.sis_section_id, s.name) for s in world.canvas.sections(course) if s.sis_section_id] == [
-        (section, "DD1310:50123:HT2024")]
+        (section, "DD1310:50123:HT2024")
+    ]
     assert _in_course(world, course) == sorted([(ada, section, "active"), (bo, section, "active")])
     assert [s for s, _r, _st in world.enrollments(offering)] == sorted([ada, bo])
 
@@ -150,7 +154,8 @@ def test_teachers_of_a_linked_course_hear_of_a_suspension_once(world: World) -> 
 
     assert _in_course(world, course)[-1] == (student, f"{offering}:{course}", "inactive")
     assert [c.subject for c in world.canvas.conversations() if teacher in c.participant_ids] == [
-        "Avstängning: Ada Lovelace"]
+        "Avstängning: Ada Lovelace"
+    ]
 
 
 def test_other_sections_are_kept_while_a_linked_offering_still_brings_the_student(world: World) -> None:
@@ -164,8 +169,9 @@ def test_other_sections_are_kept_while_a_linked_offering_still_brings_the_studen
     course = world.canvas.course_by_sis_id(own).id
     _link(world, course, linked)
     world.sync()
-    manual = world.canvas.enroll(world.canvas.user_by_sis_id(student).id, course,
-                                 section_id=world.canvas.create_section(course, "Grupp A"))
+    manual = world.canvas.enroll(
+        world.canvas.user_by_sis_id(student).id, course, section_id=world.canvas.create_section(course, "Grupp A")
+    )
 
     world.ladok.add_participation("AvbrottEvent", student, own)
     world.sync()
@@ -187,8 +193,9 @@ def test_other_sections_follow_a_section_cross_listed_by_hand(world: World) -> N
     (section,) = [s for s in world.canvas.sections(own.id) if s.sis_section_id == offering]
     other = _teachers_course(world)
     world.canvas.crosslist(section.id, other)
-    manual = world.canvas.enroll(world.canvas.user_by_sis_id(student).id, other,
-                                 section_id=world.canvas.create_section(other, "Grupp A"))
+    manual = world.canvas.enroll(
+        world.canvas.user_by_sis_id(student).id, other, section_id=world.canvas.create_section(other, "Grupp A")
+    )
 
     world.ladok.add_participation("AvbrottEvent", student, offering)
     world.sync()
@@ -246,4 +253,5 @@ def test_random_links_unlinks_and_registrations_keep_linked_courses_in_step(worl
             assert _in_course(world, course) == expected
         for offering in offerings:
             assert sorted(s for s, _r, _st in world.enrollments(offering)) == sorted(
-                s for s, o in registered if o == offering)
+                s for s, o in registered if o == offering
+            )

@@ -36,14 +36,22 @@ def test_running_offering_makes_course_with_code_dates_and_section(world: World)
     assert dt.date.fromisoformat(course.start_at[:10]) == START
     assert dt.date.fromisoformat(course.end_at[:10]) == START + dt.timedelta(days=130)
     assert [(s.sis_section_id, s.name) for s in world.canvas.sections(course.id) if s.sis_section_id] == [
-        (offering, "SF1624:10777:VT2025")]
+        (offering, "SF1624:10777:VT2025")
+    ]
 
 
 def test_draft_offering_makes_no_course(world: World) -> None:
     org = world.ladok.add_organisation(code="EECS", names={"sv": "EECS"})
     course = world.ladok.add_course(code="DD1310", names={"sv": "Prog"}, organisation_uid=org)
-    offering = world.ladok.add_offering(course_uid=course, code="50123", term_code="HT2024", start=START,
-                                        end=START + dt.timedelta(days=100), organisation_uid=org, status=1)
+    offering = world.ladok.add_offering(
+        course_uid=course,
+        code="50123",
+        term_code="HT2024",
+        start=START,
+        end=START + dt.timedelta(days=100),
+        organisation_uid=org,
+        status=1,
+    )
 
     world.sync()
 
@@ -54,9 +62,16 @@ def test_draft_offering_makes_no_course(world: World) -> None:
 def test_update_event_for_a_missing_course_creates_it(world: World, program: bool) -> None:
     org = world.ladok.add_organisation(code="EECS", names={"sv": "EECS"})
     course = world.ladok.add_course(code="CDATE", names={"sv": "Datateknik"}, organisation_uid=org, program=program)
-    offering = world.ladok.add_offering(course_uid=course, code="CDATE1", term_code="HT2024", start=START,
-                                        end=START + dt.timedelta(days=300), organisation_uid=org, program=program,
-                                        updated=True)
+    offering = world.ladok.add_offering(
+        course_uid=course,
+        code="CDATE1",
+        term_code="HT2024",
+        start=START,
+        end=START + dt.timedelta(days=300),
+        organisation_uid=org,
+        program=program,
+        updated=True,
+    )
 
     world.sync()
 
@@ -138,12 +153,15 @@ def test_an_existing_kurs_child_is_reused(world: World) -> None:
     assert [a.id for a in world.canvas.sub_accounts() if a.name == "Kurs"] == [kurs]
 
 
-@pytest.mark.parametrize(("name_format", "expected"), [
-    (1, "Programmeringsteknik"),
-    (2, "Programmeringsteknik HT2024"),
-    (3, "Programmeringsteknik DD1310 HT2024"),
-    (4, "Programmeringsteknik DD1310 50123 HT2024"),
-])
+@pytest.mark.parametrize(
+    ("name_format", "expected"),
+    [
+        (1, "Programmeringsteknik"),
+        (2, "Programmeringsteknik HT2024"),
+        (3, "Programmeringsteknik DD1310 HT2024"),
+        (4, "Programmeringsteknik DD1310 50123 HT2024"),
+    ],
+)
 def test_course_name_format(world: World, name_format: int, expected: str) -> None:
     world.settings = InstitutionSettings(course_name_format=name_format)  # type: ignore[arg-type]
     offering = add_offering(world).offering
@@ -166,11 +184,24 @@ def test_course_updates_follow_update_course_from_ladok(world: World, overwrite:
     world.sync()
     _teacher_renames(world, made.offering, "Lärarens namn")
 
-    world.ladok.add_course(made.course, code="DD1310", names={"sv": "Programmering I", "en": "Programming I"},
-                           organisation_uid=made.organisation, updated=True)
+    world.ladok.add_course(
+        made.course,
+        code="DD1310",
+        names={"sv": "Programmering I", "en": "Programming I"},
+        organisation_uid=made.organisation,
+        updated=True,
+    )
     moved_end = START + dt.timedelta(days=150)
-    world.ladok.add_offering(made.offering, course_uid=made.course, code="50999", term_code="HT2024", start=START,
-                             end=moved_end, organisation_uid=made.organisation, updated=True)
+    world.ladok.add_offering(
+        made.offering,
+        course_uid=made.course,
+        code="50999",
+        term_code="HT2024",
+        start=START,
+        end=moved_end,
+        organisation_uid=made.organisation,
+        updated=True,
+    )
     world.sync()
 
     course = _course(world, made.offering)
@@ -178,8 +209,11 @@ def test_course_updates_follow_update_course_from_ladok(world: World, overwrite:
     if overwrite:
         assert (course.name, course.course_code, end) == ("Programmering I", "DD1310 50999", moved_end)
     else:
-        assert (course.name, course.course_code, end) == ("Lärarens namn", "DD1310 50123",
-                                                          START + dt.timedelta(days=130))
+        assert (course.name, course.course_code, end) == (
+            "Lärarens namn",
+            "DD1310 50123",
+            START + dt.timedelta(days=130),
+        )
 
 
 @pytest.mark.parametrize("overwrite", [True, False])
@@ -190,8 +224,16 @@ def test_cancelled_prefix_exactly_once_after_repeated_events(world: World, overw
     world.ladok.add_cancellation(made.offering)
     world.sync()
     world.ladok.add_cancellation(made.offering)
-    world.ladok.add_offering(made.offering, course_uid=made.course, code="50123", term_code="HT2024", start=START,
-                             end=START + dt.timedelta(days=130), organisation_uid=made.organisation, updated=True)
+    world.ladok.add_offering(
+        made.offering,
+        course_uid=made.course,
+        code="50123",
+        term_code="HT2024",
+        start=START,
+        end=START + dt.timedelta(days=130),
+        organisation_uid=made.organisation,
+        updated=True,
+    )
     world.sync()
     world.ladok.add_cancellation(made.offering)
     world.sync()
@@ -215,17 +257,33 @@ def test_education_type_on_the_ignore_list_makes_no_course_and_no_enrollment(wor
 
 def test_registration_before_any_course_event_makes_the_course_from_ladoks_rest_api(world: World) -> None:
     world.settings = InstitutionSettings(course_name_format=4)
-    org, course, offering = "0a1b2c3d-0000-4000-8000-00000000000a", "0a1b2c3d-0000-4000-8000-00000000000b", \
-        "0a1b2c3d-0000-4000-8000-00000000000c"
+    org, course, offering = (
+        "0a1b2c3d-0000-4000-8000-00000000000a",
+        "0a1b2c3d-0000-4000-8000-00000000000b",
+        "0a1b2c3d-0000-4000-8000-00000000000c",
+    )
     cat = world.ladok.catalogue
     cat.organisations[org] = {"Uid": org, "Organisationskod": "SCI", "Benamning": {"sv": "Skolan för teknikvetenskap"}}
-    cat.courses[course] = {"Uid": course, "Utbildningskod": "SI1121", "Benamningar": {"sv": "Termodynamik"},
-                           "OrganisationUID": org, "UtbildningstypID": 22}
+    cat.courses[course] = {
+        "Uid": course,
+        "Utbildningskod": "SI1121",
+        "Benamningar": {"sv": "Termodynamik"},
+        "OrganisationUID": org,
+        "UtbildningstypID": 22,
+    }
     cat.offerings[offering] = {
-        "Uid": offering, "Tillfalleskod": "60606", "UtbildningsinstansUID": course, "OrganisationUID": org,
-        "StartperiodID": {"value": cat.period_id("VT2025")}, "UtbildningstypID": {"value": 52},
-        "Tillfallesperioder": [{"ForstaUndervisningsdatum": START.isoformat(),
-                                "SistaUndervisningsdatum": (START + dt.timedelta(days=60)).isoformat()}],
+        "Uid": offering,
+        "Tillfalleskod": "60606",
+        "UtbildningsinstansUID": course,
+        "OrganisationUID": org,
+        "StartperiodID": {"value": cat.period_id("VT2025")},
+        "UtbildningstypID": {"value": 52},
+        "Tillfallesperioder": [
+            {
+                "ForstaUndervisningsdatum": START.isoformat(),
+                "SistaUndervisningsdatum": (START + dt.timedelta(days=60)).isoformat(),
+            }
+        ],
     }
     student = add_student(world)
     world.ladok.add_registration(student, offering)
@@ -244,8 +302,14 @@ def test_program_update_renames_the_program_course(world: World) -> None:
     made = add_offering(world, code="CDATE", name="Datateknik", program=True)
     world.sync()
 
-    world.ladok.add_course(made.course, code="CDATE", names={"sv": "Civilingenjör Datateknik"},
-                           organisation_uid=made.organisation, program=True, updated=True)
+    world.ladok.add_course(
+        made.course,
+        code="CDATE",
+        names={"sv": "Civilingenjör Datateknik"},
+        organisation_uid=made.organisation,
+        program=True,
+        updated=True,
+    )
     world.sync()
 
     assert _course(world, made.offering).name == "Civilingenjör Datateknik"
@@ -294,9 +358,14 @@ def test_cancellation_prefixes_the_teachers_name_without_update_course_from_lado
     world.sync()
     course = _course(world, made.offering)
     with world.canvas.client() as http:
-        http.put(f"/api/v1/courses/{course.id}", data={
-            "course[name]": "Lärarens namn", "course[course_code]": "EGEN", "course[end_at]": "2031-01-01T00:00:00Z",
-        }).raise_for_status()
+        http.put(
+            f"/api/v1/courses/{course.id}",
+            data={
+                "course[name]": "Lärarens namn",
+                "course[course_code]": "EGEN",
+                "course[end_at]": "2031-01-01T00:00:00Z",
+            },
+        ).raise_for_status()
 
     world.ladok.add_cancellation(made.offering)
     world.sync()
@@ -346,5 +415,6 @@ def test_section_deleted_by_hand_is_revived_by_the_next_enrollment(world: World)
     world.sync()
 
     assert [(s.id, s.workflow_state) for s in world.canvas.sections(course.id) if s.sis_section_id] == [
-        (section.id, "active")]
+        (section.id, "active")
+    ]
     assert [(s, st) for s, _r, st in world.enrollments(made.offering)] == [(bo, "active")]

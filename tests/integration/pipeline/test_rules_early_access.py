@@ -17,7 +17,6 @@ from tests.integration.pipeline.world import START, World, add_offering, add_stu
 DEFAULT_PURGE = START + dt.timedelta(days=14)
 
 
-
 def _admitted_and_registered(world: World, offering: str) -> tuple[str, str]:
     """One student only admitted, one admitted and registered."""
     only_admitted = add_student(world, name="Ada", personnummer="199001011234")
@@ -43,8 +42,9 @@ def test_turning_early_access_off_removes_admitted_only_students(world: World) -
     assert world.canvas.user_by_sis_id(only_admitted) is not None  # the account stays; only the enrollment goes
     world.set_early_access(offering, True, DEFAULT_PURGE)
     world.sync()
-    assert world.enrollments(offering) == sorted([(only_admitted, admitted, "active"), (both, admitted, "active"),
-                                                  (both, registered, "active")])
+    assert world.enrollments(offering) == sorted(
+        [(only_admitted, admitted, "active"), (both, admitted, "active"), (both, registered, "active")]
+    )
 
 
 def test_purge_date_removes_admitted_students_by_a_timer(world: World) -> None:
@@ -141,8 +141,11 @@ def test_each_course_purges_on_its_own_date(world: World) -> None:
 
 def _in(world: World, course_id: int) -> list[tuple[str, int, str]]:
     sis = {p.user_id: p.sis_user_id for p in world.canvas.logins() if p.sis_user_id}
-    return sorted((sis.get(e.user_id, ""), e.role_id, e.workflow_state)
-                  for e in world.canvas.enrollments(course_id=course_id) if e.workflow_state == "active")
+    return sorted(
+        (sis.get(e.user_id, ""), e.role_id, e.workflow_state)
+        for e in world.canvas.enrollments(course_id=course_id)
+        if e.workflow_state == "active"
+    )
 
 
 def test_the_purge_timer_fires_when_the_pipelines_own_clock_says_the_purge_date(world: World) -> None:
@@ -171,9 +174,12 @@ def test_random_admissions_toggles_and_days_follow_the_early_access_rule(world: 
     students = [add_student(world, f"S{i}", f"19900101{i:04d}") for i in range(4)]
     state = {s: {"registered": False, "admitted": False} for s in students}
     early_access, purge, day = False, DEFAULT_PURGE, world.today
-    events = {"ForvantatDeltagandeSkapadEvent": ("admitted", True),
-              "ForvantatDeltagandeBorttagetEvent": ("admitted", False),
-              "RegistreringEvent": ("registered", True), "AvbrottEvent": ("registered", False)}
+    events = {
+        "ForvantatDeltagandeSkapadEvent": ("admitted", True),
+        "ForvantatDeltagandeBorttagetEvent": ("admitted", False),
+        "RegistreringEvent": ("registered", True),
+        "AvbrottEvent": ("registered", False),
+    }
     for _step in range(6):
         for _ in range(4):
             student, event = rng.choice(students), rng.choice(sorted(events))
@@ -188,6 +194,10 @@ def test_random_admissions_toggles_and_days_follow_the_early_access_rule(world: 
         world.advance(day)
 
         admits = early_access and day < purge
-        expected = sorted((s, roles[kind], "active") for s, kinds in state.items() for kind, on in kinds.items()
-                          if on and (kind == "registered" or admits))
+        expected = sorted(
+            (s, roles[kind], "active")
+            for s, kinds in state.items()
+            for kind, on in kinds.items()
+            if on and (kind == "registered" or admits)
+        )
         assert world.enrollments(offering) == expected, f"day {day}, early access {early_access}"

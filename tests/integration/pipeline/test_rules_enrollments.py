@@ -9,11 +9,20 @@ import pytest
 from app.core.settings import InstitutionSettings
 from tests.integration.pipeline.world import World, add_offering, add_student, with_roles
 
-ENROLLING = ["RegistreringEvent", "OmregistreringEvent", "PaborjatUtbildningstillfalleEvent",
-             "AvbrottBorttagetEvent", "UppehallBorttagetEvent"]
-UNENROLLING = ["AterkalladregistreringEvent", "AterkalladOmregistreringEvent", "AvbrottEvent",
-               "AterkallatPaborjatUtbildningstillfalleEvent", "AterbudEvent"]
-
+ENROLLING = [
+    "RegistreringEvent",
+    "OmregistreringEvent",
+    "PaborjatUtbildningstillfalleEvent",
+    "AvbrottBorttagetEvent",
+    "UppehallBorttagetEvent",
+]
+UNENROLLING = [
+    "AterkalladregistreringEvent",
+    "AterkalladOmregistreringEvent",
+    "AvbrottEvent",
+    "AterkallatPaborjatUtbildningstillfalleEvent",
+    "AterbudEvent",
+]
 
 
 def _student_role(world: World) -> int:
@@ -145,10 +154,15 @@ def test_example_a_configured_in_time_admitted_then_registered(world: World) -> 
     assert world.enrollments(offering) == sorted([(student, admitted, "active"), (student, registered, "active")])
 
 
-@pytest.mark.parametrize(("use_concluded", "event"), [
-    (True, "ResultatPaHelKursAttesteratEvent"), (False, "ResultatPaHelKursAttesteratEvent"),
-    (True, "AvklaradEvent"), (False, "AvklaradEvent"),
-])
+@pytest.mark.parametrize(
+    ("use_concluded", "event"),
+    [
+        (True, "ResultatPaHelKursAttesteratEvent"),
+        (False, "ResultatPaHelKursAttesteratEvent"),
+        (True, "AvklaradEvent"),
+        (False, "AvklaradEvent"),
+    ],
+)
 def test_completion_concludes_only_with_use_concluded(world: World, use_concluded: bool, event: str) -> None:
     world.settings = InstitutionSettings(use_concluded=use_concluded)
     offering = add_offering(world, program=event == "AvklaradEvent").offering
@@ -161,7 +175,8 @@ def test_completion_concludes_only_with_use_concluded(world: World, use_conclude
 
     expected = "completed" if use_concluded else "active"
     assert [(s, st) for s, _r, st in world.enrollments(offering, states=("active", "completed"))] == [
-        (student, expected)]
+        (student, expected)
+    ]
 
 
 def _manual_enrollment(world: World, sis_course_id: str, student: str) -> int:
@@ -219,16 +234,20 @@ def test_repeated_events_make_one_enrollment(world: World) -> None:
 
 def test_role_id_registered_may_be_the_built_in_student_role(world: World) -> None:
     student_role = _student_role(world)
-    world.settings = InstitutionSettings(use_admitted=True, role_id_registered=student_role,
-                                         role_id_admitted=world.canvas.create_role("Antagen"),
-                                         early_access_on_create_course=True)
+    world.settings = InstitutionSettings(
+        use_admitted=True,
+        role_id_registered=student_role,
+        role_id_admitted=world.canvas.create_role("Antagen"),
+        early_access_on_create_course=True,
+    )
     offering = add_offering(world).offering
     student = add_student(world)
     world.ladok.add_admission(student, offering)
     world.ladok.add_registration(student, offering)
     world.sync()
-    assert world.enrollments(offering) == sorted([(student, student_role, "active"),
-                                                  (student, world.settings.role_id_admitted, "active")])
+    assert world.enrollments(offering) == sorted(
+        [(student, student_role, "active"), (student, world.settings.role_id_admitted, "active")]
+    )
 
     world.ladok.add_participation("ForvantatDeltagandeBorttagetEvent", student, offering)
     world.sync()
@@ -265,6 +284,11 @@ def test_random_event_sequences_follow_the_participation_table(world: World, see
         world.sync()
 
         for offering in offerings:
-            expected = sorted((s, roles[kind], "active") for (s, o), kinds in state.items() if o == offering
-                              for kind, on in kinds.items() if on)
+            expected = sorted(
+                (s, roles[kind], "active")
+                for (s, o), kinds in state.items()
+                if o == offering
+                for kind, on in kinds.items()
+                if on
+            )
             assert world.enrollments(offering) == expected

@@ -18,18 +18,24 @@ from tests.integration.pipeline.world import TODAY, FakeClock, World, add_offeri
 def _settings(canvas: CanvasSandbox) -> InstitutionSettings:
     # Fresh sandboxes create roles in the same order, so both Canvases give them the same ids.
     return InstitutionSettings(
-        use_admitted=True, role_id_registered=canvas.create_role("Registrerad"),
-        role_id_admitted=canvas.create_role("Antagen"), early_access_on_create_course=True,
-        use_subaccounts_for_program_and_courses=True, course_name_format=3, use_restrictions=True,
-        restrictions_send_message_to_teachers=True, use_concluded=True,
+        use_admitted=True,
+        role_id_registered=canvas.create_role("Registrerad"),
+        role_id_admitted=canvas.create_role("Antagen"),
+        early_access_on_create_course=True,
+        use_subaccounts_for_program_and_courses=True,
+        course_name_format=3,
+        use_restrictions=True,
+        restrictions_send_message_to_teachers=True,
+        use_concluded=True,
     )
 
 
 def _ladok_scenario(ladok: SandboxLadok) -> list[str]:
     """A term's worth of events for a handful of students; returns the offering uids."""
     org = ladok.add_organisation(code="EECS", names={"sv": "EECS"})
-    offerings = [add_offering(ladok, code=f"DD13{i}0", offering_code=f"5012{i}", organisation=org).offering
-                 for i in range(3)]
+    offerings = [
+        add_offering(ladok, code=f"DD13{i}0", offering_code=f"5012{i}", organisation=org).offering for i in range(3)
+    ]
     offerings.append(add_offering(ladok, code="CDATE", name="Datateknik", organisation=org, program=True).offering)
     students = [add_student(ladok, name=f"Student{i}", personnummer=f"19900101{i:04d}") for i in range(8)]
     for i, student in enumerate(students):
@@ -47,8 +53,15 @@ def _ladok_scenario(ladok: SandboxLadok) -> list[str]:
     return offerings
 
 
-def _run(engine: Engine, ladok: SandboxLadok, offerings: list[str], canvas: CanvasSandbox, inst: str,
-         concurrency: int, clock: FakeClock | None = None) -> World:
+def _run(
+    engine: Engine,
+    ladok: SandboxLadok,
+    offerings: list[str],
+    canvas: CanvasSandbox,
+    inst: str,
+    concurrency: int,
+    clock: FakeClock | None = None,
+) -> World:
     settings = _settings(canvas)
     teachers_course = canvas.create_course("Samläsning", course_code="SAM")
     teacher = canvas.create_user("Lärare", login_id="larare")
@@ -63,8 +76,9 @@ def _run(engine: Engine, ladok: SandboxLadok, offerings: list[str], canvas: Canv
 def _no_duplicates(world: World) -> None:
     logins = Counter(p.sis_user_id for p in world.canvas.logins() if p.sis_user_id)
     assert [sis for sis, n in logins.items() if n > 1] == []
-    live = Counter((e.user_id, e.course_section_id, e.role_id) for e in world.canvas.enrollments()
-                   if e.workflow_state != "deleted")
+    live = Counter(
+        (e.user_id, e.course_section_id, e.role_id) for e in world.canvas.enrollments() if e.workflow_state != "deleted"
+    )
     assert [key for key, n in live.items() if n > 1] == []
     assert len([u for u in world.canvas.users()]) == len(logins) + 2  # + the sandbox admin and the teacher
 
@@ -75,7 +89,9 @@ def test_faulty_canvas_reaches_the_same_state_as_a_calm_one(engine: Engine) -> N
     calm = _run(engine, ladok, offerings, CanvasSandbox(tokens=[DEFAULT_TOKEN]), "calm", concurrency=1)
     clock = FakeClock()
     faulty_canvas = CanvasSandbox(
-        tokens=[DEFAULT_TOKEN], clock=clock, sleep=clock.sleep,
+        tokens=[DEFAULT_TOKEN],
+        clock=clock,
+        sleep=clock.sleep,
         faults=FaultConfig(error_rate=0.05, timeout_rate=0.02, seed=7),
         # Canvas's bucket, with creates dear enough that four reconcilers run into its high-water mark.
         throttle=ThrottleConfig(cost_model=lambda method, _route, _latency: 200.0 if method == "POST" else 1.0),
@@ -90,4 +106,5 @@ def test_faulty_canvas_reaches_the_same_state_as_a_calm_one(engine: Engine) -> N
     _no_duplicates(calm)
     _no_duplicates(faulty)
     assert sorted(c.subject for c in faulty_canvas.conversations()) == sorted(
-        c.subject for c in calm.canvas.conversations())
+        c.subject for c in calm.canvas.conversations()
+    )

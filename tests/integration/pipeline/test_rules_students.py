@@ -11,10 +11,15 @@ from tests.integration.pipeline.world import World, add_offering, add_student, w
 
 def _update_student(world: World, uid: str, first: str, last: str, personnummer: str) -> None:
     """A LokalStudentEvent UPPDATERAD, and the same data in Ladok's REST catalogue."""
-    world.ladok.catalogue.students[uid] = {"Uid": uid, "Fornamn": first, "Efternamn": last,
-                                           "Personnummer": personnummer}
-    xml = w.lokal_student_xml(uid, first_name=first, last_name=last, personnummer=personnummer,
-                              handelsetyp="UPPDATERAD", larosate_id=29)
+    world.ladok.catalogue.students[uid] = {
+        "Uid": uid,
+        "Fornamn": first,
+        "Efternamn": last,
+        "Personnummer": personnummer,
+    }
+    xml = w.lokal_student_xml(
+        uid, first_name=first, last_name=last, personnummer=personnummer, handelsetyp="UPPDATERAD", larosate_id=29
+    )
     world.ladok.add_event_xml("studentinformation", "LokalStudentEvent", xml)
 
 
@@ -27,8 +32,7 @@ def _login_ids(world: World, sis_user_id: str) -> list[str]:
 def test_student_till_larosate_alone_creates_no_account(world: World) -> None:
     add_offering(world)
     student = add_student(world)
-    world.ladok.add_student_till_larosate(student, first_name="Ada", last_name="Lovelace",
-                                          personnummer="199001011234")
+    world.ladok.add_student_till_larosate(student, first_name="Ada", last_name="Lovelace", personnummer="199001011234")
 
     world.sync()
 
@@ -146,8 +150,11 @@ def test_admin_accounts_without_sis_id_are_never_touched(world: World) -> None:
     # An admin who happens to share a student's name: only the SIS id and login identify a student.
     admin = world.canvas.create_admin_user("Ada Lovelace", login_id="ada.admin")
     world.canvas.enroll(admin, world.canvas.create_course("Adminkurs"), "TeacherEnrollment")
-    before = ([u for u in world.canvas.users() if u.id == admin], world.canvas.logins(admin),
-              world.canvas.enrollments(user_id=admin))
+    before = (
+        [u for u in world.canvas.users() if u.id == admin],
+        world.canvas.logins(admin),
+        world.canvas.enrollments(user_id=admin),
+    )
     offering = add_offering(world).offering
     student = add_student(world)
     world.ladok.add_registration(student, offering)
@@ -158,15 +165,19 @@ def test_admin_accounts_without_sis_id_are_never_touched(world: World) -> None:
 
     world.sync()
 
-    assert ([u for u in world.canvas.users() if u.id == admin], world.canvas.logins(admin),
-            world.canvas.enrollments(user_id=admin)) == before
+    assert (
+        [u for u in world.canvas.users() if u.id == admin],
+        world.canvas.logins(admin),
+        world.canvas.enrollments(user_id=admin),
+    ) == before
     assert world.canvas.user_by_sis_id(student).id != admin
 
 
 def test_student_known_only_to_ladoks_rest_api_gets_an_account(world: World) -> None:
     offering = add_offering(world).offering
-    student = world.ladok.add_student(first_name="Greta", last_name="Garbo", personnummer="190509189999",
-                                      email="greta@example.se", emit=False)
+    student = world.ladok.add_student(
+        first_name="Greta", last_name="Garbo", personnummer="190509189999", email="greta@example.se", emit=False
+    )
     world.ladok.add_registration(student, offering)
 
     world.sync()

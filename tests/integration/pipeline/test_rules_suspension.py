@@ -81,15 +81,19 @@ def test_a_course_concluded_by_hand_is_left_alone(world: World) -> None:
     student = register(world, running, concluded)
     teacher = add_teacher(world, concluded)
     world.canvas.conclude_course(world.canvas.course_by_sis_id(concluded).id)
-    before = [(e.id, e.workflow_state, e.updated_at) for e in world.canvas.enrollments(
-        course_id=world.canvas.course_by_sis_id(concluded).id)]
+    before = [
+        (e.id, e.workflow_state, e.updated_at)
+        for e in world.canvas.enrollments(course_id=world.canvas.course_by_sis_id(concluded).id)
+    ]
 
     world.ladok.add_suspension(student, start=TODAY, end=SUSPENSION_END)
     world.sync()
 
     assert _states(world, running) == ["inactive"]
-    assert [(e.id, e.workflow_state, e.updated_at) for e in world.canvas.enrollments(
-        course_id=world.canvas.course_by_sis_id(concluded).id)] == before
+    assert [
+        (e.id, e.workflow_state, e.updated_at)
+        for e in world.canvas.enrollments(course_id=world.canvas.course_by_sis_id(concluded).id)
+    ] == before
     assert messages_to(world, teacher) == []  # only teachers of active courses are told
 
 
@@ -107,8 +111,9 @@ def test_teachers_are_messaged_once_per_suspension(world: World) -> None:
     world.advance(TODAY + dt.timedelta(days=2))
     assert messages_to(world, teacher) == ["Avstängning: Ada Lovelace"]
 
-    world.ladok.add_suspension(student, start=SUSPENSION_END + dt.timedelta(days=10),
-                               end=SUSPENSION_END + dt.timedelta(days=20))
+    world.ladok.add_suspension(
+        student, start=SUSPENSION_END + dt.timedelta(days=10), end=SUSPENSION_END + dt.timedelta(days=20)
+    )
     world.advance(SUSPENSION_END + dt.timedelta(days=10))  # a second suspension: a second message
     assert messages_to(world, teacher) == ["Avstängning: Ada Lovelace"] * 2
 
@@ -133,8 +138,9 @@ def test_a_removed_suspension_reactivates(world: World) -> None:
     world.sync()
     assert _states(world, offering) == ["inactive"]
 
-    world.ladok.add_suspension(student, start=TODAY, end=SUSPENSION_END, restriction_uid=restriction,
-                               handelsetyp="BORTTAGEN")
+    world.ladok.add_suspension(
+        student, start=TODAY, end=SUSPENSION_END, restriction_uid=restriction, handelsetyp="BORTTAGEN"
+    )
     world.sync()
 
     assert _states(world, offering) == ["active"]
@@ -162,8 +168,7 @@ def test_a_shortened_suspension_reactivates_on_its_new_end(world: World) -> None
     world.sync()
     new_end = TODAY + dt.timedelta(days=3)
 
-    world.ladok.add_suspension(student, start=TODAY, end=new_end, restriction_uid=restriction,
-                               handelsetyp="UPPDATERAD")
+    world.ladok.add_suspension(student, start=TODAY, end=new_end, restriction_uid=restriction, handelsetyp="UPPDATERAD")
     world.sync()
     assert _states(world, offering) == ["inactive"]
     world.advance(new_end + dt.timedelta(days=1))
@@ -193,8 +198,8 @@ def test_random_suspensions_and_days_follow_the_suspension_rule(world: World, se
         day = day + dt.timedelta(days=rng.choice([1, 4, 9]))
         world.advance(day)
 
-        expected = sorted((s, "inactive" if any(a <= day <= b for a, b in periods[s]) else "active")
-                          for s in students)
+        expected = sorted((s, "inactive" if any(a <= day <= b for a, b in periods[s]) else "active") for s in students)
         assert [(s, st) for s, _r, st in world.enrollments(running, states=("active", "inactive"))] == expected
         assert {st for _s, _r, st in world.enrollments(concluded, states=("active", "inactive", "completed"))} == {
-            "completed"}
+            "completed"
+        }

@@ -35,11 +35,18 @@ def _refusals_in_a_row(canvas: CanvasSandbox) -> Counter[tuple[int, str, str]]:
 
 def test_sixty_registrations_on_a_canvas_with_a_mark_of_150_go_at_the_pace_of_its_answers(engine: Engine) -> None:
     clock = FakeClock()  # the sandbox's bucket, its latency and the client's waits all run on it
-    canvas = CanvasSandbox(tokens=[DEFAULT_TOKEN], throttle=ThrottleConfig(hwm=150.0, maximum=350.0),
-                           faults=FaultConfig(latency=LATENCY), clock=clock, sleep=clock.sleep)
+    canvas = CanvasSandbox(
+        tokens=[DEFAULT_TOKEN],
+        throttle=ThrottleConfig(hwm=150.0, maximum=350.0),
+        faults=FaultConfig(latency=LATENCY),
+        clock=clock,
+        sleep=clock.sleep,
+    )
     world = World(engine, InstitutionSettings(), canvas=canvas, clock=clock)
-    offerings = [add_offering(world, code="DD1310", offering_code="50123").offering,
-                 add_offering(world, code="SF1625", offering_code="50456").offering]
+    offerings = [
+        add_offering(world, code="DD1310", offering_code="50123").offering,
+        add_offering(world, code="SF1625", offering_code="50456").offering,
+    ]
     for n in range(30):
         student = add_student(world, name=f"Student{n}", personnummer=f"2001010{n:05d}")
         for offering in offerings:

@@ -23,7 +23,6 @@ ELSEWHERE = f"{ELSEWHERE_PROCESS}:7"
 HANG_GUARD = 120.0  # seconds: a run that waits for what time cannot settle fails here instead of hanging
 
 
-
 def _recorded(world: World) -> tuple[str, str]:
     """An offering's course in Canvas, and a registration for it recorded from the feed but not yet applied."""
     offering = add_offering(world).offering
@@ -41,8 +40,14 @@ def _set_student_job(world: World, student: str, **values: Any) -> None:
 
 def _drain(world: World, max_wait: float, said: list[str] | None = None) -> WorkerStats:
     with ThreadPoolExecutor(1) as pool:
-        run = pool.submit(drain, world.engine, {"kth": world.context()}, 2, max_wait=max_wait,
-                          notify=(said if said is not None else []).append)
+        run = pool.submit(
+            drain,
+            world.engine,
+            {"kth": world.context()},
+            2,
+            max_wait=max_wait,
+            notify=(said if said is not None else []).append,
+        )
         return run.result(timeout=HANG_GUARD)
 
 
@@ -61,8 +66,9 @@ def test_a_key_backing_off_is_waited_for_and_then_applied(world: World) -> None:
 
 def test_a_lease_held_elsewhere_is_waited_out_and_its_key_taken_over(world: World) -> None:
     offering, student = _recorded(world)
-    _set_student_job(world, student, lease_owner=ELSEWHERE, leased_at=utcnow(),
-                     lease_until=utcnow() + dt.timedelta(seconds=2))
+    _set_student_job(
+        world, student, lease_owner=ELSEWHERE, leased_at=utcnow(), lease_until=utcnow() + dt.timedelta(seconds=2)
+    )
     said: list[str] = []
 
     with workers.Presence(world.engine, ELSEWHERE_PROCESS):
@@ -84,7 +90,8 @@ def test_when_the_wait_is_spent_the_run_names_what_it_leaves(world: World) -> No
     assert [(left.key.uid, left.reason) for left in stats.remaining] == [(student, "leased")]
     assert unfinished_lines(stats.remaining) == [
         "not done: 1 keys left",
-        f"  student:{student} (kth) leased by elsewhere pid 4242 thread 7 until {until:%Y-%m-%d %H:%M:%S} UTC"]
+        f"  student:{student} (kth) leased by elsewhere pid 4242 thread 7 until {until:%Y-%m-%d %H:%M:%S} UTC",
+    ]
     assert world.enrollments(offering) == []
 
 
@@ -96,7 +103,8 @@ def test_a_dead_letter_is_not_waited_for_and_the_run_is_not_done(world: World) -
 
     assert [(left.key.uid, left.reason) for left in stats.remaining] == [(student, "dead")]
     assert unfinished_lines(stats.remaining)[1] == (
-        f"  student:{student} (kth) dead letter after 8 attempts: CanvasConflict: login taken")
+        f"  student:{student} (kth) dead letter after 8 attempts: CanvasConflict: login taken"
+    )
 
 
 def test_a_paused_institution_is_not_waited_for_and_the_run_is_not_done(world: World) -> None:

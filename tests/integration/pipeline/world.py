@@ -65,9 +65,16 @@ class World:
     @property
     def inst(self) -> InstitutionConfig:
         """The institution as configured."""
-        return InstitutionConfig(id=self.institution_id, ladok_larosate_id=29, ladok_url="http://ladok.test",
-                                 ladok_start_page=1, canvas_url="http://canvas.test", canvas_token=DEFAULT_TOKEN,
-                                 settings=self.settings, safeguards=self.safeguards)
+        return InstitutionConfig(
+            id=self.institution_id,
+            ladok_larosate_id=29,
+            ladok_url="http://ladok.test",
+            ladok_start_page=1,
+            canvas_url="http://canvas.test",
+            canvas_token=DEFAULT_TOKEN,
+            settings=self.settings,
+            safeguards=self.safeguards,
+        )
 
     def context(self) -> InstitutionContext:
         """The reconcile context, talking to both sandboxes in-process."""
@@ -75,9 +82,14 @@ class World:
         ctx = context_for(self.inst, canvas_transport=self.canvas.transport(), ladok_transport=ladok_transport)
         if self.clock is not None:
             gate = InMemoryThrottleGate(clock=self.clock, sleep=self.clock.sleep)
-            canvas = CanvasClient(self.inst.canvas_url, DEFAULT_TOKEN, root_account=self.inst.canvas_root_account_id,
-                                  gate=gate, sleep=self.clock.sleep,
-                                  transport=self.canvas.transport())
+            canvas = CanvasClient(
+                self.inst.canvas_url,
+                DEFAULT_TOKEN,
+                root_account=self.inst.canvas_root_account_id,
+                gate=gate,
+                sleep=self.clock.sleep,
+                transport=self.canvas.transport(),
+            )
             ctx = replace(ctx, canvas=canvas)
         return replace(ctx, today=lambda: self.today)
 
@@ -94,11 +106,18 @@ class World:
         self.sync(concurrency)
         for _ in range(rounds):
             with write_session(self.engine) as s:
-                pending = s.execute(update(JobRow).where(
-                    JobRow.institution_id == self.institution_id, JobRow.dirty_seq > JobRow.done_seq,
-                    JobRow.dead.is_(False)).values(not_before=dt.datetime.now(dt.UTC))).rowcount
-                dead = s.scalars(select(JobRow.uid).where(JobRow.institution_id == self.institution_id,
-                                                          JobRow.dead.is_(True))).all()
+                pending = s.execute(
+                    update(JobRow)
+                    .where(
+                        JobRow.institution_id == self.institution_id,
+                        JobRow.dirty_seq > JobRow.done_seq,
+                        JobRow.dead.is_(False),
+                    )
+                    .values(not_before=dt.datetime.now(dt.UTC))
+                ).rowcount
+                dead = s.scalars(
+                    select(JobRow.uid).where(JobRow.institution_id == self.institution_id, JobRow.dead.is_(True))
+                ).all()
             assert not dead, f"dead letters: {dead}"
             if not pending:
                 return
@@ -110,8 +129,11 @@ class World:
         course = self.canvas.course_by_sis_id(sis_course_id)
         assert course is not None, f"no Canvas course {sis_course_id}"
         sis = {p.user_id: p.sis_user_id for p in self.canvas.logins() if p.sis_user_id}
-        return sorted((sis.get(e.user_id, ""), e.role_id, e.workflow_state)
-                      for e in self.canvas.enrollments(course_id=course.id) if e.workflow_state in states)
+        return sorted(
+            (sis.get(e.user_id, ""), e.role_id, e.workflow_state)
+            for e in self.canvas.enrollments(course_id=course.id)
+            if e.workflow_state in states
+        )
 
     def mark_dirty(self, *student_uids: str) -> None:
         """Queue students for reconciling, as a timer firing for them would (timers run on the real clock)."""
@@ -165,18 +187,29 @@ class World:
 
         return {
             "accounts": sorted(account_path(a.id) for a in accounts.values() if a.workflow_state == "active"),
-            "course_accounts": sorted((c.sis_course_id, account_path(c.account_id))
-                                      for c in courses.values() if c.sis_course_id),
-            "users": sorted((sis, u.name, u.email) for u in self.canvas.users()
-                            if (sis := sis_user.get(u.id))),
+            "course_accounts": sorted(
+                (c.sis_course_id, account_path(c.account_id)) for c in courses.values() if c.sis_course_id
+            ),
+            "users": sorted((sis, u.name, u.email) for u in self.canvas.users() if (sis := sis_user.get(u.id))),
             "logins": sorted((p.sis_user_id, p.unique_id) for p in self.canvas.logins() if p.sis_user_id),
-            "courses": sorted((c.sis_course_id, c.name, c.course_code, c.workflow_state)
-                              for c in courses.values() if c.sis_course_id),
-            "sections": sorted((s.sis_section_id, s.name, courses[s.course_id].sis_course_id)
-                               for s in sections.values() if s.sis_section_id),
-            "enrollments": sorted((sis_user.get(e.user_id, ""), sections[e.course_section_id].sis_section_id or "",
-                                   roles[e.role_id], e.workflow_state)
-                                  for e in self.canvas.enrollments() if e.workflow_state != "deleted"),
+            "courses": sorted(
+                (c.sis_course_id, c.name, c.course_code, c.workflow_state) for c in courses.values() if c.sis_course_id
+            ),
+            "sections": sorted(
+                (s.sis_section_id, s.name, courses[s.course_id].sis_course_id)
+                for s in sections.values()
+                if s.sis_section_id
+            ),
+            "enrollments": sorted(
+                (
+                    sis_user.get(e.user_id, ""),
+                    sections[e.course_section_id].sis_section_id or "",
+                    roles[e.role_id],
+                    e.workflow_state,
+                )
+                for e in self.canvas.enrollments()
+                if e.workflow_state != "deleted"
+            ),
         }
 
 
@@ -198,16 +231,32 @@ def _ladok(target: World | SandboxLadok) -> SandboxLadok:
     return target.ladok if isinstance(target, World) else target
 
 
-def add_offering(target: World | SandboxLadok, *, code: str = "DD1310", offering_code: str = "50123",
-                 term: str = "HT2024", name: str = "Programmeringsteknik", start: dt.date = START,
-                 organisation: str | None = None, program: bool = False, education_type_id: int = 5) -> Catalogued:
+def add_offering(
+    target: World | SandboxLadok,
+    *,
+    code: str = "DD1310",
+    offering_code: str = "50123",
+    term: str = "HT2024",
+    name: str = "Programmeringsteknik",
+    start: dt.date = START,
+    organisation: str | None = None,
+    program: bool = False,
+    education_type_id: int = 5,
+) -> Catalogued:
     """An organisation (unless given), a course and one offering of it in Ladok's feed and catalogue."""
     ladok = _ladok(target)
     org = organisation or ladok.add_organisation(code="EECS", names={"sv": "Skolan för datavetenskap", "en": "EECS"})
     course = ladok.add_course(code=code, names={"sv": name, "en": name}, organisation_uid=org, program=program)
-    offering = ladok.add_offering(course_uid=course, code=offering_code, term_code=term, start=start,
-                                  end=start + dt.timedelta(days=130), organisation_uid=org, program=program,
-                                  education_type_id=education_type_id)
+    offering = ladok.add_offering(
+        course_uid=course,
+        code=offering_code,
+        term_code=term,
+        start=start,
+        end=start + dt.timedelta(days=130),
+        organisation_uid=org,
+        program=program,
+        education_type_id=education_type_id,
+    )
     return Catalogued(org, course, offering)
 
 
@@ -223,8 +272,9 @@ def with_roles(world: World, **overrides: Any) -> InstitutionSettings:
     """Settings with UseAdmitted and two fresh Canvas roles, plus any other overrides."""
     registered = world.canvas.create_role("Registrerad")
     admitted = world.canvas.create_role("Antagen")
-    return replace(InstitutionSettings(use_admitted=True, role_id_registered=registered, role_id_admitted=admitted),
-                   **overrides)
+    return replace(
+        InstitutionSettings(use_admitted=True, role_id_registered=registered, role_id_admitted=admitted), **overrides
+    )
 
 
 def register(world: World, *offerings: str) -> str:

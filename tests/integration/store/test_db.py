@@ -104,7 +104,8 @@ def test_every_reconciler_of_a_busy_worker_holds_a_connection_at_once(database_u
 
 
 def test_a_writer_held_up_by_a_stuck_one_of_its_process_fails_instead_of_waiting_for_good(
-        engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     if engine.dialect.name != "sqlite":
         pytest.skip("PostgreSQL's writers do not take turns")
     monkeypatch.setattr(db, "WRITE_WAIT", 0.1)

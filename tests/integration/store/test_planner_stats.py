@@ -12,9 +12,19 @@ PAGE = 500
 
 
 def _fill_inbox(engine: Engine, start: int, count: int) -> None:
-    rows = [{"institution_id": "kth", "handelse_uid": f"h-{i:07d}", "entry_id": f"e-{i}", "event_type": "X",
-             "outcome": "recorded", "student_uid": f"s-{i // 3}", "offering_uid": f"o-{i % 40}",
-             "page_url": f"p-{i // PAGE}"} for i in range(start, start + count)]
+    rows = [
+        {
+            "institution_id": "kth",
+            "handelse_uid": f"h-{i:07d}",
+            "entry_id": f"e-{i}",
+            "event_type": "X",
+            "outcome": "recorded",
+            "student_uid": f"s-{i // 3}",
+            "offering_uid": f"o-{i % 40}",
+            "page_url": f"p-{i // PAGE}",
+        }
+        for i in range(start, start + count)
+    ]
     with engine.begin() as conn:
         conn.execute(insert(InboxEvent), rows)
 

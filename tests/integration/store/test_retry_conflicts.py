@@ -34,6 +34,7 @@ def test_both_sides_of_a_real_deadlock_end_up_committed(engine: Engine) -> None:
             tries.append(first)
             first_try = tries.count(first) == 1  # the victim's second run meets nobody at the barrier
             _lock_in_order(engine, first, second, barrier if first_try else None)
+
         retry_conflicts(transaction)
 
     threads = [threading.Thread(target=side, args=pair) for pair in (("a", "b"), ("b", "a"))]

@@ -64,9 +64,11 @@ def test_a_sub_account_admin_is_judged_by_their_role_in_the_course(driver: Launc
 
 
 def test_a_sub_account_admin_who_teaches_the_course_is_its_teacher(
-        driver: LaunchDriver, monkeypatch: pytest.MonkeyPatch) -> None:
-    teaching_admin = dataclasses.replace(PERSONAS["subadmin"],
-                                         roles=(*PERSONAS["subadmin"].roles, *PERSONAS["teacher"].roles))
+    driver: LaunchDriver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    teaching_admin = dataclasses.replace(
+        PERSONAS["subadmin"], roles=(*PERSONAS["subadmin"].roles, *PERSONAS["teacher"].roles)
+    )
     monkeypatch.setitem(PERSONAS, "subadmin", teaching_admin)
     assert driver.launch_page("subadmin", 101).startswith("/course/")
 
@@ -89,8 +91,9 @@ def test_a_course_launch_does_not_open_the_admin_view(driver: LaunchDriver) -> N
     assert driver.client.get(course_page.replace("/course/", "/admin/")).status_code == 403
 
 
-def test_a_canvas_user_named_in_the_configuration_is_an_admin(platform: SandboxPlatform, database_url: str,
-                                                              engine: Engine, canvas_url: str) -> None:
+def test_a_canvas_user_named_in_the_configuration_is_an_admin(
+    platform: SandboxPlatform, database_url: str, engine: Engine, canvas_url: str
+) -> None:
     config = make_config(platform, database_url, canvas=(canvas_url, DEFAULT_TOKEN))
     inst = config.institutions[0].model_copy(update={"canvas_admin_user_ids": (PERSONAS["subadmin"].canvas_user_id,)})
     tool = make_tool(dataclasses.replace(config, institutions=(inst,)))
@@ -100,11 +103,13 @@ def test_a_canvas_user_named_in_the_configuration_is_an_admin(platform: SandboxP
     assert driver.launch_page("subadmin", 101).startswith("/course/")
 
 
-def test_configured_admin_ids_of_another_institution_do_not_count(platform: SandboxPlatform, database_url: str,
-                                                                  engine: Engine) -> None:
+def test_configured_admin_ids_of_another_institution_do_not_count(
+    platform: SandboxPlatform, database_url: str, engine: Engine
+) -> None:
     config: AppConfig = make_config(platform, database_url)
-    other = config.institutions[0].model_copy(update={"id": "uu", "lti": (),
-                                                       "canvas_admin_user_ids": (PERSONAS["subadmin"].canvas_user_id,)})
+    other = config.institutions[0].model_copy(
+        update={"id": "uu", "lti": (), "canvas_admin_user_ids": (PERSONAS["subadmin"].canvas_user_id,)}
+    )
     tool = make_tool(dataclasses.replace(config, institutions=(*config.institutions, other)))
     driver = LaunchDriver(platform, tool_client(tool))
     assert driver.launch("subadmin", None, placement="account_navigation").status_code == 403

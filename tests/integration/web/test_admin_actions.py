@@ -25,10 +25,27 @@ def _db(tool: Flask) -> Session:
 
 def _hold(tool: Flask) -> None:
     with write_session(tool.extensions["kursadmin.engine"]) as db:
-        db.add(LedgerEnrollmentRow(institution_id="kth", student_uid="s1", section_sis_id="o1", kind="student",
-                                   canvas_enrollment_id=7, canvas_course_id=101, state="active"))
-        db.add(HeldRemovalRow(institution_id="kth", student_uid="s1", section_sis_id="o1", kind="student",
-                              canvas_course_id=101, reason="would remove 40% of course 101"))
+        db.add(
+            LedgerEnrollmentRow(
+                institution_id="kth",
+                student_uid="s1",
+                section_sis_id="o1",
+                kind="student",
+                canvas_enrollment_id=7,
+                canvas_course_id=101,
+                state="active",
+            )
+        )
+        db.add(
+            HeldRemovalRow(
+                institution_id="kth",
+                student_uid="s1",
+                section_sis_id="o1",
+                kind="student",
+                canvas_course_id=101,
+                reason="would remove 40% of course 101",
+            )
+        )
 
 
 def test_pause_and_resume(driver: LaunchDriver, tool: Flask) -> None:
@@ -72,8 +89,20 @@ def test_discard_needs_confirmation_and_then_forgets_the_enrollments(driver: Lau
 def test_retry_dead_letters(driver: LaunchDriver, tool: Flask) -> None:
     now = dt.datetime.now(dt.UTC)
     with write_session(tool.extensions["kursadmin.engine"]) as db:
-        db.add(JobRow(institution_id="kth", kind="student", uid="s9", dirty_seq=1, done_seq=0, not_before=now,
-                      dirtied_at=now, dead=True, attempts=8, last_error="boom"))
+        db.add(
+            JobRow(
+                institution_id="kth",
+                kind="student",
+                uid="s9",
+                dirty_seq=1,
+                done_seq=0,
+                not_before=now,
+                dirtied_at=now,
+                dead=True,
+                attempts=8,
+                last_error="boom",
+            )
+        )
     page, token = _admin(driver)
     resp = driver.client.post(f"{page}/retry-dead", data={"csrf_token": token})
     assert "1 failed jobs queued again." in driver.client.get(resp.headers["Location"]).get_data(as_text=True)

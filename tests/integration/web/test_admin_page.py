@@ -17,18 +17,44 @@ def test_admin_sees_the_adapter_state_of_their_institution(driver: LaunchDriver,
     with write_session(tool.extensions["kursadmin.engine"]) as db:
         db.add(FeedPosition(institution_id="kth", page_url="https://ladok/feed/317100", entry_id="e-9"))
         for i, outcome in enumerate(["recorded", "recorded", "unknown"]):
-            db.add(InboxEvent(institution_id="kth", handelse_uid=f"h{i}", entry_id=f"e{i}", event_type="T",
-                              outcome=outcome, page_url="p"))
+            db.add(
+                InboxEvent(
+                    institution_id="kth",
+                    handelse_uid=f"h{i}",
+                    entry_id=f"e{i}",
+                    event_type="T",
+                    outcome=outcome,
+                    page_url="p",
+                )
+            )
         db.add(RejectedEntry(institution_id="kth", page_url="p", entry_id="e-bad", reason="no HandelseUID"))
         for op, outcome in [("Enroll", "done"), ("Enroll", "done"), ("CreateSection", "done"), ("Enroll", "failed")]:
             db.add(ActionLogRow(institution_id="kth", operation=op, outcome=outcome))
         db.add(RejectedEntry(institution_id="other", page_url="p", entry_id="e-else", reason="not ours"))
-        db.add_all([
-            JobRow(institution_id="kth", kind="student", uid="s1", dirty_seq=2, done_seq=1, not_before=now,
-                   dirtied_at=now),
-            JobRow(institution_id="kth", kind="student", uid="s2", dirty_seq=1, done_seq=0, not_before=now,
-                   dirtied_at=now, dead=True, last_error="Canvas said 500"),
-        ])
+        db.add_all(
+            [
+                JobRow(
+                    institution_id="kth",
+                    kind="student",
+                    uid="s1",
+                    dirty_seq=2,
+                    done_seq=1,
+                    not_before=now,
+                    dirtied_at=now,
+                ),
+                JobRow(
+                    institution_id="kth",
+                    kind="student",
+                    uid="s2",
+                    dirty_seq=1,
+                    done_seq=0,
+                    not_before=now,
+                    dirtied_at=now,
+                    dead=True,
+                    last_error="Canvas said 500",
+                ),
+            ]
+        )
     html = driver.client.get(driver.launch_page("admin", None, placement="account_navigation")).get_data(as_text=True)
     assert "https://ladok/feed/317100" in html and "e-9" in html
     assert '<th scope="row">Recorded</th><td class="num">2</td>' in html

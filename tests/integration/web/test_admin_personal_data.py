@@ -11,21 +11,41 @@ from app.store.queue_tables import JobRow
 from app.store.tables import ActionLogRow
 from tests.integration.lti.harness import LaunchDriver
 
-OLD_ERROR = ("CanvasUnavailable: GET https://canvas.example.se/api/v1/accounts/1/users?search_term=199001011239"
-             "&per_page=100&page=2 → 500: An error occurred.")
+OLD_ERROR = (
+    "CanvasUnavailable: GET https://canvas.example.se/api/v1/accounts/1/users?search_term=199001011239"
+    "&per_page=100&page=2 → 500: An error occurred."
+)
 
 
 def _old_rows(tool: Flask) -> None:
     now = dt.datetime.now(dt.UTC)
     with write_session(tool.extensions["kursadmin.engine"]) as db:
-        db.add(JobRow(institution_id="kth", kind="student", uid="s-1", dirty_seq=1, done_seq=0, not_before=now,
-                      dirtied_at=now, dead=True, attempts=8, last_error=OLD_ERROR))
-        db.add(ActionLogRow(institution_id="kth", student_uid="s-1", operation="reconcile", outcome="dead",
-                            detail={"key": "student:s-1", "error": OLD_ERROR}))
+        db.add(
+            JobRow(
+                institution_id="kth",
+                kind="student",
+                uid="s-1",
+                dirty_seq=1,
+                done_seq=0,
+                not_before=now,
+                dirtied_at=now,
+                dead=True,
+                attempts=8,
+                last_error=OLD_ERROR,
+            )
+        )
+        db.add(
+            ActionLogRow(
+                institution_id="kth",
+                student_uid="s-1",
+                operation="reconcile",
+                outcome="dead",
+                detail={"key": "student:s-1", "error": OLD_ERROR},
+            )
+        )
 
 
-def test_the_admin_view_and_explain_show_old_errors_without_the_personnummer(driver: LaunchDriver,
-                                                                            tool: Flask) -> None:
+def test_the_admin_view_and_explain_show_old_errors_without_the_personnummer(driver: LaunchDriver, tool: Flask) -> None:
     _old_rows(tool)
     admin = driver.launch_page("admin", None, placement="account_navigation")
 
@@ -36,4 +56,3 @@ def test_the_admin_view_and_explain_show_old_errors_without_the_personnummer(dri
         assert "search_term=[redacted]&amp;per_page=100&amp;page=2" in page
         assert "199001011239" not in page
     assert "dead letter after 8 attempts" in explained
-

@@ -22,6 +22,12 @@ def test_every_page_of_the_tool_forbids_storing_it(driver: LaunchDriver, tool: F
     }
 
     assert {name: a.status_code for name, a in answers.items()} == {
-        "course page": 200, "status fragment": 200, "admin view": 200, "explain": 200, "refusal": 403,
-        "launch": 303, "error page": 403}
+        "course page": 200,
+        "status fragment": 200,
+        "admin view": 200,
+        "explain": 200,
+        "refusal": 403,
+        "launch": 303,
+        "error page": 403,
+    }
     assert {name: a.headers.get("Cache-Control") for name, a in answers.items()} == dict.fromkeys(answers, "no-store")

@@ -63,8 +63,11 @@ def scene(engine: Engine, canvas: CanvasSandbox, monkeypatch: pytest.MonkeyPatch
 
 def _students_in(scene: Scene, course_id: int) -> list[str]:
     sis = {p.user_id: p.sis_user_id for p in scene.world.canvas.logins() if p.sis_user_id}
-    return sorted(sis[e.user_id] for e in scene.world.canvas.enrollments(course_id=course_id)
-                  if e.workflow_state == "active" and e.type == "StudentEnrollment" and e.user_id in sis)
+    return sorted(
+        sis[e.user_id]
+        for e in scene.world.canvas.enrollments(course_id=course_id)
+        if e.workflow_state == "active" and e.type == "StudentEnrollment" and e.user_id in sis
+    )
 
 
 def _ask_to_link(driver: LaunchDriver, scene: Scene) -> str:
@@ -114,8 +117,9 @@ def test_a_teacher_of_x_alone_only_asks_and_nobody_reaches_x(driver: LaunchDrive
         assert len(db.scalars(select(LinkRequestRow)).all()) == 1
 
 
-def test_once_the_teacher_teaches_bs_own_course_the_link_is_made(driver: LaunchDriver, tool: Flask,
-                                                                  scene: Scene) -> None:
+def test_once_the_teacher_teaches_bs_own_course_the_link_is_made(
+    driver: LaunchDriver, tool: Flask, scene: Scene
+) -> None:
     _ask_to_link(driver, scene)
     scene.world.canvas.enroll(scene.teacher, scene.course_b, "TeacherEnrollment")  # made a teacher of B in Canvas
 
@@ -145,8 +149,10 @@ def test_once_an_admin_approves_bs_students_are_in_x(driver: LaunchDriver, tool:
     scene.world.sync()
 
     assert _students_in(scene, scene.course_x) == scene.students
-    assert _trail(tool) == [("link_requested", f"canvas:{scene.teacher}", "Tora Lärare"),
-                            ("link_approved", "canvas:505", "Ada Administratör")]
+    assert _trail(tool) == [
+        ("link_requested", f"canvas:{scene.teacher}", "Tora Lärare"),
+        ("link_approved", "canvas:505", "Ada Administratör"),
+    ]
     # The admin view lists each step with the Canvas user, and so does explain for one of B's students.
     history = re.search(r'<table id="history">(.*?)</table>', after, re.S).group(1)  # type: ignore[union-attr]
     assert "Request approved" in history and "Ada Administratör (Canvas user 505)" in history
@@ -160,8 +166,9 @@ def test_once_an_admin_approves_bs_students_are_in_x(driver: LaunchDriver, tool:
     assert again.status_code == 409 and "already decided" in again.get_data(as_text=True)
 
 
-def test_a_rejected_request_leaves_x_untouched_and_the_teacher_sees_it(driver: LaunchDriver, tool: Flask,
-                                                                        scene: Scene) -> None:
+def test_a_rejected_request_leaves_x_untouched_and_the_teacher_sees_it(
+    driver: LaunchDriver, tool: Flask, scene: Scene
+) -> None:
     _ask_to_link(driver, scene)
     admin, admin_page = _admin(tool, driver)
     html = admin.client.get(admin_page).get_data(as_text=True)
@@ -175,8 +182,9 @@ def test_a_rejected_request_leaves_x_untouched_and_the_teacher_sees_it(driver: L
     assert [change for change, _by, _name in _trail(tool)] == ["link_requested", "link_rejected"]
 
 
-def test_when_canvas_cannot_be_asked_nothing_is_linked_or_requested(platform: SandboxPlatform, engine: Engine,
-                                                                   database_url: str) -> None:
+def test_when_canvas_cannot_be_asked_nothing_is_linked_or_requested(
+    platform: SandboxPlatform, engine: Engine, database_url: str
+) -> None:
     down = f"http://127.0.0.1:{free_port()}"  # nobody listens: Canvas is down
     tool = make_tool(make_config(platform, database_url, canvas=(down, DEFAULT_TOKEN)))
     ids = seed_course(engine)

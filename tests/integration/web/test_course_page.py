@@ -39,8 +39,17 @@ def teaches_other(canvas: CanvasSandbox, monkeypatch: pytest.MonkeyPatch) -> Non
 def test_page_lists_the_course_offerings_with_counts(driver: LaunchDriver, tool: Flask) -> None:
     seed_course(_engine(tool))
     with write_session(_engine(tool)) as db:
-        db.add(LedgerEnrollmentRow(institution_id="kth", student_uid="s-da-0", section_sis_id="o-da1000-ht24",
-                                   kind="student", canvas_enrollment_id=1, canvas_course_id=101, state="active"))
+        db.add(
+            LedgerEnrollmentRow(
+                institution_id="kth",
+                student_uid="s-da-0",
+                section_sis_id="o-da1000-ht24",
+                kind="student",
+                canvas_enrollment_id=1,
+                canvas_course_id=101,
+                state="active",
+            )
+        )
     html = driver.client.get(driver.launch_page()).get_data(as_text=True)
     # code, name, term, start, admitted, registered, in Canvas, connection
     assert _row_text(html, "50123") == "Databases HT2024 2024-09-02 3 2 1 Own section"
@@ -88,8 +97,10 @@ def test_every_settings_change_is_kept_with_who_and_when(driver: LaunchDriver, t
         db.add(CoReadingLinkRow(institution_id="kth", canvas_course_id=101, offering_uid=ids["other"]))
     driver.client.post(f"{page}/unlink", data={"offering_uid": ids["other"], "csrf_token": token})
     with Session(_engine(tool)) as db:
-        trail = [(a.canvas_course_id, a.change, a.offering_uid, a.old_value, a.new_value, a.by, a.by_name)
-                 for a in db.scalars(select(CourseAuditRow).order_by(CourseAuditRow.id))]
+        trail = [
+            (a.canvas_course_id, a.change, a.offering_uid, a.old_value, a.new_value, a.by, a.by_name)
+            for a in db.scalars(select(CourseAuditRow).order_by(CourseAuditRow.id))
+        ]
         assert all(a.at is not None for a in db.scalars(select(CourseAuditRow)))
     who = ("canvas:501", "Tora Lärare")
     assert trail == [  # saving the same date again is no change
@@ -104,8 +115,16 @@ def test_every_settings_change_is_kept_with_who_and_when(driver: LaunchDriver, t
 def test_program_offerings_are_found_and_linked_like_course_offerings(driver: LaunchDriver, tool: Flask) -> None:
     seed_course(_engine(tool))
     with write_session(_engine(tool)) as db:
-        db.add(OfferingRow(institution_id="kth", uid="o-prog-ht24", is_program=True, code="TCOMK", term="HT2024",
-                           names={"sv": "Civilingenjör datateknik", "en": "Computer Engineering"}))
+        db.add(
+            OfferingRow(
+                institution_id="kth",
+                uid="o-prog-ht24",
+                is_program=True,
+                code="TCOMK",
+                term="HT2024",
+                names={"sv": "Civilingenjör datateknik", "en": "Computer Engineering"},
+            )
+        )
     page = driver.launch_page("admin", 101)
     found = driver.client.get(page, query_string={"q": "datateknik"}).get_data(as_text=True)
     assert "TCOMK" in found and 'aria-label="Link TCOMK"' in found

@@ -9,11 +9,17 @@ from app.sandbox.lti.platform import SandboxPlatform
 from tests.integration.lti.harness import LaunchDriver, make_config, make_tool, tool_client
 
 
-def test_csp_names_only_the_launching_institutions_canvas(platform: SandboxPlatform, engine: Engine,
-                                                          database_url: str) -> None:
+def test_csp_names_only_the_launching_institutions_canvas(
+    platform: SandboxPlatform, engine: Engine, database_url: str
+) -> None:
     base = make_config(platform, database_url)
-    other = InstitutionConfig(id="uu", ladok_larosate_id=30, ladok_url="http://127.0.0.1:9",
-                              canvas_url="https://uu.instructure.com", canvas_token="x")
+    other = InstitutionConfig(
+        id="uu",
+        ladok_larosate_id=30,
+        ladok_url="http://127.0.0.1:9",
+        canvas_url="https://uu.instructure.com",
+        canvas_token="x",
+    )
     config = AppConfig(base.database_url, base.secret_key, (*base.institutions, other), base.extra)
     driver = LaunchDriver(platform, tool_client(make_tool(config)))
     login = driver.client.get("/lti/login", query_string=platform.start_launch("teacher", 101))

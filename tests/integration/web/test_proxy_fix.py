@@ -21,11 +21,11 @@ def _redirect_uri(platform: SandboxPlatform, database_url: str, proxy_fix: int) 
     return parse_qs(urlsplit(settings["next"]).query)["redirect_uri"][0]
 
 
-def test_forwarded_headers_are_ignored_by_default(platform: SandboxPlatform, engine: Engine,
-                                                  database_url: str) -> None:
+def test_forwarded_headers_are_ignored_by_default(platform: SandboxPlatform, engine: Engine, database_url: str) -> None:
     assert _redirect_uri(platform, database_url, 0) == "https://localhost/lti/launch"
 
 
-def test_forwarded_headers_are_used_behind_a_configured_proxy(platform: SandboxPlatform, engine: Engine,
-                                                              database_url: str) -> None:
+def test_forwarded_headers_are_used_behind_a_configured_proxy(
+    platform: SandboxPlatform, engine: Engine, database_url: str
+) -> None:
     assert _redirect_uri(platform, database_url, 1) == "https://kursadmin.example.se/lti/launch"

@@ -24,12 +24,16 @@ from tests.integration.lti.harness import csrf_token, make_config, make_tool, se
 PROXY = "10.0.0.5"
 ELSEWHERE = "10.0.0.9"
 OPERATOR = "ops@kth.se"
-SSO = SsoConfig(header="eppn", trusted_proxies=(PROXY, "192.168.10.0/24"),
-                admins={OPERATOR: ("kth",), "uu-ops@uu.se": ("uu",), "both@sunet.se": ("kth", "uu")})
+SSO = SsoConfig(
+    header="eppn",
+    trusted_proxies=(PROXY, "192.168.10.0/24"),
+    admins={OPERATOR: ("kth",), "uu-ops@uu.se": ("uu",), "both@sunet.se": ("kth", "uu")},
+)
 
 
-def _tool(platform: SandboxPlatform, database_url: str, canvas_url: str, sso: SsoConfig | None = SSO,
-          proxy_fix: int = 0) -> Flask:
+def _tool(
+    platform: SandboxPlatform, database_url: str, canvas_url: str, sso: SsoConfig | None = SSO, proxy_fix: int = 0
+) -> Flask:
     config = make_config(platform, database_url, canvas=(canvas_url, DEFAULT_TOKEN))
     config.extra["web"]["proxy_fix"] = proxy_fix
     uu = config.institutions[0].model_copy(update={"id": "uu", "lti": ()})
@@ -46,8 +50,7 @@ def _get(client: FlaskClient, path: str, peer: str, identity: str | None = OPERA
     return client.get(path, headers=headers, environ_overrides={"REMOTE_ADDR": peer})
 
 
-def _post(client: FlaskClient, path: str, peer: str, data: dict[str, str],
-          identity: str = OPERATOR) -> TestResponse:
+def _post(client: FlaskClient, path: str, peer: str, data: dict[str, str], identity: str = OPERATOR) -> TestResponse:
     return client.post(path, data=data, headers={"eppn": identity}, environ_overrides={"REMOTE_ADDR": peer})
 
 
@@ -79,8 +82,9 @@ def test_the_header_from_the_trusted_proxy_opens_the_admin_view(sso_tool: Flask)
         assert row.paused and row.paused_by == f"sso:{OPERATOR}"
 
 
-def test_the_same_header_from_another_address_is_refused_and_logged(sso_tool: Flask,
-                                                                   caplog: pytest.LogCaptureFixture) -> None:
+def test_the_same_header_from_another_address_is_refused_and_logged(
+    sso_tool: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
     client = tool_client(sso_tool)
     with caplog.at_level(logging.WARNING, logger="app.web.sso_views"):
         for path in ("/admin", "/admin/sso/kth"):
@@ -100,8 +104,9 @@ def test_the_same_header_from_another_address_is_refused_and_logged(sso_tool: Fl
         assert db.get(InstitutionControlRow, "kth") is None
 
 
-def test_without_web_sso_nobody_gets_in_that_way(platform: SandboxPlatform, engine: Engine, database_url: str,
-                                                 canvas_url: str) -> None:
+def test_without_web_sso_nobody_gets_in_that_way(
+    platform: SandboxPlatform, engine: Engine, database_url: str, canvas_url: str
+) -> None:
     client = tool_client(_tool(platform, database_url, canvas_url, sso=None))
     for path in ("/admin", "/admin/sso/kth"):
         resp = _get(client, path, PROXY)
@@ -109,24 +114,36 @@ def test_without_web_sso_nobody_gets_in_that_way(platform: SandboxPlatform, engi
         assert "Sign-in outside Canvas is not enabled" in resp.get_data(as_text=True)
 
 
-def test_a_forwarded_for_header_does_not_make_a_stranger_the_proxy(platform: SandboxPlatform, engine: Engine,
-                                                                   database_url: str, canvas_url: str) -> None:
+def test_a_forwarded_for_header_does_not_make_a_stranger_the_proxy(
+    platform: SandboxPlatform, engine: Engine, database_url: str, canvas_url: str
+) -> None:
     client = tool_client(_tool(platform, database_url, canvas_url, proxy_fix=1))
-    forged = client.get("/admin/sso/kth", headers={"eppn": OPERATOR, "X-Forwarded-For": PROXY},
-                        environ_overrides={"REMOTE_ADDR": ELSEWHERE})
+    forged = client.get(
+        "/admin/sso/kth",
+        headers={"eppn": OPERATOR, "X-Forwarded-For": PROXY},
+        environ_overrides={"REMOTE_ADDR": ELSEWHERE},
+    )
     assert forged.status_code == 403
     # Behind the real proxy, the browser's own address in X-Forwarded-For changes nothing.
-    through_proxy = client.get("/admin/sso/kth", headers={"eppn": OPERATOR, "X-Forwarded-For": "198.51.100.7"},
-                               environ_overrides={"REMOTE_ADDR": PROXY})
+    through_proxy = client.get(
+        "/admin/sso/kth",
+        headers={"eppn": OPERATOR, "X-Forwarded-For": "198.51.100.7"},
+        environ_overrides={"REMOTE_ADDR": PROXY},
+    )
     assert through_proxy.status_code == 200
 
 
-@pytest.mark.parametrize(("identity", "reason"), [
-    (None, "sent no identity"), ("  ", "sent no identity"),
-    ("student@kth.se", "not an administrator of any institution"),
-])
-def test_no_identity_or_one_that_administers_nothing_is_refused(sso_tool: Flask, identity: str | None,
-                                                                reason: str) -> None:
+@pytest.mark.parametrize(
+    ("identity", "reason"),
+    [
+        (None, "sent no identity"),
+        ("  ", "sent no identity"),
+        ("student@kth.se", "not an administrator of any institution"),
+    ],
+)
+def test_no_identity_or_one_that_administers_nothing_is_refused(
+    sso_tool: Flask, identity: str | None, reason: str
+) -> None:
     resp = _get(tool_client(sso_tool), "/admin/sso/kth", "192.168.10.20", identity)
     assert resp.status_code == 403 and reason in resp.get_data(as_text=True)
 
@@ -140,8 +157,11 @@ def test_an_identity_reaches_only_the_institutions_it_administers(sso_tool: Flas
 
 
 def test_refusals_are_in_swedish_for_a_swedish_browser(sso_tool: Flask) -> None:
-    resp = tool_client(sso_tool).get("/admin/sso/kth", headers={"eppn": OPERATOR, "Accept-Language": "sv-SE,sv;q=0.9"},
-                                     environ_overrides={"REMOTE_ADDR": ELSEWHERE})
+    resp = tool_client(sso_tool).get(
+        "/admin/sso/kth",
+        headers={"eppn": OPERATOR, "Accept-Language": "sv-SE,sv;q=0.9"},
+        environ_overrides={"REMOTE_ADDR": ELSEWHERE},
+    )
     html = resp.get_data(as_text=True)
     assert '<html lang="sv">' in html and "nås utanför Canvas bara genom lärosätets inloggning (SSO)" in html
 
@@ -156,7 +176,9 @@ def test_an_sso_admin_approves_a_request_and_the_trail_names_them(sso_tool: Flas
     with Session(engine) as db:
         assert [r.offering_uid for r in db.scalars(select(CoReadingLinkRow))] == [offering]
         assert [(a.change, a.by) for a in db.scalars(select(CourseAuditRow).order_by(CourseAuditRow.id))] == [
-            ("link_requested", "canvas:501"), ("link_approved", f"sso:{OPERATOR}")]
+            ("link_requested", "canvas:501"),
+            ("link_approved", f"sso:{OPERATOR}"),
+        ]
     page = _get(client, resp.headers["Location"], PROXY).get_data(as_text=True)
     assert f"{OPERATOR} (SSO)" in page
 
@@ -165,8 +187,13 @@ def test_an_admin_of_another_institution_cannot_decide_its_requests(sso_tool: Fl
     engine, _offering, request_id = _requested(sso_tool)
     client = tool_client(sso_tool)
     html = _get(client, "/admin/sso/uu", PROXY, "uu-ops@uu.se").get_data(as_text=True)
-    resp = _post(client, "/admin/sso/uu/approve", PROXY, {"request_id": request_id, "csrf_token": csrf_token(html)},
-                 "uu-ops@uu.se")
+    resp = _post(
+        client,
+        "/admin/sso/uu/approve",
+        PROXY,
+        {"request_id": request_id, "csrf_token": csrf_token(html)},
+        "uu-ops@uu.se",
+    )
     assert resp.status_code == 409
     with Session(engine) as db:
         assert db.scalars(select(CoReadingLinkRow)).first() is None

@@ -29,4 +29,3 @@ def client(canvas: FakeCanvas) -> CanvasClient:
         transport=httpx.MockTransport(canvas.handle),
         sleep=canvas.sleep,
     )
-

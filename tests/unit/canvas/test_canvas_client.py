@@ -14,13 +14,19 @@ from tests.unit.canvas.scripted_canvas import BASE, canvas_json, not_found, rate
 
 def test_get_all_follows_link_header_to_the_last_page(canvas, client):
     first = "/api/v1/courses/7/users"
-    canvas.on("GET", first, canvas_json(200, [{"id": 1}, {"id": 2}], Link=(
-        f'<{BASE}{first}?page=2&per_page=100>; rel="next", <{BASE}{first}?page=1&per_page=100>; rel="first"'
-    )))
+    canvas.on(
+        "GET",
+        first,
+        canvas_json(
+            200,
+            [{"id": 1}, {"id": 2}],
+            Link=(f'<{BASE}{first}?page=2&per_page=100>; rel="next", <{BASE}{first}?page=1&per_page=100>; rel="first"'),
+        ),
+    )
     # The second page is served at the same path with a page parameter; route by call order.
-    canvas.routes[("GET", first)].append(canvas_json(200, [{"id": 3}], Link=(
-        f'<{BASE}{first}?page=1&per_page=100>; rel="first"'
-    )))
+    canvas.routes[("GET", first)].append(
+        canvas_json(200, [{"id": 3}], Link=(f'<{BASE}{first}?page=1&per_page=100>; rel="first"'))
+    )
 
     users = client.get_all(first, {"enrollment_type[]": ["teacher"]})
 
@@ -29,13 +35,15 @@ def test_get_all_follows_link_header_to_the_last_page(canvas, client):
     assert canvas.sent[1].query == {"page": ["2"], "per_page": ["100"]}
 
 
-
-@pytest.mark.parametrize(("elsewhere", "named"), [
-    ("https://canvas.attacker.example/api/v1/courses/7/users?page=2", "https://canvas.attacker.example:443"),
-    ("http://canvas.test/api/v1/courses/7/users?page=2", "http://canvas.test:80"),  # the token would go in clear
-    ("https://canvas.test:8443/api/v1/courses/7/users?page=2", "https://canvas.test:8443"),
-    ("//canvas.attacker.example/api/v1/courses/7/users?page=2", "//canvas.attacker.example"),
-])
+@pytest.mark.parametrize(
+    ("elsewhere", "named"),
+    [
+        ("https://canvas.attacker.example/api/v1/courses/7/users?page=2", "https://canvas.attacker.example:443"),
+        ("http://canvas.test/api/v1/courses/7/users?page=2", "http://canvas.test:80"),  # the token would go in clear
+        ("https://canvas.test:8443/api/v1/courses/7/users?page=2", "https://canvas.test:8443"),
+        ("//canvas.attacker.example/api/v1/courses/7/users?page=2", "//canvas.attacker.example"),
+    ],
+)
 def test_a_next_link_off_this_canvas_is_not_followed_with_the_token(canvas, client, elsewhere, named):
     first = "/api/v1/courses/7/users"
     # The scripted Canvas routes by path alone: followed, the link would get the second answer.
@@ -46,7 +54,8 @@ def test_a_next_link_off_this_canvas_is_not_followed_with_the_token(canvas, clie
 
     assert len(canvas.sent) == 1  # nothing went to the other origin
     assert f"refused to follow a pagination link to {named}: not this Canvas (https://canvas.test:443)" in str(
-        err.value)
+        err.value
+    )
     assert "token" in str(err.value) and "page=2" not in str(err.value)
 
 
@@ -57,6 +66,7 @@ def test_a_next_link_naming_the_default_port_is_this_canvas(canvas, client):
 
     assert [u["id"] for u in client.get_all(first)] == [1, 2]
 
+
 def test_rate_limit_exceeded_403_is_waited_out_then_retried(canvas, client):
     canvas.on("GET", "/api/v1/courses/1", rate_limited(), canvas_json(200, {"id": 1}))
 
@@ -66,9 +76,12 @@ def test_rate_limit_exceeded_403_is_waited_out_then_retried(canvas, client):
 
 
 def test_429_honours_retry_after_for_every_worker(canvas, client):
-    canvas.on("GET", "/api/v1/courses/1",
-              httpx.Response(429, text="Too Many Requests", headers={"Retry-After": "7"}),
-              canvas_json(200, {"id": 1}))
+    canvas.on(
+        "GET",
+        "/api/v1/courses/1",
+        httpx.Response(429, text="Too Many Requests", headers={"Retry-After": "7"}),
+        canvas_json(200, {"id": 1}),
+    )
 
     client.get("/api/v1/courses/1")
 
@@ -83,8 +96,9 @@ def test_a_penalty_holds_back_another_client_sharing_the_gate(canvas):
 
 
 def test_a_bucket_without_room_for_one_more_request_paces_the_next(canvas):
-    gate = InMemoryThrottleGate(figures=BucketFigures(high_water=600, up_front=50, drain=10),
-                                clock=canvas.clock, sleep=canvas.sleep)
+    gate = InMemoryThrottleGate(
+        figures=BucketFigures(high_water=600, up_front=50, drain=10), clock=canvas.clock, sleep=canvas.sleep
+    )
     gate.wait()
     gate.finish(Answer(remaining=40, cost=1.5))
     gate.wait()
@@ -95,9 +109,13 @@ def test_a_bucket_without_room_for_one_more_request_paces_the_next(canvas):
 
 
 def test_forbidden_without_rate_limit_is_an_error_not_a_retry(canvas, client):
-    canvas.on("GET", "/api/v1/accounts/1", canvas_json(
-        403, {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}
-    ))
+    canvas.on(
+        "GET",
+        "/api/v1/accounts/1",
+        canvas_json(
+            403, {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}
+        ),
+    )
 
     with pytest.raises(CanvasError) as caught:
         client.get("/api/v1/accounts/1")

@@ -371,7 +371,11 @@ def test_ensures_come_before_enrolls_and_removals_last() -> None:
     plan = plan_student(state, PLAIN, TODAY)
     assert [type(op) for op in plan] == [EnsureCourse, Enroll, Unenroll]
     assert [type(op) for op in plan_student(dataclasses.replace(state, account=None), PLAIN, TODAY)] == [
-        EnsureUser, EnsureCourse, Enroll, Unenroll]
+        EnsureUser,
+        EnsureCourse,
+        Enroll,
+        Unenroll,
+    ]
 
 
 def test_steady_state_enroll_needs_no_account_step() -> None:

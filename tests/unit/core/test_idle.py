@@ -42,16 +42,22 @@ def test_leases_elsewhere_and_back_offs_are_waited_for_until_the_soonest_change(
     verdict = _verdict(LEASED_ELSEWHERE, BACKING_OFF, DEAD)
 
     assert verdict == Waiting(
-        (Remaining(BACKING_OFF, "retry", BACKING_OFF.not_before),
-         Remaining(LEASED_ELSEWHERE, "leased", LEASED_ELSEWHERE.lease_until), Remaining(DEAD, "dead")),
-        next_change=BACKING_OFF.not_before, give_up_at=NOW + MAX_WAIT)
+        (
+            Remaining(BACKING_OFF, "retry", BACKING_OFF.not_before),
+            Remaining(LEASED_ELSEWHERE, "leased", LEASED_ELSEWHERE.lease_until),
+            Remaining(DEAD, "dead"),
+        ),
+        next_change=BACKING_OFF.not_before,
+        give_up_at=NOW + MAX_WAIT,
+    )
 
 
 def test_the_wait_is_bounded_from_when_it_began() -> None:
     began = NOW - MAX_WAIT + dt.timedelta(seconds=1)
     assert isinstance(_verdict(LEASED_ELSEWHERE, since=began), Waiting)
     assert _verdict(LEASED_ELSEWHERE, since=NOW - MAX_WAIT) == Unfinished(
-        (Remaining(LEASED_ELSEWHERE, "leased", LEASED_ELSEWHERE.lease_until),))
+        (Remaining(LEASED_ELSEWHERE, "leased", LEASED_ELSEWHERE.lease_until),)
+    )
 
 
 def test_dead_letters_and_a_paused_institution_are_not_waited_for_and_the_run_is_not_done() -> None:

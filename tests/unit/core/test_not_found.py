@@ -27,12 +27,14 @@ LINKED = EnsureSection(SectionSpec("OFF-1:77", "DD1310:50123:HT2024", CourseRef(
 
 def test_an_enrollment_404_forgets_the_known_section_and_account_and_plans_again() -> None:
     assert after_failure([(ENROLL, 404)], {"OFF-1"}, {"ada"}, replans=0) == AfterFailure(
-        (ForgetSection("OFF-1"), ForgetUser("ada")), replan=True)
+        (ForgetSection("OFF-1"), ForgetUser("ada")), replan=True
+    )
 
 
 def test_a_404_for_an_enrollment_gone_from_canvas_forgets_it_and_plans_again() -> None:
     assert after_failure([(SUSPEND, 404)], set(), set(), replans=1) == AfterFailure(
-        (ForgetEnrollment("ada", "OFF-1", "registered"),), replan=True)
+        (ForgetEnrollment("ada", "OFF-1", "registered"),), replan=True
+    )
 
 
 def test_a_404_the_ledger_knew_nothing_of_backs_off() -> None:
@@ -49,4 +51,5 @@ def test_another_failure_beside_a_404_backs_off_but_still_forgets() -> None:
 def test_a_canvas_that_keeps_answering_404_ends_in_a_back_off() -> None:
     assert after_failure([(ENROLL, 404)], {"OFF-1"}, set(), replans=MAX_REPLANS - 1).replan is True
     assert after_failure([(ENROLL, 404)], {"OFF-1"}, set(), replans=MAX_REPLANS) == AfterFailure(
-        (ForgetSection("OFF-1"),), replan=False)
+        (ForgetSection("OFF-1"),), replan=False
+    )

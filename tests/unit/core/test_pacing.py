@@ -10,8 +10,9 @@ from app.sandbox.canvas.throttle import ThrottleConfig
 
 
 def _bucket(high_water: float, drain: float, cost: float) -> ThrottleConfig:
-    return ThrottleConfig(hwm=high_water, maximum=high_water + 200, outflow=drain, fixed_cost=cost,
-                          latency_cost_weight=0.0)
+    return ThrottleConfig(
+        hwm=high_water, maximum=high_water + 200, outflow=drain, fixed_cost=cost, latency_cost_weight=0.0
+    )
 
 
 def test_learns_a_high_water_mark_of_150_and_keeps_two_requests_in_flight() -> None:

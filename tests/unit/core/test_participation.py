@@ -14,14 +14,29 @@ BLANK = Participation("s", "o")
 BOTH = Participation("s", "o", admitted=True, registered=True)
 
 
-@pytest.mark.parametrize("name", ["RegistreringEvent", "OmregistreringEvent", "PaborjatUtbildningstillfalleEvent",
-                                  "AvbrottBorttagetEvent", "UppehallBorttagetEvent"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "RegistreringEvent",
+        "OmregistreringEvent",
+        "PaborjatUtbildningstillfalleEvent",
+        "AvbrottBorttagetEvent",
+        "UppehallBorttagetEvent",
+    ],
+)
 def test_registering_events(name: str) -> None:
     assert apply_event(BLANK, name).registered is True
 
 
-@pytest.mark.parametrize("name", ["AterkalladregistreringEvent", "AterkalladOmregistreringEvent", "AvbrottEvent",
-                                  "AterkallatPaborjatUtbildningstillfalleEvent"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "AterkalladregistreringEvent",
+        "AterkalladOmregistreringEvent",
+        "AvbrottEvent",
+        "AterkallatPaborjatUtbildningstillfalleEvent",
+    ],
+)
 def test_unregistering_events_keep_the_admission(name: str) -> None:
     after = apply_event(BOTH, name)
     assert (after.registered, after.admitted) == (False, True)

@@ -35,8 +35,9 @@ def ensure_course(offering: Offering, settings: InstitutionSettings) -> EnsureCo
 
 
 def test_a_cancelled_offering_without_update_course_from_ladok_asks_for_the_prefix_only() -> None:
-    op = ensure_course(dataclasses.replace(OFFERING, cancelled=True),
-                       InstitutionSettings(update_course_from_ladok=False))
+    op = ensure_course(
+        dataclasses.replace(OFFERING, cancelled=True), InstitutionSettings(update_course_from_ladok=False)
+    )
     assert (op.course.overwrite, op.course.prefix_cancelled) == (False, True)
 
 
@@ -96,10 +97,15 @@ def test_a_wake_up_already_past_sets_no_timer() -> None:
 
 
 def test_a_students_next_change_comes_before_the_end_of_the_window() -> None:
-    student = StudentFacts("s-1", Student("s-1", "A", "B", None, None),
-                           (Participation("s-1", "o-1", admitted=True, registered=False),), {"o-1": OFFERING})
-    settings = InstitutionSettings(use_admitted=True, role_id_registered=1, role_id_admitted=2,
-                                   early_access_on_create_course=True)
+    student = StudentFacts(
+        "s-1",
+        Student("s-1", "A", "B", None, None),
+        (Participation("s-1", "o-1", admitted=True, registered=False),),
+        {"o-1": OFFERING},
+    )
+    settings = InstitutionSettings(
+        use_admitted=True, role_id_registered=1, role_id_admitted=2, early_access_on_create_course=True
+    )
     window = (dt.date(2025, 1, 1), dt.date(2025, 3, 10))
     early = dt.date(2025, 1, 10)  # before the purge date of 3 February
     woken = wake_up(student, settings, early, NOW.replace(month=1, day=10), deferred=True, delay_delete=window)
@@ -107,8 +113,12 @@ def test_a_students_next_change_comes_before_the_end_of_the_window() -> None:
 
 
 def test_a_student_no_event_has_described_is_looked_up_with_the_offerings_known_only_in_part() -> None:
-    facts = StudentFacts("s-1", None, (Participation("s-1", "o-1", registered=True),
-                                       Participation("s-1", "o-2", registered=True)), {"o-1": OFFERING})
+    facts = StudentFacts(
+        "s-1",
+        None,
+        (Participation("s-1", "o-1", registered=True), Participation("s-1", "o-2", registered=True)),
+        {"o-1": OFFERING},
+    )
     assert student_gaps(facts) == CatalogueGaps(student_uid="s-1", offering_uids=("o-2",))
 
 
@@ -121,4 +131,3 @@ def test_an_offering_whose_start_period_has_no_term_yet_is_looked_up() -> None:
 
 def test_an_offering_nobody_has_told_us_of_has_an_empty_plan() -> None:
     assert decide(None, InstitutionSettings(), TODAY) == []
-

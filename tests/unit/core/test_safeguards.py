@@ -28,8 +28,7 @@ def test_inside_the_delay_delete_window_removals_wait_and_additions_go_on() -> N
 
 def test_removals_beyond_the_hourly_limit_are_held_with_a_reason() -> None:
     controls = Controls(limits=SafetyLimits(max_removals_per_hour=3))
-    out = filter_removals([_unenroll("a"), _unenroll("b"), ENROLL], controls, RemovalBudget(removed_last_hour=2),
-                          TODAY)
+    out = filter_removals([_unenroll("a"), _unenroll("b"), ENROLL], controls, RemovalBudget(removed_last_hour=2), TODAY)
 
     assert out.run == [_unenroll("a"), ENROLL]
     assert out.held == [(_unenroll("b"), "more than 3 removals in an hour")]
@@ -46,6 +45,8 @@ def test_removing_too_large_a_share_of_a_course_is_held() -> None:
 
 def test_a_release_or_a_switched_off_filter_lets_everything_through() -> None:
     ops = [_unenroll(str(i)) for i in range(5)]
-    for controls in (Controls(limits=SafetyLimits(max_removals_per_hour=1), released=True),
-                     Controls(limits=SafetyLimits(safety_filter=False))):
+    for controls in (
+        Controls(limits=SafetyLimits(max_removals_per_hour=1), released=True),
+        Controls(limits=SafetyLimits(safety_filter=False)),
+    ):
         assert filter_removals(ops, controls, RemovalBudget(removed_last_hour=99), TODAY).run == ops

@@ -124,8 +124,11 @@ LADOK = "https://api.mit-integration.ladok.se"
 
 def test_feed_links_are_followed_only_on_ladoks_origin(ladok_dir: Path) -> None:
     planted = b'<link rel="next-archive" href="https://ladok.attacker.example/uppfoljning/feed/256260"/>'
-    page = (ladok_dir / "feeds" / "ladok3-recent-2017.xml").read_bytes().replace(
-        b'<link rel="prev-archive"', planted + b'<link rel="prev-archive"')
+    page = (
+        (ladok_dir / "feeds" / "ladok3-recent-2017.xml")
+        .read_bytes()
+        .replace(b'<link rel="prev-archive"', planted + b'<link rel="prev-archive"')
+    )
     requested: list[str] = []
 
     def ladok(request: httpx.Request) -> httpx.Response:
@@ -142,14 +145,18 @@ def test_feed_links_are_followed_only_on_ladoks_origin(ladok_dir: Path) -> None:
     assert len(walked) == 1 and len(walked[0].new_entries) == 53  # the page before the link was read
     assert str(refused.value) == (
         "refused to follow a link to https://ladok.attacker.example:443: not Ladok "
-        "(https://api.mit-integration.ladok.se:443), and the client certificate goes only there")
+        "(https://api.mit-integration.ladok.se:443), and the client certificate goes only there"
+    )
 
 
-@pytest.mark.parametrize("elsewhere", [
-    "http://api.mit-integration.ladok.se/uppfoljning/feed/2",  # the same host in plain http
-    "https://api.mit-integration.ladok.se:8443/uppfoljning/feed/2",
-    "https://api.mit-integration.ladok.se.attacker.example/uppfoljning/feed/2",
-])
+@pytest.mark.parametrize(
+    "elsewhere",
+    [
+        "http://api.mit-integration.ladok.se/uppfoljning/feed/2",  # the same host in plain http
+        "https://api.mit-integration.ladok.se:8443/uppfoljning/feed/2",
+        "https://api.mit-integration.ladok.se.attacker.example/uppfoljning/feed/2",
+    ],
+)
 def test_no_request_leaves_ladoks_origin(elsewhere: str) -> None:
     requested: list[httpx.Request] = []
     client = make_client(LADOK, transport=httpx.MockTransport(lambda r: requested.append(r) or httpx.Response(200)))
@@ -203,8 +210,15 @@ def test_a_small_compressed_answer_that_unpacks_past_the_limit_is_refused() -> N
 
 def test_an_answer_within_the_limit_reads_as_before() -> None:
     body = gzip.compress(b'{"Fornamn": "Kim", "Efternamn": "Ek"}')
-    client = make_client(LADOK, transport=httpx.MockTransport(
-        lambda r: httpx.Response(200, content=body, headers={"Content-Encoding": "gzip"}) if r.url.path.endswith("1")
-        else httpx.Response(404, json={"Meddelande": "Hittades inte"})))
+    client = make_client(
+        LADOK,
+        transport=httpx.MockTransport(
+            lambda r: (
+                httpx.Response(200, content=body, headers={"Content-Encoding": "gzip"})
+                if r.url.path.endswith("1")
+                else httpx.Response(404, json={"Meddelande": "Hittades inte"})
+            )
+        ),
+    )
     student = RestLadokDirectory(client, LADOK, backoff=0, max_bytes=1024).student("stud-1")
     assert student is not None and (student.first_name, student.email) == ("Kim", None)

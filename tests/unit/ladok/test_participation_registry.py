@@ -89,8 +89,9 @@ def _real_page_with(ladok_dir: Path, service: str, name: str, event_xml: str) ->
     head, rest = page.split("<entry>", 1)
     entry = rest.split("</entry>", 1)[0]
     entry = re.sub(r'term="[^"]*"', f'term="http://schemas.ladok.se/{service}/{name}"', entry, count=1)
-    entry = re.sub(r"(<content[^>]*>).*(</content>)", lambda m: m.group(1) + event_xml + m.group(2), entry,
-                   count=1, flags=re.S)
+    entry = re.sub(
+        r"(<content[^>]*>).*(</content>)", lambda m: m.group(1) + event_xml + m.group(2), entry, count=1, flags=re.S
+    )
     return f"{head}<entry>{entry}</entry></feed>".encode()
 
 

@@ -7,11 +7,18 @@ from app.sandbox.lti.personas import PERSONAS
 from app.sandbox.lti.tokens import LaunchContext, claims
 
 
-def _body(placement: str = "course_navigation", course_id: int | None = 101, locale: str = "sv-SE",
-          persona: str = "teacher") -> dict:
-    return claims(issuer="https://canvas.instructure.com", client_id="1", deployment_id="1:d",
-                  target_link_uri="https://tool/lti/launch", persona=PERSONAS[persona],
-                  ctx=LaunchContext(placement, course_id, 1, locale), nonce="n")
+def _body(
+    placement: str = "course_navigation", course_id: int | None = 101, locale: str = "sv-SE", persona: str = "teacher"
+) -> dict:
+    return claims(
+        issuer="https://canvas.instructure.com",
+        client_id="1",
+        deployment_id="1:d",
+        target_link_uri="https://tool/lti/launch",
+        persona=PERSONAS[persona],
+        ctx=LaunchContext(placement, course_id, 1, locale),
+        nonce="n",
+    )
 
 
 def test_literal_canvas_variables_are_missing() -> None:
@@ -44,7 +51,10 @@ def test_only_canvas_root_account_admins_carry_the_root_admin_flag() -> None:
     assert parse_claims(root).is_root_admin
     # A sub-account admin has the same institution Administrator role, and false here.
     sub = _body("account_navigation", None, persona="subadmin")
-    assert sub["https://purl.imsglobal.org/spec/lti/claim/roles"] == root["https://purl.imsglobal.org/spec/lti/claim/roles"]
+    assert (
+        sub["https://purl.imsglobal.org/spec/lti/claim/roles"]
+        == root["https://purl.imsglobal.org/spec/lti/claim/roles"]
+    )
     assert not parse_claims(sub).is_root_admin
 
 

@@ -8,9 +8,18 @@ from app.lti.roles import is_instructor, is_teaching_assistant
 from app.sandbox.lti.personas import PERSONAS
 
 
-@pytest.mark.parametrize(("persona", "teacher"), [("teacher", True), ("ta", False), ("student", False),
-                                                  ("designer", False), ("observer", False), ("admin", False),
-                                                  ("subadmin", False)])
+@pytest.mark.parametrize(
+    ("persona", "teacher"),
+    [
+        ("teacher", True),
+        ("ta", False),
+        ("student", False),
+        ("designer", False),
+        ("observer", False),
+        ("admin", False),
+        ("subadmin", False),
+    ],
+)
 def test_only_membership_instructor_without_the_ta_subrole_is_a_teacher(persona: str, teacher: bool) -> None:
     assert is_instructor(PERSONAS[persona].roles) is teacher
 

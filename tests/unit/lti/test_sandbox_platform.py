@@ -13,15 +13,25 @@ LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 @pytest.fixture(scope="module")
 def platform() -> SandboxPlatform:
     """A platform for a tool at https://tool.example (not served: these tests call it directly)."""
-    return SandboxPlatform(tool_login_url="https://tool.example/lti/login",
-                           tool_launch_url="https://tool.example/lti/launch")
+    return SandboxPlatform(
+        tool_login_url="https://tool.example/lti/login", tool_launch_url="https://tool.example/lti/launch"
+    )
 
 
 def _auth(platform: SandboxPlatform, **changes: str) -> dict[str, str]:
     start = platform.start_launch("teacher", 101, "sv-SE")
-    params = {"scope": "openid", "response_type": "id_token", "response_mode": "form_post", "prompt": "none",
-              "client_id": start["client_id"], "redirect_uri": platform.tool_launch_url, "state": "s",
-              "nonce": "n", "login_hint": start["login_hint"], "lti_message_hint": start["lti_message_hint"]}
+    params = {
+        "scope": "openid",
+        "response_type": "id_token",
+        "response_mode": "form_post",
+        "prompt": "none",
+        "client_id": start["client_id"],
+        "redirect_uri": platform.tool_launch_url,
+        "state": "s",
+        "nonce": "n",
+        "login_hint": start["login_hint"],
+        "lti_message_hint": start["lti_message_hint"],
+    }
     return {**params, **changes}
 
 
@@ -39,13 +49,16 @@ def test_signed_token_carries_canvas_claims(platform: SandboxPlatform) -> None:
     assert body[LTI + "context"]["id"] and body[LTI + "resource_link"]["id"]
 
 
-@pytest.mark.parametrize(("change", "error"), [
-    ({"redirect_uri": "https://evil.example/lti/launch"}, "redirect_uri"),
-    ({"client_id": "other"}, "unauthorized_client"),
-    ({"response_mode": "query"}, "form_post"),
-    ({"login_hint": "someone-else"}, "login_required"),
-    ({"nonce": ""}, "nonce"),
-])
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        ({"redirect_uri": "https://evil.example/lti/launch"}, "redirect_uri"),
+        ({"client_id": "other"}, "unauthorized_client"),
+        ({"response_mode": "query"}, "form_post"),
+        ({"login_hint": "someone-else"}, "login_required"),
+        ({"nonce": ""}, "nonce"),
+    ],
+)
 def test_bad_auth_requests_are_refused(platform: SandboxPlatform, change: dict[str, str], error: str) -> None:
     with pytest.raises(ValueError, match=error):
         platform.authorize(_auth(platform, **change))

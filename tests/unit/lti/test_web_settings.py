@@ -16,8 +16,14 @@ def test_frame_ancestors_are_reduced_to_origins() -> None:
     assert got == WebSettings(1, ("http://127.0.0.1:8001",))
 
 
-@pytest.mark.parametrize(("raw", "key"), [({"proxy": 1}, "unknown keys"), ({"proxy_fix": -1}, "web.proxy_fix"),
-                                          ({"frame_ancestors": "http://x"}, "web.frame_ancestors")])
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [
+        ({"proxy": 1}, "unknown keys"),
+        ({"proxy_fix": -1}, "web.proxy_fix"),
+        ({"frame_ancestors": "http://x"}, "web.frame_ancestors"),
+    ],
+)
 def test_bad_values_name_the_key(raw: dict, key: str) -> None:
     with pytest.raises(ValueError, match=key):
         web_settings({"web": raw})

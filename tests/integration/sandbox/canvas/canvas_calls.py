@@ -25,6 +25,10 @@ def create_course(api: httpx.Client, sis_id: str, name: str = "Course", **extra:
 
 def enroll(api: httpx.Client, course: str, user: str, state: str = "active", **extra: str) -> httpx.Response:
     """POST an enrollment to /courses/:course/enrollments."""
-    data = {"enrollment[user_id]": user, "enrollment[type]": "StudentEnrollment",
-            "enrollment[enrollment_state]": state, **extra}
+    data = {
+        "enrollment[user_id]": user,
+        "enrollment[type]": "StudentEnrollment",
+        "enrollment[enrollment_state]": state,
+        **extra,
+    }
     return api.post(f"/api/v1/courses/{course}/enrollments", data=data)

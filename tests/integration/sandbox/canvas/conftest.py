@@ -21,6 +21,7 @@ def sandbox() -> CanvasSandbox:
 @pytest.fixture
 def api(sandbox: CanvasSandbox) -> Iterator[httpx.Client]:
     """An httpx.Client talking to the sandbox as its admin."""
-    with httpx.Client(base_url="http://canvas.test", transport=sandbox.transport(),
-                      headers={"Authorization": f"Bearer {TOKEN}"}) as client:
+    with httpx.Client(
+        base_url="http://canvas.test", transport=sandbox.transport(), headers={"Authorization": f"Bearer {TOKEN}"}
+    ) as client:
         yield client

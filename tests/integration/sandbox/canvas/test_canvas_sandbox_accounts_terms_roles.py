@@ -14,16 +14,19 @@ def test_root_account_exists_at_start(api: httpx.Client) -> None:
 
 
 def test_sub_accounts_by_sis_id(api: httpx.Client) -> None:
-    created = api.post("/api/v1/accounts/1/sub_accounts",
-                       data={"account[name]": "Institutionen för data", "account[sis_account_id]": "ORG-1"}).json()
+    created = api.post(
+        "/api/v1/accounts/1/sub_accounts",
+        data={"account[name]": "Institutionen för data", "account[sis_account_id]": "ORG-1"},
+    ).json()
     assert (created["parent_account_id"], created["root_account_id"]) == (1, 1)
     assert api.get("/api/v1/accounts/sis_account_id:ORG-1").json()["id"] == created["id"]
     nested = api.post("/api/v1/accounts/sis_account_id:ORG-1/sub_accounts", data={"account[name]": "Avdelning"}).json()
     assert [a["id"] for a in api.get("/api/v1/accounts/1/sub_accounts").json()] == [created["id"]]
     recursive = api.get("/api/v1/accounts/1/sub_accounts", params={"recursive": "true"}).json()
     assert [a["id"] for a in recursive] == [created["id"], nested["id"]]
-    duplicate = api.post("/api/v1/accounts/1/sub_accounts",
-                         data={"account[name]": "Again", "account[sis_account_id]": "ORG-1"})
+    duplicate = api.post(
+        "/api/v1/accounts/1/sub_accounts", data={"account[name]": "Again", "account[sis_account_id]": "ORG-1"}
+    )
     assert duplicate.status_code == 400
     renamed = api.put(f"/api/v1/accounts/{created['id']}", data={"account[name]": "Data"}).json()
     assert renamed["name"] == "Data"
@@ -36,11 +39,18 @@ def test_root_account_cannot_take_an_sis_id(api: httpx.Client) -> None:
 
 
 def test_terms_are_wrapped_and_found_by_sis_id(api: httpx.Client) -> None:
-    created = api.post("/api/v1/accounts/1/terms",
-                       data={"enrollment_term[name]": "HT 2024", "enrollment_term[sis_term_id]": "HT2024",
-                             "enrollment_term[start_at]": "2024-08-26T00:00:00Z"}).json()
-    api.post("/api/v1/accounts/1/terms", data={"enrollment_term[name]": "VT 2025",
-                                               "enrollment_term[start_at]": "2025-01-20T00:00:00Z"})
+    created = api.post(
+        "/api/v1/accounts/1/terms",
+        data={
+            "enrollment_term[name]": "HT 2024",
+            "enrollment_term[sis_term_id]": "HT2024",
+            "enrollment_term[start_at]": "2024-08-26T00:00:00Z",
+        },
+    ).json()
+    api.post(
+        "/api/v1/accounts/1/terms",
+        data={"enrollment_term[name]": "VT 2025", "enrollment_term[start_at]": "2025-01-20T00:00:00Z"},
+    )
     listing = api.get("/api/v1/accounts/1/terms").json()
     # start_at DESC with NULLs first, as PostgreSQL orders it
     assert [t["name"] for t in listing["enrollment_terms"]] == ["Default Term", "VT 2025", "HT 2024"]
@@ -50,8 +60,9 @@ def test_terms_are_wrapped_and_found_by_sis_id(api: httpx.Client) -> None:
     assert (refused.status_code, refused.json()) == (400, {"message": "Terms only belong to root_accounts."})
     updated = api.put(f"/api/v1/accounts/1/terms/{created['id']}", data={"enrollment_term[name]": "Hösten 2024"})
     assert updated.json()["name"] == "Hösten 2024"
-    duplicate = api.post("/api/v1/accounts/1/terms",
-                         data={"enrollment_term[name]": "X", "enrollment_term[sis_term_id]": "HT2024"})
+    duplicate = api.post(
+        "/api/v1/accounts/1/terms", data={"enrollment_term[name]": "X", "enrollment_term[sis_term_id]": "HT2024"}
+    )
     assert duplicate.json()["errors"]["sis_source_id"][0]["message"] == 'SIS ID "HT2024" is already in use'
 
 
@@ -79,17 +90,25 @@ def test_built_in_roles_and_custom_roles(api: httpx.Client) -> None:
 def test_conversation_is_created_per_recipient(api: httpx.Client, sandbox: CanvasSandbox) -> None:
     a = create_user(api, "a@x.se", "S1", name="Anna A")
     b = create_user(api, "b@x.se", "S2", name="Bo B")
-    response = api.post("/api/v1/conversations",
-                        data={"recipients[]": [str(a["id"]), str(b["id"])], "subject": "Avstängning",
-                              "body": "Du är avstängd.", "force_new": "true"})
+    response = api.post(
+        "/api/v1/conversations",
+        data={
+            "recipients[]": [str(a["id"]), str(b["id"])],
+            "subject": "Avstängning",
+            "body": "Du är avstängd.",
+            "force_new": "true",
+        },
+    )
     assert response.status_code == 201
     conversations = response.json()
     assert sorted(c["audience"][0] for c in conversations) == [a["id"], b["id"]]
     assert not any(c["private"] for c in conversations)
     assert conversations[0]["subject"] == "Avstängning"
     assert len(sandbox.conversations()) == 2
-    grouped = api.post("/api/v1/conversations", data={"recipients[]": [str(a["id"]), str(b["id"])], "body": "Hej",
-                                                       "group_conversation": "true"}).json()
+    grouped = api.post(
+        "/api/v1/conversations",
+        data={"recipients[]": [str(a["id"]), str(b["id"])], "body": "Hej", "group_conversation": "true"},
+    ).json()
     assert sorted(grouped[0]["audience"]) == sorted([a["id"], b["id"]])
 
 
@@ -97,8 +116,9 @@ def test_private_conversation_is_reused_unless_forced_new(api: httpx.Client) -> 
     a = create_user(api, "a@x.se", "S1")
     first = api.post("/api/v1/conversations", data={"recipients[]": str(a["id"]), "body": "Ett"}).json()
     second = api.post("/api/v1/conversations", data={"recipients[]": str(a["id"]), "body": "Två"}).json()
-    forced = api.post("/api/v1/conversations",
-                      data={"recipients[]": str(a["id"]), "body": "Tre", "force_new": "true"}).json()
+    forced = api.post(
+        "/api/v1/conversations", data={"recipients[]": str(a["id"]), "body": "Tre", "force_new": "true"}
+    ).json()
     assert first[0]["id"] == second[0]["id"]
     assert second[0]["message_count"] == 2
     assert forced[0]["id"] != first[0]["id"]

@@ -16,8 +16,9 @@ def test_missing_token_is_401_with_canvas_body(sandbox: CanvasSandbox) -> None:
 
 
 def test_wrong_token_is_401_invalid_access_token(sandbox: CanvasSandbox) -> None:
-    with httpx.Client(base_url="http://canvas.test", transport=sandbox.transport(),
-                      headers={"Authorization": "Bearer nope"}) as client:
+    with httpx.Client(
+        base_url="http://canvas.test", transport=sandbox.transport(), headers={"Authorization": "Bearer nope"}
+    ) as client:
         response = client.get("/api/v1/accounts/1")
     assert response.status_code == 401
     assert response.json() == {"errors": [{"message": "Invalid access token."}]}
@@ -31,16 +32,24 @@ def test_access_token_query_parameter_is_accepted(sandbox: CanvasSandbox) -> Non
 
 def test_unknown_ids_give_the_canvas_not_found_body(api: httpx.Client) -> None:
     expected = {"errors": [{"message": "The specified resource does not exist."}]}
-    for path in ("/api/v1/courses/999", "/api/v1/courses/sis_course_id:nope", "/api/v1/users/sis_user_id:x",
-                 "/api/v1/sections/sis_section_id:x", "/api/v1/accounts/sis_account_id:x",
-                 "/api/v1/courses/not-an-id", "/api/v1/no/such/route"):
+    for path in (
+        "/api/v1/courses/999",
+        "/api/v1/courses/sis_course_id:nope",
+        "/api/v1/users/sis_user_id:x",
+        "/api/v1/sections/sis_section_id:x",
+        "/api/v1/accounts/sis_account_id:x",
+        "/api/v1/courses/not-an-id",
+        "/api/v1/no/such/route",
+    ):
         response = api.get(path)
         assert (response.status_code, response.json()) == (404, expected), path
 
 
 def test_json_body_and_form_body_are_equivalent(api: httpx.Client) -> None:
-    as_json = api.post("/api/v1/accounts/1/users",
-                       json={"user": {"name": "J"}, "pseudonym": {"unique_id": "j@x.se", "sis_user_id": "J1"}})
+    as_json = api.post(
+        "/api/v1/accounts/1/users",
+        json={"user": {"name": "J"}, "pseudonym": {"unique_id": "j@x.se", "sis_user_id": "J1"}},
+    )
     as_form = create_user(api, "f@x.se", "F1", name="F")
     assert as_json.json()["sis_user_id"] == "J1"
     assert as_form["sis_user_id"] == "F1"

@@ -9,8 +9,9 @@ from tests.integration.sandbox.canvas.canvas_calls import create_course, create_
 
 
 def test_course_is_created_in_a_term_given_by_sis_id(api: httpx.Client) -> None:
-    term = api.post("/api/v1/accounts/1/terms",
-                    data={"enrollment_term[name]": "HT2024", "enrollment_term[sis_term_id]": "HT2024"}).json()
+    term = api.post(
+        "/api/v1/accounts/1/terms", data={"enrollment_term[name]": "HT2024", "enrollment_term[sis_term_id]": "HT2024"}
+    ).json()
     course = create_course(api, "KURS-1", name="Programmering 1 HT24", **{"course[term_id]": "sis_term_id:HT2024"})
     assert course["enrollment_term_id"] == term["id"]
     assert course["course_code"] == "Programmering 1"
@@ -19,8 +20,9 @@ def test_course_is_created_in_a_term_given_by_sis_id(api: httpx.Client) -> None:
 
 
 def test_unknown_term_is_not_found(api: httpx.Client) -> None:
-    response = api.post("/api/v1/accounts/1/courses",
-                        data={"course[name]": "X", "course[term_id]": "sis_term_id:VT1999"})
+    response = api.post(
+        "/api/v1/accounts/1/courses", data={"course[name]": "X", "course[term_id]": "sis_term_id:VT1999"}
+    )
     assert response.status_code == 404
 
 
@@ -44,14 +46,17 @@ def test_duplicate_sis_course_id_is_rejected_with_canvas_body(api: httpx.Client)
     response = api.post("/api/v1/accounts/1/courses", data={"course[name]": "Again", "course[sis_course_id]": "KURS-1"})
     assert response.status_code == 400
     message = 'SIS ID "KURS-1" is already in use'
-    assert response.json() == {"errors": {"sis_source_id": [
-        {"attribute": "sis_source_id", "type": message, "message": message}]}}
+    assert response.json() == {
+        "errors": {"sis_source_id": [{"attribute": "sis_source_id", "type": message, "message": message}]}
+    }
 
 
 def test_reactivation_flag_does_not_adopt_a_live_course(api: httpx.Client) -> None:
     create_course(api, "KURS-1")
-    again = api.post("/api/v1/accounts/1/courses", data={"course[name]": "X", "course[sis_course_id]": "KURS-1",
-                                                        "enable_sis_reactivation": "true"})
+    again = api.post(
+        "/api/v1/accounts/1/courses",
+        data={"course[name]": "X", "course[sis_course_id]": "KURS-1", "enable_sis_reactivation": "true"},
+    )
     assert again.status_code == 400
     assert again.json()["errors"]["sis_source_id"][0]["message"] == 'SIS ID "KURS-1" is already in use'
 
@@ -74,9 +79,10 @@ def test_revived_course_stays_in_its_account(api: httpx.Client) -> None:
     department = api.post("/api/v1/accounts/1/sub_accounts", data={"account[name]": "Dept"}).json()
     course = create_course(api, "KURS-1")
     api.delete(f"/api/v1/courses/{course['id']}", params={"event": "delete"})
-    revived = api.post(f"/api/v1/accounts/{department['id']}/courses",
-                       data={"course[name]": "X", "course[sis_course_id]": "KURS-1",
-                             "enable_sis_reactivation": "true"}).json()
+    revived = api.post(
+        f"/api/v1/accounts/{department['id']}/courses",
+        data={"course[name]": "X", "course[sis_course_id]": "KURS-1", "enable_sis_reactivation": "true"},
+    ).json()
     assert (revived["id"], revived["account_id"]) == (course["id"], 1)
 
 
@@ -105,7 +111,9 @@ def test_delete_without_event_is_refused(api: httpx.Client) -> None:
     course = create_course(api, "KURS-1")
     response = api.delete(f"/api/v1/courses/{course['id']}")
     assert (response.status_code, response.json()) == (
-        400, {"message": 'Only "delete" and "conclude" events are allowed.'})
+        400,
+        {"message": 'Only "delete" and "conclude" events are allowed.'},
+    )
 
 
 def test_renaming_a_course_renames_its_default_section(api: httpx.Client) -> None:
@@ -133,8 +141,9 @@ def test_account_course_list_includes_sub_accounts_and_filters(api: httpx.Client
     assert deleted in [c["id"] for c in with_deleted]
 
 
-def test_update_moves_a_course_to_another_account_and_refuses_an_unknown_one(api: httpx.Client,
-                                                                             sandbox: CanvasSandbox) -> None:
+def test_update_moves_a_course_to_another_account_and_refuses_an_unknown_one(
+    api: httpx.Client, sandbox: CanvasSandbox
+) -> None:
     course = create_course(api, "C1")
     archive = sandbox.create_sub_account("Arkiv")
 

@@ -12,8 +12,7 @@ def _setup(api: httpx.Client) -> tuple[dict, dict]:
     return create_course(api, "C1"), create_user(api, "a@x.se", "S1")
 
 
-def test_posting_the_same_enrollment_twice_returns_the_existing_one(api: httpx.Client,
-                                                                    sandbox: CanvasSandbox) -> None:
+def test_posting_the_same_enrollment_twice_returns_the_existing_one(api: httpx.Client, sandbox: CanvasSandbox) -> None:
     course, _ = _setup(api)
     first = enroll(api, "sis_course_id:C1", "sis_user_id:S1").json()
     second = enroll(api, "sis_course_id:C1", "sis_user_id:S1").json()
@@ -56,8 +55,9 @@ def test_role_of_an_unrelated_sub_account_is_invalid(api: httpx.Client) -> None:
     # Account#valid_role?: a course may use built-in roles and those of its account or the accounts above.
     _setup(api)
     elsewhere = api.post("/api/v1/accounts/1/sub_accounts", data={"account[name]": "Other"}).json()
-    foreign = api.post(f"/api/v1/accounts/{elsewhere['id']}/roles",
-                       data={"label": "Gäst", "base_role_type": "StudentEnrollment"}).json()
+    foreign = api.post(
+        f"/api/v1/accounts/{elsewhere['id']}/roles", data={"label": "Gäst", "base_role_type": "StudentEnrollment"}
+    ).json()
     response = enroll(api, "sis_course_id:C1", "sis_user_id:S1", **{"enrollment[role_id]": str(foreign["id"])})
     assert (response.status_code, response.json()) == (400, {"message": "Invalid role"})
     placed = api.post(f"/api/v1/accounts/{elsewhere['id']}/courses", data={"course[name]": "C2"}).json()
@@ -70,8 +70,9 @@ def test_default_state_depends_on_publication_and_type(api: httpx.Client) -> Non
     user = create_user(api, "a@x.se", "S1")
     base = {"enrollment[user_id]": str(user["id"])}
     student = api.post(f"/api/v1/courses/{draft['id']}/enrollments", data=base).json()
-    teacher = api.post(f"/api/v1/courses/{draft['id']}/enrollments",
-                       data={**base, "enrollment[type]": "TeacherEnrollment"}).json()
+    teacher = api.post(
+        f"/api/v1/courses/{draft['id']}/enrollments", data={**base, "enrollment[type]": "TeacherEnrollment"}
+    ).json()
     assert (student["enrollment_state"], teacher["enrollment_state"]) == ("creation_pending", "invited")
 
 
@@ -84,18 +85,34 @@ def test_enrollment_json_carries_sis_ids_and_user(api: httpx.Client) -> None:
     assert body["user"]["id"] == user["id"]
 
 
+NO_USER_MESSAGE = "Can't create an enrollment without a user. Include enrollment[user_id] to create an enrollment"
+
+
 def test_bad_input_gives_canvas_messages(api: httpx.Client) -> None:
     _setup(api)
     cases = [
         ({}, 400, {"message": "No parameters given"}),
-        ({"enrollment[type]": "StudentEnrollment"}, 400,
-         {"message": "Can't create an enrollment without a user. Include enrollment[user_id] to create an enrollment"}),
+        (
+            {"enrollment[type]": "StudentEnrollment"},
+            400,
+            {"message": NO_USER_MESSAGE},
+        ),
         ({"enrollment[user_id]": "sis_user_id:S1", "enrollment[type]": "Boss"}, 400, {"message": "Invalid type"}),
-        ({"enrollment[user_id]": "sis_user_id:S1", "enrollment[type]": "TeacherEnrollment",
-          "enrollment[role_id]": "3"}, 400, {"message": "The specified type must match the base type for the role"}),
+        (
+            {
+                "enrollment[user_id]": "sis_user_id:S1",
+                "enrollment[type]": "TeacherEnrollment",
+                "enrollment[role_id]": "3",
+            },
+            400,
+            {"message": "The specified type must match the base type for the role"},
+        ),
         ({"enrollment[user_id]": "sis_user_id:S1", "enrollment[role_id]": "999"}, 400, {"message": "Invalid role"}),
-        ({"enrollment[user_id]": "sis_user_id:NOPE"}, 404,
-         {"errors": [{"message": "The specified resource does not exist."}]}),
+        (
+            {"enrollment[user_id]": "sis_user_id:NOPE"},
+            404,
+            {"errors": [{"message": "The specified resource does not exist."}]},
+        ),
     ]
     for data, status, body in cases:
         response = api.post("/api/v1/courses/sis_course_id:C1/enrollments", data=data)
@@ -155,8 +172,10 @@ def test_synthetic_states_for_own_enrollments(api: httpx.Client, sandbox: Canvas
 
 def test_type_role_user_and_sis_section_filters(api: httpx.Client) -> None:
     course = create_course(api, "C1")
-    section = api.post("/api/v1/courses/sis_course_id:C1/sections",
-                       data={"course_section[name]": "S", "course_section[sis_section_id]": "SEC"}).json()
+    section = api.post(
+        "/api/v1/courses/sis_course_id:C1/sections",
+        data={"course_section[name]": "S", "course_section[sis_section_id]": "SEC"},
+    ).json()
     student = create_user(api, "s@x.se", "S1")
     teacher = create_user(api, "t@x.se", "T1")
     enroll(api, str(course["id"]), str(student["id"]), **{"enrollment[course_section_id]": str(section["id"])})
@@ -173,19 +192,24 @@ def test_type_role_user_and_sis_section_filters(api: httpx.Client) -> None:
 
 def test_section_endpoint_enrolls_into_that_section(api: httpx.Client) -> None:
     create_course(api, "C1")
-    section = api.post("/api/v1/courses/sis_course_id:C1/sections",
-                       data={"course_section[name]": "S", "course_section[sis_section_id]": "SEC"}).json()
+    section = api.post(
+        "/api/v1/courses/sis_course_id:C1/sections",
+        data={"course_section[name]": "S", "course_section[sis_section_id]": "SEC"},
+    ).json()
     create_user(api, "a@x.se", "S1")
-    body = api.post("/api/v1/sections/sis_section_id:SEC/enrollments",
-                    data={"enrollment[user_id]": "sis_user_id:S1"}).json()
+    body = api.post(
+        "/api/v1/sections/sis_section_id:SEC/enrollments", data={"enrollment[user_id]": "sis_user_id:S1"}
+    ).json()
     assert (body["course_section_id"], body["sis_section_id"]) == (section["id"], "SEC")
 
 
 def test_section_endpoint_filters_by_user_and_refuses_an_unknown_one(api: httpx.Client) -> None:
     # course_index_enrollments passes user_id to user_index_enrollments, keeping the section condition.
     create_course(api, "C1")
-    section = api.post("/api/v1/courses/sis_course_id:C1/sections",
-                       data={"course_section[name]": "S", "course_section[sis_section_id]": "SEC"}).json()
+    section = api.post(
+        "/api/v1/courses/sis_course_id:C1/sections",
+        data={"course_section[name]": "S", "course_section[sis_section_id]": "SEC"},
+    ).json()
     first, second = create_user(api, "a@x.se", "S1"), create_user(api, "b@x.se", "S2")
     for user in (first, second):
         api.post(f"/api/v1/sections/{section['id']}/enrollments", data={"enrollment[user_id]": str(user["id"])})

@@ -9,13 +9,15 @@ from app.sandbox.canvas import CanvasSandbox, FaultConfig, ThrottleConfig
 
 
 def _client(sandbox: CanvasSandbox) -> httpx.Client:
-    return httpx.Client(base_url="http://canvas.test", transport=sandbox.transport(),
-                        headers={"Authorization": "Bearer t"})
+    return httpx.Client(
+        base_url="http://canvas.test", transport=sandbox.transport(), headers={"Authorization": "Bearer t"}
+    )
 
 
 def _new_user(api: httpx.Client, n: int = 0) -> httpx.Response:
-    return api.post("/api/v1/accounts/1/users",
-                    data={"pseudonym[unique_id]": f"u{n}@x.se", "pseudonym[sis_user_id]": f"S{n}"})
+    return api.post(
+        "/api/v1/accounts/1/users", data={"pseudonym[unique_id]": f"u{n}@x.se", "pseudonym[sis_user_id]": f"S{n}"}
+    )
 
 
 def test_server_error_changes_nothing() -> None:
@@ -43,8 +45,9 @@ def test_timeout_before_the_change_when_configured() -> None:
 
 def test_latency_is_slept_and_priced() -> None:
     slept: list[float] = []
-    sandbox = CanvasSandbox(tokens=["t"], faults=FaultConfig(latency=0.25), sleep=slept.append,
-                            throttle=ThrottleConfig(fixed_cost=0.05))
+    sandbox = CanvasSandbox(
+        tokens=["t"], faults=FaultConfig(latency=0.25), sleep=slept.append, throttle=ThrottleConfig(fixed_cost=0.05)
+    )
     response = _client(sandbox).get("/api/v1/accounts/1")
     assert slept == [0.25]
     assert float(response.headers["X-Request-Cost"]) == pytest.approx(0.30)

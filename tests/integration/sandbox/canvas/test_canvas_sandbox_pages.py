@@ -12,8 +12,13 @@ from app.sandbox.canvas import CanvasSandbox
 def _rows(html: str) -> list[list[str]]:
     """The table rows of a page as lists of cell texts (tags stripped, whitespace collapsed)."""
     rows = re.findall(r"<tr>(.*?)</tr>", html, re.DOTALL)
-    return [[" ".join(re.sub(r"<[^>]+>", " ", cell).split())
-             for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.DOTALL)] for row in rows]
+    return [
+        [
+            " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.DOTALL)
+        ]
+        for row in rows
+    ]
 
 
 def test_a_course_page_lists_its_sections_and_people_with_role_and_state(sandbox: CanvasSandbox) -> None:
@@ -33,14 +38,22 @@ def test_a_course_page_lists_its_sections_and_people_with_role_and_state(sandbox
         missing = httpx.get(f"{running.url}/courses/999")
 
     assert listing.status_code == 200
-    assert ["Programmeringsteknik HT2026", "DD1310 50101", "offering-1", "Default Term", "Unpublished",
-            "1 active, 1 inactive"] in _rows(listing.text)
+    assert [
+        "Programmeringsteknik HT2026",
+        "DD1310 50101",
+        "offering-1",
+        "Default Term",
+        "Unpublished",
+        "1 active, 1 inactive",
+    ] in _rows(listing.text)
     assert page.status_code == 200 and "<h1>Programmeringsteknik HT2026</h1>" in page.text
     rows = _rows(page.text)
     assert ["DD1310:50101:HT2026", "offering-1", "2"] in rows
     people = [row for row in rows if row[-1].startswith("uid-")]
-    assert people == [["Bo Ek", "Antagen", "Inactive", "DD1310:50101:HT2026", "uid-bo"],
-                      ["Ada Lovelace", "Student", "Active", "DD1310:50101:HT2026", "uid-ada"]]
+    assert people == [
+        ["Bo Ek", "Antagen", "Inactive", "DD1310:50101:HT2026", "uid-bo"],
+        ["Ada Lovelace", "Student", "Active", "DD1310:50101:HT2026", "uid-ada"],
+    ]
     assert missing.status_code == 404 and "no such page or course" in missing.text
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
 

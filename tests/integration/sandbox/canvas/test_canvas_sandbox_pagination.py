@@ -74,7 +74,9 @@ def test_enrollments_use_opaque_bookmarks(api: httpx.Client, sandbox: CanvasSand
 
 def test_link_query_is_sorted_like_rails_to_query(api: httpx.Client, sandbox: CanvasSandbox) -> None:
     course_id = sandbox.create_course("Kurs", "K", published=True)
-    response = api.get(f"/api/v1/courses/{course_id}/enrollments",
-                       params={"type[]": "StudentEnrollment", "state[]": "active", "access_token": "x"})
+    response = api.get(
+        f"/api/v1/courses/{course_id}/enrollments",
+        params={"type[]": "StudentEnrollment", "state[]": "active", "access_token": "x"},
+    )
     current = _links(response)["current"]
     assert current.endswith("?state%5B%5D=active&type%5B%5D=StudentEnrollment&page=first&per_page=10")

@@ -11,8 +11,10 @@ from tests.integration.sandbox.canvas.canvas_calls import create_course, create_
 
 
 def _section(api: httpx.Client, course: str, sis_id: str, **extra: str) -> httpx.Response:
-    return api.post(f"/api/v1/courses/{course}/sections",
-                    data={"course_section[name]": sis_id, "course_section[sis_section_id]": sis_id, **extra})
+    return api.post(
+        f"/api/v1/courses/{course}/sections",
+        data={"course_section[name]": sis_id, "course_section[sis_section_id]": sis_id, **extra},
+    )
 
 
 def test_sections_are_created_listed_and_found_by_sis_id(api: httpx.Client) -> None:
@@ -57,8 +59,9 @@ def test_cross_listing_moves_the_section_and_its_enrollments(api: httpx.Client, 
     target = create_course(api, "TARGET")
     section = _section(api, "sis_course_id:HOME", "SEC-1").json()
     user = create_user(api, "a@x.se", "S1")
-    enrollment = api.post(f"/api/v1/sections/{section['id']}/enrollments",
-                          data={"enrollment[user_id]": "sis_user_id:S1"}).json()
+    enrollment = api.post(
+        f"/api/v1/sections/{section['id']}/enrollments", data={"enrollment[user_id]": "sis_user_id:S1"}
+    ).json()
     moved = api.post("/api/v1/sections/sis_section_id:SEC-1/crosslist/sis_course_id:TARGET").json()
     assert (moved["course_id"], moved["nonxlist_course_id"]) == (target["id"], home["id"])
     in_target = api.get("/api/v1/courses/sis_course_id:TARGET/enrollments").json()

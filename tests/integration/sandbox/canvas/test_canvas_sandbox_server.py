@@ -28,13 +28,16 @@ def test_server_answers_like_the_transport(served: tuple[CanvasSandbox, RunningS
     _, server = served
     assert server.url.startswith("http://127.0.0.1:")
     with _client(server) as api:
-        created = api.post("/api/v1/accounts/1/users",
-                           data={"pseudonym[unique_id]": "a@x.se", "pseudonym[sis_user_id]": "A/1"})
+        created = api.post(
+            "/api/v1/accounts/1/users", data={"pseudonym[unique_id]": "a@x.se", "pseudonym[sis_user_id]": "A/1"}
+        )
         assert created.status_code == 200
         assert api.get("/api/v1/users/sis_user_id:A%2F1").json()["id"] == created.json()["id"]
         missing = api.get("/api/v1/courses/sis_course_id:nope")
         assert (missing.status_code, missing.json()) == (
-            404, {"errors": [{"message": "The specified resource does not exist."}]})
+            404,
+            {"errors": [{"message": "The specified resource does not exist."}]},
+        )
         listing = api.get("/api/v1/accounts/1/users", params={"per_page": "1"})
         assert f"<{server.url}/api/v1/accounts/1/users?page=2&per_page=1>" in listing.headers["Link"]
         assert "X-Rate-Limit-Remaining" in listing.headers
@@ -44,8 +47,9 @@ def test_parallel_clients_get_distinct_records(served: tuple[CanvasSandbox, Runn
     sandbox, server = served
 
     def create(n: int) -> int:
-        response = api.post("/api/v1/accounts/1/users",
-                            data={"pseudonym[unique_id]": f"u{n}@x.se", "pseudonym[sis_user_id]": f"S{n}"})
+        response = api.post(
+            "/api/v1/accounts/1/users", data={"pseudonym[unique_id]": f"u{n}@x.se", "pseudonym[sis_user_id]": f"S{n}"}
+        )
         return response.json()["id"]
 
     with _client(server) as api, ThreadPoolExecutor(max_workers=8) as pool:
@@ -68,8 +72,10 @@ def test_simulated_timeout_over_http_holds_the_answer_back() -> None:
     server = sandbox.serve()
     new_user = {"pseudonym[unique_id]": "a@x.se", "pseudonym[sis_user_id]": "S1"}
     try:
-        with httpx.Client(base_url=server.url, headers={"Authorization": "Bearer t"}, timeout=0.05) as api, \
-                pytest.raises(httpx.ReadTimeout):
+        with (
+            httpx.Client(base_url=server.url, headers={"Authorization": "Bearer t"}, timeout=0.05) as api,
+            pytest.raises(httpx.ReadTimeout),
+        ):
             api.post("/api/v1/accounts/1/users", data=new_user)
         assert sandbox.user_by_sis_id("S1") is not None
     finally:

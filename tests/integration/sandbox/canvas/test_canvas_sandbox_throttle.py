@@ -18,8 +18,9 @@ class FakeClock:
 
 
 def _client(sandbox: CanvasSandbox, token: str) -> httpx.Client:
-    return httpx.Client(base_url="http://canvas.test", transport=sandbox.transport(),
-                        headers={"Authorization": f"Bearer {token}"})
+    return httpx.Client(
+        base_url="http://canvas.test", transport=sandbox.transport(), headers={"Authorization": f"Bearer {token}"}
+    )
 
 
 def test_headers_report_cost_and_remaining() -> None:
@@ -88,8 +89,9 @@ def test_cost_model_can_price_routes_differently() -> None:
 
 def test_refusal_as_hosted_canvas_answers_since_2025_is_429_with_retry_after() -> None:
     clock = FakeClock()
-    sandbox = CanvasSandbox(tokens=["t"], throttle=ThrottleConfig(hwm=150.0, outflow=5.0, fixed_cost=100.0,
-                                                                   refusal="429"), clock=clock)
+    sandbox = CanvasSandbox(
+        tokens=["t"], throttle=ThrottleConfig(hwm=150.0, outflow=5.0, fixed_cost=100.0, refusal="429"), clock=clock
+    )
     api = _client(sandbox, "t")
     assert api.get("/api/v1/accounts/1").status_code == 200
 

@@ -47,11 +47,14 @@ def _feed_terms(client: httpx.Client) -> list[str]:
 
 
 def test_registering_a_student_appends_a_registration_to_the_feed(
-        browser: httpx.Client, desk: LadokDesk, seeded: DemoLadok) -> None:
+    browser: httpx.Client, desk: LadokDesk, seeded: DemoLadok
+) -> None:
     bo, offering = seeded.student_uids[1], seeded.offering_uids[0]
 
-    sent = browser.post("/gui/participation", data={"p-csrf_token": _token(browser, "p"), "p-student": bo,
-                                                    "p-offering": offering, "p-action": "register"})
+    sent = browser.post(
+        "/gui/participation",
+        data={"p-csrf_token": _token(browser, "p"), "p-student": bo, "p-offering": offering, "p-action": "register"},
+    )
 
     assert (sent.status_code, sent.headers["Location"]) == (303, "/gui/")
     assert _feed_terms(browser)[0] == "RegistreringEvent"  # newest first
@@ -60,8 +63,7 @@ def test_registering_a_student_appends_a_registration_to_the_feed(
     assert 'role="status">Sent: RegistreringEvent: Bo Ek registered on DD1310 50101 VT2026</p>' in page
 
 
-def test_a_form_without_its_csrf_token_is_refused_and_sends_nothing(browser: httpx.Client,
-                                                                    seeded: DemoLadok) -> None:
+def test_a_form_without_its_csrf_token_is_refused_and_sends_nothing(browser: httpx.Client, seeded: DemoLadok) -> None:
     before = _feed_terms(browser)
 
     sent = browser.post("/gui/suspension", data={"s-student": seeded.student_uids[0], "s-days": "10"})
@@ -74,27 +76,45 @@ def test_what_ladok_would_refuse_is_named_and_sends_nothing(browser: httpx.Clien
     before = _feed_terms(browser)
     token = _token(browser, "p")
 
-    refused = browser.post("/gui/participation", data={"p-csrf_token": token, "p-student": seeded.student_uids[1],
-                                                       "p-offering": seeded.offering_uids[1], "p-action": "register"})
+    refused = browser.post(
+        "/gui/participation",
+        data={
+            "p-csrf_token": token,
+            "p-student": seeded.student_uids[1],
+            "p-offering": seeded.offering_uids[1],
+            "p-action": "register",
+        },
+    )
     incomplete = browser.post("/gui/participation", data={"p-csrf_token": token, "p-action": "register"})
 
     assert refused.status_code == 400
-    assert ('role="alert">Ladok refused: Bo Ek is not admitted to SF1625 60201 VT2026: only an admitted student '
-            "can be registered</p>") in refused.text
+    assert (
+        'role="alert">Ladok refused: Bo Ek is not admitted to SF1625 60201 VT2026: only an admitted student '
+        "can be registered</p>"
+    ) in refused.text
     assert incomplete.status_code == 400 and "see the fields marked below" in incomplete.text
     assert 'aria-invalid="true"' in incomplete.text
     assert _feed_terms(browser) == before
 
 
 def test_a_new_offering_and_a_new_student_reach_the_feed_and_the_catalogue(
-        browser: httpx.Client, desk: LadokDesk, seeded: DemoLadok) -> None:
+    browser: httpx.Client, desk: LadokDesk, seeded: DemoLadok
+) -> None:
     course = seeded.course_uids[1]
     token = _token(browser, "o")
 
-    added = browser.post("/gui/offering", data={"o-csrf_token": token, "o-course": course, "o-code": "60299",
-                                                "o-term": "vt2026", "o-start": "2026-03-09", "o-end": "2026-06-01"})
-    student = browser.post("/gui/student", data={"n-csrf_token": token, "n-first_name": "Ines",
-                                                  "n-last_name": "Ek"})
+    added = browser.post(
+        "/gui/offering",
+        data={
+            "o-csrf_token": token,
+            "o-course": course,
+            "o-code": "60299",
+            "o-term": "vt2026",
+            "o-start": "2026-03-09",
+            "o-end": "2026-06-01",
+        },
+    )
+    student = browser.post("/gui/student", data={"n-csrf_token": token, "n-first_name": "Ines", "n-last_name": "Ek"})
 
     assert added.status_code == 303 and student.status_code == 303
     assert _feed_terms(browser)[:3] == ["KontaktuppgifterEvent", "LokalStudentEvent", "KurstillfalleTillStatusEvent"]

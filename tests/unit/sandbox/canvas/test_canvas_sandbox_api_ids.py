@@ -7,14 +7,17 @@ import pytest
 from app.sandbox.canvas.lookup import parse_api_id
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("42", ("id", 42)),
-    (42, ("id", 42)),
-    ("sis_course_id:ABC-1", ("sis_course_id", "ABC-1")),
-    ("sis_user_id:a:b", ("sis_user_id", "a:b")),
-    ("hex:sis_user_id:412f42", ("sis_user_id", "A/B")),
-    ("sis_login_id:anna@x.se", ("sis_login_id", "anna@x.se")),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("42", ("id", 42)),
+        (42, ("id", 42)),
+        ("sis_course_id:ABC-1", ("sis_course_id", "ABC-1")),
+        ("sis_user_id:a:b", ("sis_user_id", "a:b")),
+        ("hex:sis_user_id:412f42", ("sis_user_id", "A/B")),
+        ("sis_login_id:anna@x.se", ("sis_login_id", "anna@x.se")),
+    ],
+)
 def test_parse_api_id(raw: object, expected: tuple[str, object]) -> None:
     assert parse_api_id(raw) == expected
 

@@ -14,8 +14,7 @@ def test_nested_form_fields_become_nested_hashes() -> None:
 
 
 def test_body_overrides_query_and_nested_hashes_merge() -> None:
-    params = request_params("course[name]=Q&course[code]=C&page=2", "application/json",
-                            b'{"course": {"name": "J"}}')
+    params = request_params("course[name]=Q&course[code]=C&page=2", "application/json", b'{"course": {"name": "J"}}')
     assert params == {"course": {"name": "J", "code": "C"}, "page": "2"}
 
 
@@ -24,8 +23,10 @@ def test_deeply_nested_arrays() -> None:
     assert params == {"a": {"b": ["1", "2"], "c": "3"}}
 
 
-@pytest.mark.parametrize(("value", "expected"), [("true", True), ("1", True), ("on", True), ("false", False),
-                                                  ("0", False), ("", False), (True, True), (0, False)])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("true", True), ("1", True), ("on", True), ("false", False), ("0", False), ("", False), (True, True), (0, False)],
+)
 def test_value_to_boolean(value: object, expected: bool) -> None:
     assert to_bool(value) is expected
 

@@ -26,7 +26,11 @@ def test_seeded_teacher_in_manual_section() -> None:
     enrollment = sandbox.enroll(teacher, course, "TeacherEnrollment", section_id=manual)
     [seen] = sandbox.enrollments(course_id=course)
     assert (seen.id, seen.type, seen.course_section_id, seen.workflow_state) == (
-        enrollment, "TeacherEnrollment", manual, "active")
+        enrollment,
+        "TeacherEnrollment",
+        manual,
+        "active",
+    )
 
 
 def test_inspection_returns_copies() -> None:

@@ -38,7 +38,8 @@ def _local(element: etree._Element) -> str:
 
 
 def test_a_student_is_admitted_registered_and_drops_out_each_as_one_event(
-        desk: LadokDesk, ladok_event_schema: etree.XMLSchema) -> None:
+    desk: LadokDesk, ladok_event_schema: etree.XMLSchema
+) -> None:
     offering, student = _offering(desk), desk.add_student("Åsa", "Öberg")
 
     desk.admit(student, offering)
@@ -55,8 +56,11 @@ def test_a_student_is_admitted_registered_and_drops_out_each_as_one_event(
         assert texts["StudentUID"] == student
         assert offering in (texts.get("KurstillfalleUID"), texts.get("UtbildningstillfalleUID"))
     assert desk.status(student, offering) is Status.DROPPED_OUT
-    assert [line.event for line in desk.journal()[1:4]] == ["AvbrottEvent", "RegistreringEvent",
-                                                           "ForvantatDeltagandeSkapadEvent"]
+    assert [line.event for line in desk.journal()[1:4]] == [
+        "AvbrottEvent",
+        "RegistreringEvent",
+        "ForvantatDeltagandeSkapadEvent",
+    ]
 
 
 def test_an_admitted_student_who_drops_out_declines_the_place(desk: LadokDesk) -> None:
@@ -92,8 +96,11 @@ def test_a_suspension_runs_from_today(desk: LadokDesk) -> None:
 
     event = _events(desk)[0]
     texts = {_local(child): child.text for child in event.iter() if child.text and child.text.strip()}
-    assert (texts["Restriktionstyp"], texts["Startdatum"], texts["Slutdatum"]) == ("AVSTANGNING", "2026-03-02",
-                                                                                  "2026-03-15")
+    assert (texts["Restriktionstyp"], texts["Startdatum"], texts["Slutdatum"]) == (
+        "AVSTANGNING",
+        "2026-03-02",
+        "2026-03-15",
+    )
     assert desk.suspended_until(student) == dt.date(2026, 3, 15)
 
 

@@ -9,9 +9,15 @@ from app.sandbox.lti.tokens import LTI, CourseFacts, LaunchContext, claims
 
 
 def _claims(course: CourseFacts | None) -> dict[str, object]:
-    return claims(issuer="https://canvas.instructure.com", client_id="1", deployment_id="1:d",
-                  target_link_uri="https://tool/launch", persona=PERSONAS["teacher"],
-                  ctx=LaunchContext("course_navigation", 7, 1, "en", course), nonce="n")
+    return claims(
+        issuer="https://canvas.instructure.com",
+        client_id="1",
+        deployment_id="1:d",
+        target_link_uri="https://tool/launch",
+        persona=PERSONAS["teacher"],
+        ctx=LaunchContext("course_navigation", 7, 1, "en", course),
+        nonce="n",
+    )
 
 
 def test_a_known_course_is_named_by_its_sis_id_name_and_code() -> None:
@@ -31,8 +37,9 @@ def test_a_course_without_sis_id_sends_the_variable_unexpanded() -> None:
 
 def test_the_platform_asks_its_canvas_about_the_course_it_launches_in() -> None:
     known = {7: CourseFacts("offering-uid", "Programmeringsteknik HT2026", "DD1310 50101")}
-    platform = SandboxPlatform(tool_login_url="https://tool/login", tool_launch_url="https://tool/launch",
-                               course_facts=known.get)
+    platform = SandboxPlatform(
+        tool_login_url="https://tool/login", tool_launch_url="https://tool/launch", course_facts=known.get
+    )
 
     page = platform.app.test_client().get(platform.frame_page_path("teacher", 7)).get_data(as_text=True)
 
