@@ -119,7 +119,6 @@ def start_demo(database_url: str, *, port: int = 0, today: dt.date | None = None
     """
     today = today or swedish_today()
     canvas = CanvasSandbox(tokens=[DEFAULT_TOKEN])
-    registered, admitted = canvas.create_role("Registrerad"), canvas.create_role("Antagen")
     ladok = SandboxLadok()
     desk = LadokDesk(ladok, today=swedish_today)
     seeded = seed_demo(desk, today)
@@ -130,31 +129,11 @@ def start_demo(database_url: str, *, port: int = 0, today: dt.date | None = None
         canvas_url = stack.enter_context(canvas.serve(nav)).url
         ladok_url = stack.enter_context(serve_ladok(with_gui(ladok, ladok_gui(desk, nav, lambda: dict(defaults)))))
         tool_url = stack.enter_context(serve_in_thread(_late(holder, "tool"), "localhost"))
-        platform = SandboxPlatform(
-            tool_login_url=f"{tool_url}/lti/login",
-            tool_launch_url=f"{tool_url}/lti/launch",
-            course_facts=_course_facts(canvas),
-            personas=canvas_personas(canvas),
-        )
+        platform = _platform(canvas, tool_url)
         # Served quietly here rather than by platform.serve(), whose access log would drown the demo's output.
         platform.base_url = platform_url = stack.enter_context(serve_in_thread(platform.app))
-        reg = platform.registration()
-        inst = InstitutionConfig(
-            id=INSTITUTION_ID,
-            ladok_larosate_id=ladok.larosate_id,
-            ladok_url=ladok_url,
-            ladok_start_page=1,
-            canvas_url=canvas_url,
-            canvas_token=DEFAULT_TOKEN,
-            settings=demo_settings(registered, admitted),
-            lti=(LtiRegistration(**{**reg, "deployment_ids": tuple(reg["deployment_ids"])}),),  # type: ignore[arg-type]
-        )
-        config = AppConfig(
-            database_url=database_url,
-            secret_key=secrets.token_hex(32),
-            institutions=(inst,),
-            extra={"web": {"frame_ancestors": [platform_url]}},
-        )
+        config = _demo_config(database_url, ladok, ladok_url, canvas, canvas_url, platform)
+        inst = config.institutions[0]
         holder["tool"] = tool = create_app(config)
         engine = tool.extensions["kursadmin.engine"]
         upgrade(engine)  # the demo's own database: it may create its schema itself
@@ -183,6 +162,44 @@ def start_demo(database_url: str, *, port: int = 0, today: dt.date | None = None
             yield demo
         finally:
             engine.dispose()
+
+
+def _platform(canvas: CanvasSandbox, tool_url: str) -> SandboxPlatform:
+    return SandboxPlatform(
+        tool_login_url=f"{tool_url}/lti/login",
+        tool_launch_url=f"{tool_url}/lti/launch",
+        course_facts=_course_facts(canvas),
+        personas=canvas_personas(canvas),
+    )
+
+
+def _demo_config(
+    database_url: str,
+    ladok: SandboxLadok,
+    ladok_url: str,
+    canvas: CanvasSandbox,
+    canvas_url: str,
+    platform: SandboxPlatform,
+) -> AppConfig:
+    """The demo's one institution on the sandboxes, its tool framed only by the sandbox platform."""
+    roles = canvas.create_role("Registrerad"), canvas.create_role("Antagen")
+    reg = platform.registration()
+    inst = InstitutionConfig(
+        id=INSTITUTION_ID,
+        ladok_larosate_id=ladok.larosate_id,
+        ladok_url=ladok_url,
+        ladok_start_page=1,
+        canvas_url=canvas_url,
+        canvas_token=DEFAULT_TOKEN,
+        settings=demo_settings(*roles),
+        lti=(LtiRegistration(**{**reg, "deployment_ids": tuple(reg["deployment_ids"])}),),  # type: ignore[arg-type]
+    )
+    return AppConfig(
+        database_url=database_url,
+        secret_key=secrets.token_hex(32),
+        institutions=(inst,),
+        extra={"web": {"frame_ancestors": [platform.base_url]}},
+    )
 
 
 def _course_facts(canvas: CanvasSandbox) -> Callable[[int], CourseFacts | None]:

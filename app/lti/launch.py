@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
 import jwt
 import requests
-from jwcrypto.jwk import JWK
 from pylti1p3.contrib.flask import FlaskMessageLaunch, FlaskRequest
 from pylti1p3.exception import LtiException
 from sqlalchemy import Engine
@@ -20,9 +17,11 @@ from sqlalchemy import Engine
 from app.lti import refusals
 from app.lti.claims import LTI
 from app.lti.cookies import PartitionedCookieService
+from app.lti.key_sets import key_set_cache_key, matching_key, valid_key_set
 from app.lti.platform_storage import origin_of
 from app.lti.refusals import Refusal, malformed
 from app.lti.storage import DbLaunchDataStorage, DbSessionService, NonceCheck, consume_nonce
+from app.lti.token_shape import check_shape, jwt_refusal
 from app.lti.tool_config import KursadminToolConf
 
 # Canvas and the tool's clocks drift; PyLTI1p3 decodes with no leeway and rejects fresh tokens.
@@ -42,49 +41,6 @@ class _TimeoutSession(requests.Session):
         """Send with a timeout unless one is given."""
         kwargs.setdefault("timeout", KEY_SET_TIMEOUT_SECONDS)
         return super().request(*args, **kwargs)
-
-
-def _is_text(value: object) -> bool:
-    return isinstance(value, str) and bool(value)
-
-
-def _check_shape(header: object, body: object) -> None:
-    """The claims the checks below read must have the types LTI 1.3 gives them, or nothing else can be trusted."""
-    if not isinstance(header, Mapping) or not isinstance(body, Mapping):
-        raise malformed("id_token header or body is not a JSON object")
-    if not _is_text(header.get("kid")) or not _is_text(header.get("alg")):
-        raise malformed("id_token header lacks kid or alg")
-    if not _is_text(body.get("iss")):
-        raise malformed("iss is not a non-empty string")
-    aud = body.get("aud")
-    if not (_is_text(aud) or (isinstance(aud, list) and aud and all(_is_text(a) for a in aud))):
-        raise malformed("aud is neither a non-empty string nor a non-empty list of them")
-    for claim in ("nonce", LTI + "deployment_id", LTI + "message_type"):
-        if not _is_text(body.get(claim)):
-            raise malformed(f"{claim.removeprefix(LTI)} is not a non-empty string")
-    roles = body.get(LTI + "roles")
-    if roles is not None and not (isinstance(roles, list) and all(isinstance(r, str) for r in roles)):
-        raise malformed("roles is not a list of strings")
-    for claim in ("resource_link", "context", "custom", "launch_presentation"):
-        if body.get(LTI + claim) is not None and not isinstance(body[LTI + claim], Mapping):
-            raise malformed(f"{claim} is not a JSON object")
-
-
-def _valid_key_set(key_set: object) -> bool:
-    keys = key_set.get("keys") if isinstance(key_set, Mapping) else None
-    return isinstance(keys, list) and all(isinstance(k, Mapping) for k in keys)
-
-
-def _jwt_refusal(err: jwt.InvalidTokenError) -> Refusal:
-    if isinstance(err, jwt.ExpiredSignatureError):
-        return Refusal(refusals.EXPIRED, f"id_token expired: {err}")
-    if isinstance(err, jwt.ImmatureSignatureError):
-        return Refusal(refusals.NOT_YET_VALID, f"id_token not yet valid: {err}")
-    if isinstance(err, jwt.InvalidAudienceError):
-        return Refusal(refusals.AUDIENCE, f"id_token audience: {err}")
-    if isinstance(err, jwt.MissingRequiredClaimError):
-        return malformed(f"id_token lacks a claim: {err}")
-    return Refusal(refusals.SIGNATURE, f"id_token rejected: {err}")
 
 
 class KursadminMessageLaunch(FlaskMessageLaunch):
@@ -164,7 +120,7 @@ class KursadminMessageLaunch(FlaskMessageLaunch):
         if not self._get_request_param("id_token"):
             raise malformed("no id_token in the launch")
         self._library_step(super().validate_jwt_format, refusals.TOKEN_MALFORMED, refusals.BAD_REQUEST)
-        _check_shape(self._jwt.get("header"), self._jwt.get("body"))
+        check_shape(self._jwt.get("header"), self._jwt.get("body"))
         return self
 
     def validate_registration(self) -> KursadminMessageLaunch:
@@ -196,7 +152,7 @@ class KursadminMessageLaunch(FlaskMessageLaunch):
 
     def fetch_public_key(self, key_set_url: str) -> Any:
         """The platform's key set, cached only when it is a JSON object with a list of keys."""
-        cache_key = _key_set_cache_key(key_set_url)
+        cache_key = key_set_cache_key(key_set_url)
         cached = self._key_sets.get_value(cache_key)
         if cached:
             return cached
@@ -210,7 +166,7 @@ class KursadminMessageLaunch(FlaskMessageLaunch):
             key_set = response.json()
         except ValueError as err:
             raise Refusal(refusals.KEY_SET, f"key set {key_set_url} is not JSON") from err
-        if not _valid_key_set(key_set):
+        if not valid_key_set(key_set):
             raise Refusal(refusals.KEY_SET, f"key set {key_set_url} has no list of keys")
         self._key_sets.set_value(cache_key, key_set, KEY_SET_CACHE_SECONDS)
         return key_set
@@ -222,12 +178,12 @@ class KursadminMessageLaunch(FlaskMessageLaunch):
         url = self._registration.get_key_set_url() or ""
         header = self._jwt["header"]
         kid, alg = header["kid"], header["alg"]
-        found = _matching_key(self.fetch_public_key(url), kid, alg)
-        refetched = "refetched-" + _key_set_cache_key(url)
+        found = matching_key(self.fetch_public_key(url), kid, alg)
+        refetched = "refetched-" + key_set_cache_key(url)
         if found is None and not self._key_sets.check_value(refetched):
             self._key_sets.set_value(refetched, True, KEY_SET_REFETCH_SECONDS)
-            self._key_sets.forget(_key_set_cache_key(url))
-            found = _matching_key(self.fetch_public_key(url), kid, alg)
+            self._key_sets.forget(key_set_cache_key(url))
+            found = matching_key(self.fetch_public_key(url), kid, alg)
         if found is None:
             raise Refusal(refusals.UNKNOWN_KEY, f"no {alg} key with kid {kid!r} in {url}")
         return found, alg
@@ -252,7 +208,7 @@ class KursadminMessageLaunch(FlaskMessageLaunch):
                 options={"require": ["exp", "iat", "aud", "iss"]},
             )
         except jwt.InvalidTokenError as err:
-            raise _jwt_refusal(err) from err
+            raise jwt_refusal(err) from err
         return self
 
     def validate_message(self) -> KursadminMessageLaunch:
@@ -292,18 +248,3 @@ class KursadminMessageLaunch(FlaskMessageLaunch):
     def body(self) -> dict[str, Any]:
         """The validated id_token body."""
         return dict(self._get_jwt_body())
-
-
-def _key_set_cache_key(url: str) -> str:
-    return "key-set-url-" + hashlib.sha256(url.encode()).hexdigest()
-
-
-def _matching_key(key_set: Mapping[str, Any], kid: str, alg: str) -> str | None:
-    """The PEM of the key set's key with this kid and alg (RS256 when the key names none), or None."""
-    for key in key_set["keys"]:
-        if key.get("kid") == kid and key.get("alg", "RS256") == alg:
-            try:
-                return JWK.from_json(json.dumps(key)).export_to_pem().decode()
-            except (ValueError, TypeError) as err:
-                raise Refusal(refusals.KEY_SET, f"key {kid!r} of the platform cannot be read") from err
-    return None

@@ -81,45 +81,32 @@ def _canvas_section(
     return found
 
 
-def check_drift(
-    engine: Engine,
-    institution_id: str,
-    settings: InstitutionSettings,
-    client: CanvasClient,
-    fix: bool = False,
-    today: dt.date | None = None,
-) -> DriftReport:
-    """Compare every adapter section in Canvas with the desired state; with `fix`, adopt and queue."""
-    today = today or swedish_today()
-    report = DriftReport()
+def _desired(
+    engine: Engine, institution_id: str, settings: InstitutionSettings, today: dt.date
+) -> tuple[list[str], set[tuple[str, str]], dict[tuple[str, str, str], str]]:
+    """The adapter's sections, the (student, offering) pairs Ladok knows, and the enrollments the rules want."""
     with Session(engine) as s:
-        offerings = sorted(
-            set(
-                s.scalars(
-                    select(ParticipationRow.offering_uid).where(ParticipationRow.institution_id == institution_id)
-                )
-            )
-        )
+        of_institution = ParticipationRow.institution_id == institution_id
+        offerings = sorted(set(s.scalars(select(ParticipationRow.offering_uid).where(of_institution))))
         links = s.execute(
             select(CoReadingLinkRow.offering_uid, CoReadingLinkRow.canvas_course_id).where(
                 CoReadingLinkRow.institution_id == institution_id
             )
         ).all()
-        pairs = select(ParticipationRow.student_uid, ParticipationRow.offering_uid).where(
-            ParticipationRow.institution_id == institution_id
-        )
+        pairs = select(ParticipationRow.student_uid, ParticipationRow.offering_uid).where(of_institution)
         participating: set[tuple[str, str]] = {(student, offering) for student, offering in s.execute(pairs)}
-        students = sorted({student for student, _ in participating})
         wanted: dict[tuple[str, str, str], str] = {}
-        for uid in students:
+        for uid in sorted({student for student, _ in participating}):
             for w in desired_enrollments(facts.student_facts(s, institution_id, uid), settings, today):
                 wanted[(uid, w.enrollment.section_sis_id, w.enrollment.kind)] = w.enrollment.state
-    sections = offerings + [f"{o}:{c}" for o, c in links]
-    actual: dict[tuple[str, str, str], LedgerEnrollment] = {}
-    for section in sections:
-        report.sections_checked += 1
-        for (student, kind), entry in _canvas_section(client, section, settings).items():
-            actual[(student, section, kind)] = entry
+    return offerings + [f"{o}:{c}" for o, c in links], participating, wanted
+
+
+def _compare(
+    report: DriftReport,
+    wanted: dict[tuple[str, str, str], str],
+    actual: dict[tuple[str, str, str], LedgerEnrollment],
+) -> None:
     for key, state in sorted(wanted.items()):
         if key not in actual:
             report.missing.append(f"{key[0]} should have a {key[2]} enrollment ({state}) in section {key[1]}")
@@ -130,11 +117,30 @@ def check_drift(
         for k in sorted(actual)
         if k not in wanted
     ]
+
+
+def check_drift(
+    engine: Engine,
+    institution_id: str,
+    settings: InstitutionSettings,
+    client: CanvasClient,
+    fix: bool = False,
+    today: dt.date | None = None,
+) -> DriftReport:
+    """Compare every adapter section in Canvas with the desired state; with `fix`, adopt and queue."""
+    report = DriftReport()
+    sections, participating, wanted = _desired(engine, institution_id, settings, today or swedish_today())
+    actual: dict[tuple[str, str, str], LedgerEnrollment] = {}
+    for section in sections:
+        report.sections_checked += 1
+        for (student, kind), entry in _canvas_section(client, section, settings).items():
+            actual[(student, section, kind)] = entry
+    _compare(report, wanted, actual)
     if fix:
         # Adopt only enrollments of students Ladok knows on that offering: a guest a teacher added by hand
         # to an adapter section is reported, never removed.
         ours = {k: e for k, e in actual.items() if (k[0], k[1].split(":")[0]) in participating}
-        report.adopted = _adopt(engine, institution_id, ours, set(students))
+        report.adopted = _adopt(engine, institution_id, ours, {student for student, _ in participating})
     return report
 
 

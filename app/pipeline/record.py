@@ -19,6 +19,7 @@ from app.store import control, intents
 from app.store.action_log import log_action
 from app.store.db import write_session
 from app.store.ledger import Ledger
+from app.store.ledger_results import forget, record
 from app.store.projection import DirtyKey
 from app.store.queue import Claim, complete, fail, set_timer
 
@@ -29,8 +30,8 @@ def _keep(s: Session, ctx: InstitutionContext, done: Done, gone: tuple[Forget, .
     """Write what was done into the ledger, then forget what Canvas said is gone."""
     book = Ledger(s, ctx.institution_id)
     for op, result in done:
-        book.record(op, result)
-    book.forget(gone)
+        record(book, op, result)
+    forget(book, gone)
     return book
 
 

@@ -9,10 +9,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import ColumnElement, Engine, func, select
 from sqlalchemy.orm import Session
 
 from app.config import MailConfig
+from app.core.operation_words import in_words
 from app.store.db import as_utc
 from app.store.queue_tables import JobRow
 from app.store.tables import ActionLogRow, FeedPosition, HeldRemovalRow, InboxEvent, InstitutionControlRow
@@ -51,7 +52,8 @@ class StatusReport:
             f"Kursadministration, {self.institution_id}: {self.since:%Y-%m-%d %H:%M} – {self.until:%Y-%m-%d %H:%M} UTC",
             "PAUSED: nothing is applied to Canvas until resumed." if self.paused else "Running.",
             f"Ladok events recorded: {self.events_recorded}; feed position: {self.feed_position or 'not started'}",
-            "Applied in Canvas: " + (", ".join(f"{k} {v}" for k, v in sorted(self.applied.items())) or "nothing"),
+            "Applied in Canvas: "
+            + ("; ".join(f"{in_words(k)} × {v}" for k, v in sorted(self.applied.items())) or "nothing"),
             f"Held by the safety filter (waiting for an operator): {self.held}",
             f"Deferred by delay delete: {self.deferred}",
             f"Failed attempts: {self.failed}; dead letters: {self.dead_letters}",
@@ -60,27 +62,39 @@ class StatusReport:
         return "\n".join(lines) + "\n"
 
 
+def _outcomes(
+    s: Session, institution_id: str, since: dt.datetime, until: dt.datetime
+) -> tuple[Counter[str], Counter[str]]:
+    """Changes applied per operation, and actions per outcome, in [since, until)."""
+    rows = s.execute(
+        select(ActionLogRow.operation, ActionLogRow.outcome, func.count())
+        .where(
+            ActionLogRow.institution_id == institution_id,
+            ActionLogRow.at >= since,
+            ActionLogRow.at < until,
+        )
+        .group_by(ActionLogRow.operation, ActionLogRow.outcome)
+    ).all()
+    applied: Counter[str] = Counter()
+    outcomes: Counter[str] = Counter()
+    for operation, outcome, count in rows:
+        outcomes[outcome] += count
+        if outcome == "done":
+            applied[operation] += count
+    return applied, outcomes
+
+
+def _count(s: Session, *where: ColumnElement[bool]) -> int:
+    return s.scalar(select(func.count()).where(*where)) or 0
+
+
 def build_report(
     engine: Engine, institution_id: str, since: dt.datetime, until: dt.datetime | None = None
 ) -> StatusReport:
     """Summarise the action log, queue and inbox of one institution for [since, until)."""
     until = until or dt.datetime.now(dt.UTC)
     with Session(engine) as s:
-        rows = s.execute(
-            select(ActionLogRow.operation, ActionLogRow.outcome, func.count())
-            .where(
-                ActionLogRow.institution_id == institution_id,
-                ActionLogRow.at >= since,
-                ActionLogRow.at < until,
-            )
-            .group_by(ActionLogRow.operation, ActionLogRow.outcome)
-        ).all()
-        applied: Counter[str] = Counter()
-        outcomes: Counter[str] = Counter()
-        for operation, outcome, count in rows:
-            outcomes[outcome] += count
-            if outcome == "done":
-                applied[operation] += count
+        applied, outcomes = _outcomes(s, institution_id, since, until)
         pending_q = select(func.count(), func.min(JobRow.dirtied_at)).where(
             JobRow.institution_id == institution_id, JobRow.dirty_seq > JobRow.done_seq, JobRow.dead.is_(False)
         )
@@ -92,23 +106,18 @@ def build_report(
             since=since,
             until=until,
             applied=applied,
-            held=s.scalar(select(func.count()).where(HeldRemovalRow.institution_id == institution_id)) or 0,
+            held=_count(s, HeldRemovalRow.institution_id == institution_id),
             deferred=outcomes["deferred"],
             failed=outcomes["failed"] + outcomes["dead"],
-            dead_letters=s.scalar(
-                select(func.count()).where(JobRow.institution_id == institution_id, JobRow.dead.is_(True))
-            )
-            or 0,
+            dead_letters=_count(s, JobRow.institution_id == institution_id, JobRow.dead.is_(True)),
             pending=pending or 0,
             oldest_pending=as_utc(oldest),
-            events_recorded=s.scalar(
-                select(func.count()).where(
-                    InboxEvent.institution_id == institution_id,
-                    InboxEvent.recorded_at >= since,
-                    InboxEvent.recorded_at < until,
-                )
-            )
-            or 0,
+            events_recorded=_count(
+                s,
+                InboxEvent.institution_id == institution_id,
+                InboxEvent.recorded_at >= since,
+                InboxEvent.recorded_at < until,
+            ),
             paused=bool(control and control.paused),
             feed_position=f"{position.page_url} after {position.entry_id}" if position else None,
         )

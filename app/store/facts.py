@@ -12,10 +12,11 @@ from app.core.decide_facts import OfferingFacts, StudentFacts
 from app.core.model import Course, CourseSettings, Offering, Organisation, Participation, Student, Suspension
 from app.core.plan import UserSpec
 from app.store.course_settings import links as all_links
-from app.store.course_tables import CoReadingLinkRow, CourseSettingsRow
+from app.store.course_tables import CourseSettingsRow
 from app.store.ledger import Ledger
 from app.store.object_kinds import ObjectKind
 from app.store.tables import (
+    CanvasObjectRow,
     CourseRow,
     OfferingRow,
     OrganisationRow,
@@ -105,19 +106,28 @@ def student_facts(session: Session, institution_id: str, student_uid: str) -> St
     return facts
 
 
+def _participations(session: Session, institution_id: str, student_uid: str) -> tuple[Participation, ...]:
+    rows = session.scalars(
+        select(ParticipationRow).where(
+            ParticipationRow.institution_id == institution_id, ParticipationRow.student_uid == student_uid
+        )
+    )
+    return tuple(Participation(r.student_uid, r.offering_uid, r.admitted, r.registered, r.completed) for r in rows)
+
+
+def _account(student_uid: str, user: CanvasObjectRow | None) -> UserSpec | None:
+    """The account as the adapter last wrote it to Canvas, when it did."""
+    if user is None or not user.state:
+        return None
+    return UserSpec(student_uid, user.state.get("name", ""), user.state.get("login_id", ""), user.state.get("email"))
+
+
 def read_student(session: Session, institution_id: str, student_uid: str) -> KeyRead:
     """A student's facts and the Canvas ids of the student's account, courses and sections, in one pass."""
     book = Ledger(session, institution_id)
     srow = session.get(StudentRow, (institution_id, student_uid))
     student = Student(srow.uid, srow.first_name, srow.last_name, srow.personnummer, srow.email) if srow else None
-    participations = tuple(
-        Participation(r.student_uid, r.offering_uid, r.admitted, r.registered, r.completed)
-        for r in session.scalars(
-            select(ParticipationRow).where(
-                ParticipationRow.institution_id == institution_id, ParticipationRow.student_uid == student_uid
-            )
-        )
-    )
+    participations = _participations(session, institution_id, student_uid)
     made = book.enrollments(student_uid)
     offering_uids = {p.offering_uid for p in participations} | {offering_of_section(e.section_sis_id) for e in made}
     offerings = {o.uid: o for uid in sorted(offering_uids) if (o := offering(session, institution_id, uid))}
@@ -133,11 +143,6 @@ def read_student(session: Session, institution_id: str, student_uid: str) -> Key
     sections = book.ids(ObjectKind.SECTION, offering_uids | {link.section_sis_id for link in links})
     suspensions = _suspensions(session, institution_id, student_uid)
     user = book.row(ObjectKind.USER, student_uid)
-    account = (
-        UserSpec(student_uid, user.state.get("name", ""), user.state.get("login_id", ""), user.state.get("email"))
-        if user and user.state
-        else None
-    )
     facts = StudentFacts(
         student_uid=student_uid,
         student=student,
@@ -153,7 +158,7 @@ def read_student(session: Session, institution_id: str, student_uid: str) -> Key
         made_sections=frozenset(sections),
         messaged=book.messaged([s.uid for s in suspensions], course_ids),
         concluded_course_ids=book.concluded(course_ids),
-        account=account,
+        account=_account(student_uid, user),
     )
     users = {student_uid: user.canvas_id} if user is not None else {}
     return KeyRead(facts, book.known_ids(users, own, sections))
@@ -189,14 +194,3 @@ def _course_settings(session: Session, institution_id: str, course_ids: set[int]
             )
         )
     }
-
-
-def linked_course_ids(session: Session, institution_id: str, offering_uid: str) -> list[int]:
-    """Canvas courses an offering is linked into."""
-    return list(
-        session.scalars(
-            select(CoReadingLinkRow.canvas_course_id).where(
-                CoReadingLinkRow.institution_id == institution_id, CoReadingLinkRow.offering_uid == offering_uid
-            )
-        )
-    )

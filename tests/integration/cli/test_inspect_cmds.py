@@ -43,7 +43,7 @@ def test_explain_says_what_ladok_said_what_the_rules_want_and_what_was_done(
     assert said < decided < done
     assert f"RegistreringEvent on {offering}" in result.output[said:decided]
     assert f"wants registered enrollment (active) in section {offering}" in result.output[decided:done]
-    assert "Enroll done" in result.output[done:]
+    assert "enroll the student: done" in result.output[done:]
     assert result.output.endswith("Queue: up to date\n")
 
 
@@ -55,6 +55,7 @@ def test_report_counts_what_was_applied(config: Path, world: World, cli: Callabl
     assert result.output.startswith("Kursadministration, kth: ")
     assert "Running.\n" in result.output and "Pending keys: 0" in result.output
     assert "Applied in Canvas: nothing" not in result.output
+    assert "enroll the student × " in result.output and "Enroll " not in result.output
     assert no_mail.exit_code == 2 and "no [mail] table in the configuration" in no_mail.output
 
 

@@ -23,7 +23,7 @@ def test_explain_a_registered_student(engine: Engine) -> None:
     assert found.decided == [
         f"wants registered enrollment (active) in section {offering} of course sis_course_id:{offering}"
     ]
-    assert any("Enroll done" in line and offering in line for line in found.done)
+    assert any("enroll the student: done" in line and offering in line for line in found.done)
     assert found.queue == "up to date"
 
 
@@ -39,4 +39,4 @@ def test_explain_a_withdrawn_student_shows_the_removal(engine: Engine) -> None:
     found = explain(engine, "kth", world.settings, student, offering_uid=offering, today=world.today)
 
     assert found.decided == [f"wants no enrollment for {offering}"]
-    assert any("Unenroll done" in line for line in found.done)
+    assert any("remove the enrollment: done" in line for line in found.done)
