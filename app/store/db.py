@@ -26,6 +26,9 @@ POOL_SIZE = 32
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for the URL; SQLite gets the pragmas that make several processes share one file safely."""
     in_memory = ":memory:" in url or url in ("sqlite://", "sqlite:///")
+    # A database error's text would otherwise quote its statement's values (personnummer, names, e-mail)
+    # into the logs and dead letters.
+    kwargs.setdefault("hide_parameters", True)
     if not in_memory:  # an in-memory SQLite has a pool of its own kind, one connection per thread
         kwargs.setdefault("pool_size", POOL_SIZE)
     if url.startswith("sqlite"):

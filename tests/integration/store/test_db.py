@@ -10,11 +10,13 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, event, make_url, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from app.store import db
 from app.store.db import make_engine, write_session
 from app.store.schema import upgrade
-from app.store.tables import FeedPosition
+from app.store.tables import FeedPosition, StudentRow
 
 RECONCILERS = 24
 
@@ -124,3 +126,15 @@ def test_a_writer_held_up_by_a_stuck_one_of_its_process_fails_instead_of_waiting
     release.set()
     thread.join()
     _bump(engine)  # the turn is free again
+
+
+def test_a_database_error_does_not_quote_personal_data(engine: Engine) -> None:
+    student = {"institution_id": "kth", "uid": "u-1", "personnummer": "199001012384", "email": "anna@example.se"}
+    with Session(engine) as s:
+        s.add(StudentRow(**student))
+        s.commit()
+    with pytest.raises(IntegrityError) as raised, Session(engine) as s:
+        s.add(StudentRow(**student))
+        s.commit()
+    assert "199001012384" not in str(raised.value) and "anna@example.se" not in str(raised.value)
+    assert "hidden due to hide_parameters" in str(raised.value)
