@@ -26,6 +26,10 @@ from app.store.queue import Claim, claim, fail, fire_timers, utcnow
 
 log = logging.getLogger(__name__)
 
+# How often a busy reconciler looks for due timers (delay-delete wake-ups, start dates): a second late is
+# nothing to a timer set hours or days ahead.
+TIMER_READ_SECONDS = 1.0
+
 
 @dataclass
 class WorkerStats:
@@ -79,6 +83,7 @@ class Reconcilers:
         self.finished_keys = 0  # a key finished may have made others due: idle reconcilers then try again
         self.empty_claims = 0  # a claim that found nothing: the until-idle watcher looks at the queue then
         self._finished = False
+        self._timers_read_at = -TIMER_READ_SECONDS
 
     def finish(self) -> None:
         """Let each reconciler return after the key in hand."""
@@ -139,12 +144,26 @@ class Reconcilers:
                     self.finished_keys += 1
                     self.cond.notify_all()
 
+    def _timers_due(self) -> bool:
+        """Whether this claim should look for due timers: once a second while busy (a claim that finds nothing
+        always looks), so a busy queue does not pay a read of the timers for every key."""
+        now = time.monotonic()
+        with self.cond:
+            if now - self._timers_read_at < TIMER_READ_SECONDS:
+                return False
+            self._timers_read_at = now
+            return True
+
     def _next_claim(self, owner: str) -> Claim | None:
         started = time.monotonic()  # the lease runs from no earlier than this
         try:
             with write_session(self.engine) as s:
-                fire_timers(s)
+                timers_read = self._timers_due()
+                if timers_read:
+                    fire_timers(s)
                 claims = claim(s, owner, limit=1, lease=self.leases.lease, institution_ids=list(self.contexts))
+                if not claims and not timers_read and fire_timers(s):
+                    claims = claim(s, owner, limit=1, lease=self.leases.lease, institution_ids=list(self.contexts))
         except Exception:  # the database is away: wait a round instead of ending the reconciler
             log.exception("claiming a key failed")
             return None

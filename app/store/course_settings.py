@@ -1,12 +1,12 @@
-"""Teachers' course settings: early access, co-reading links and link requests, each change kept with who
-and when (docs/rules.md §4.7); a change marks the affected keys dirty."""
+"""Teachers' course settings: early access and co-reading links, each change kept with who and when
+(docs/rules.md §4.7); a change marks the affected keys dirty. Requests for a link: app/store/link_requests.py."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.core.model import CoReadingLink, CourseSettings
@@ -51,7 +51,7 @@ def _students_of(session: Session, institution_id: str, offering_uids: list[str]
     return {DirtyKey("student", u) for u in uids}
 
 
-def _audit(
+def audit(
     session: Session,
     institution_id: str,
     canvas_course_id: int,
@@ -63,6 +63,7 @@ def _audit(
     old: str | None = None,
     new: str | None = None,
 ) -> None:
+    """Keep one change to a course's settings or links, with who made it and when."""
     session.add(
         CourseAuditRow(
             institution_id=institution_id,
@@ -104,7 +105,7 @@ def set_early_access(
         session.add(row)
     purge_date = purge_date if on else None
     if row.early_access != on:
-        _audit(
+        audit(
             session,
             institution_id,
             canvas_course_id,
@@ -115,7 +116,7 @@ def set_early_access(
             new=_on_off(on),
         )
     if on and row.purge_date != purge_date:
-        _audit(
+        audit(
             session,
             institution_id,
             canvas_course_id,
@@ -134,15 +135,22 @@ def set_early_access(
     )
 
 
-def links(session: Session, institution_id: str, canvas_course_id: int | None = None) -> list[CoReadingLink]:
-    """Co-reading links of one Canvas course, or of the whole institution."""
+def links(
+    session: Session,
+    institution_id: str,
+    canvas_course_id: int | None = None,
+    offering_uids: Collection[str] | None = None,
+) -> list[CoReadingLink]:
+    """Co-reading links of the institution, of one Canvas course, or of these offerings."""
     query = select(CoReadingLinkRow).where(CoReadingLinkRow.institution_id == institution_id)
     if canvas_course_id is not None:
         query = query.where(CoReadingLinkRow.canvas_course_id == canvas_course_id)
+    if offering_uids is not None:
+        query = query.where(CoReadingLinkRow.offering_uid.in_(sorted(offering_uids)))
     return [CoReadingLink(r.offering_uid, r.canvas_course_id) for r in session.scalars(query)]
 
 
-def _add_link(session: Session, institution_id: str, canvas_course_id: int, offering_uid: str, by: str) -> bool:
+def add_link(session: Session, institution_id: str, canvas_course_id: int, offering_uid: str, by: str) -> bool:
     """The link row (True when it is new); its section and current students follow via the queue."""
     new = session.get(CoReadingLinkRow, (institution_id, canvas_course_id, offering_uid)) is None
     if new:
@@ -167,11 +175,11 @@ def link_offering(
 
     A request still open for the same link is closed as `linked`: the consent it waited for was shown.
     """
-    if _add_link(session, institution_id, canvas_course_id, offering_uid, by):
-        _audit(session, institution_id, canvas_course_id, "link", by, by_name, offering_uid=offering_uid)
-    request = _pending(session, institution_id, canvas_course_id, offering_uid)
+    if add_link(session, institution_id, canvas_course_id, offering_uid, by):
+        audit(session, institution_id, canvas_course_id, "link", by, by_name, offering_uid=offering_uid)
+    request = pending_request(session, institution_id, canvas_course_id, offering_uid)
     if request is not None:
-        _decide(request, "linked", by)
+        settle_request(request, "linked", by)
 
 
 def unlink_offering(
@@ -182,11 +190,14 @@ def unlink_offering(
     if row is not None:
         session.delete(row)
         session.flush()
-        _audit(session, institution_id, canvas_course_id, "unlink", by, by_name, offering_uid=offering_uid)
+        audit(session, institution_id, canvas_course_id, "unlink", by, by_name, offering_uid=offering_uid)
     mark_dirty(session, institution_id, _students_of(session, institution_id, [offering_uid]))
 
 
-def _pending(session: Session, institution_id: str, canvas_course_id: int, offering_uid: str) -> LinkRequestRow | None:
+def pending_request(
+    session: Session, institution_id: str, canvas_course_id: int, offering_uid: str
+) -> LinkRequestRow | None:
+    """The open request to link this offering into this course, locked for the decision, if there is one."""
     return session.scalars(
         select(LinkRequestRow)
         .where(
@@ -199,84 +210,9 @@ def _pending(session: Session, institution_id: str, canvas_course_id: int, offer
     ).first()
 
 
-def _decide(request: LinkRequestRow, status: str, by: str) -> None:
+def settle_request(request: LinkRequestRow, status: str, by: str) -> None:
+    """Close a request as approved, rejected or linked directly, by whom and now."""
     request.status, request.decided_by, request.decided_at = status, by, dt.datetime.now(dt.UTC)
-
-
-def request_link(
-    session: Session, institution_id: str, canvas_course_id: int, offering_uid: str, by: str, by_name: str | None = None
-) -> bool:
-    """Ask an admin to link an offering the asker may not link (docs/rules.md §4.7); nothing reaches Canvas.
-
-    False when the same link is already asked for (one open request per course and offering).
-    """
-    if _pending(session, institution_id, canvas_course_id, offering_uid) is not None:
-        return False
-    try:
-        with session.begin_nested():
-            session.add(
-                LinkRequestRow(
-                    institution_id=institution_id,
-                    canvas_course_id=canvas_course_id,
-                    offering_uid=offering_uid,
-                    status="pending",
-                    requested_by=by,
-                    requested_by_name=by_name,
-                    requested_at=dt.datetime.now(dt.UTC),
-                )
-            )
-    except IntegrityError:  # another request for it was recorded at the same moment
-        return False
-    _audit(session, institution_id, canvas_course_id, "link_requested", by, by_name, offering_uid=offering_uid)
-    return True
-
-
-def decide_request(
-    session: Session, institution_id: str, request_id: int, approve: bool, by: str, by_name: str | None = None
-) -> LinkRequestRow | None:
-    """An admin approves (the link is made, students follow via the queue) or rejects an open request.
-
-    None when there is no such open request in the institution (already decided, or another's).
-    """
-    request = session.scalars(
-        select(LinkRequestRow)
-        .where(
-            LinkRequestRow.id == request_id,
-            LinkRequestRow.institution_id == institution_id,
-            LinkRequestRow.status == "pending",
-        )
-        .with_for_update()
-    ).first()
-    if request is None:
-        return None
-    _decide(request, "approved" if approve else "rejected", by)
-    _audit(
-        session,
-        institution_id,
-        request.canvas_course_id,
-        "link_approved" if approve else "link_rejected",
-        by,
-        by_name,
-        offering_uid=request.offering_uid,
-    )
-    if approve:
-        _add_link(session, institution_id, request.canvas_course_id, request.offering_uid, by)
-    return request
-
-
-def link_requests(
-    session: Session,
-    institution_id: str,
-    canvas_course_id: int | None = None,
-    statuses: tuple[str, ...] | None = ("pending",),
-) -> list[LinkRequestRow]:
-    """Requests of one course or the whole institution in the given states (None: all), oldest first."""
-    query = select(LinkRequestRow).where(LinkRequestRow.institution_id == institution_id)
-    if statuses is not None:
-        query = query.where(LinkRequestRow.status.in_(statuses))
-    if canvas_course_id is not None:
-        query = query.where(LinkRequestRow.canvas_course_id == canvas_course_id)
-    return list(session.scalars(query.order_by(LinkRequestRow.id)))
 
 
 def history(

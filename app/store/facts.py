@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,7 +16,6 @@ from app.core.plan import UserSpec
 from app.store.course_settings import links as all_links
 from app.store.course_tables import CourseSettingsRow
 from app.store.ledger import Ledger
-from app.store.object_kinds import ObjectKind
 from app.store.tables import (
     CanvasObjectRow,
     CourseRow,
@@ -27,44 +28,66 @@ from app.store.tables import (
 )
 
 
-def _term(session: Session, institution_id: str, row: OfferingRow) -> str | None:
-    if row.term or row.start_period_id is None:
-        return row.term
-    term = session.get(TermRow, (institution_id, row.start_period_id))
-    return term.code if term else None
+def offerings(session: Session, institution_id: str, uids: Collection[str]) -> dict[str, Offering]:
+    """Offerings from the catalogue by uid, each with its term code resolved: one read per table, not per row."""
+    if not uids:
+        return {}
+    rows = session.scalars(
+        select(OfferingRow).where(OfferingRow.institution_id == institution_id, OfferingRow.uid.in_(sorted(uids)))
+    ).all()
+    periods = {r.start_period_id for r in rows if not r.term and r.start_period_id is not None}
+    terms = _terms(session, institution_id, periods)
+    return {
+        row.uid: Offering(
+            uid=row.uid,
+            is_program=row.is_program,
+            course_uid=row.course_uid,
+            code=row.code,
+            term=row.term if row.term or row.start_period_id is None else terms.get(row.start_period_id),
+            start=row.start_date,
+            end=row.end_date,
+            organisation_uid=row.organisation_uid,
+            education_type_id=row.education_type_id,
+            status=row.status,
+            cancelled=row.cancelled,
+            period_id=row.start_period_id,
+        )
+        for row in sorted(rows, key=lambda r: r.uid)
+    }
 
 
-def offering(session: Session, institution_id: str, uid: str) -> Offering | None:
-    """One offering from the catalogue, with its term code resolved."""
-    row = session.get(OfferingRow, (institution_id, uid))
-    if row is None:
-        return None
-    return Offering(
-        uid=row.uid,
-        is_program=row.is_program,
-        course_uid=row.course_uid,
-        code=row.code,
-        term=_term(session, institution_id, row),
-        start=row.start_date,
-        end=row.end_date,
-        organisation_uid=row.organisation_uid,
-        education_type_id=row.education_type_id,
-        status=row.status,
-        cancelled=row.cancelled,
-        period_id=row.start_period_id,
+def courses(session: Session, institution_id: str, uids: Collection[str | None]) -> dict[str, Course]:
+    """Ladok courses (or programs) from the catalogue by uid."""
+    rows = _by_uid(session, CourseRow, institution_id, {u for u in uids if u})
+    return {uid: Course(r.uid, r.code, dict(r.names or {})) for uid, r in rows.items()}
+
+
+def organisations(session: Session, institution_id: str, uids: Collection[str | None]) -> dict[str, Organisation]:
+    """Organisations from the catalogue by uid."""
+    rows = _by_uid(session, OrganisationRow, institution_id, {u for u in uids if u})
+    return {uid: Organisation(r.uid, r.code, dict(r.names or {})) for uid, r in rows.items()}
+
+
+def _terms(session: Session, institution_id: str, period_ids: Collection[int]) -> dict[int, str]:
+    """Term codes by Ladok period id."""
+    if not period_ids:
+        return {}
+    query = select(TermRow.period_id, TermRow.code).where(
+        TermRow.institution_id == institution_id, TermRow.period_id.in_(sorted(period_ids))
     )
+    return {period: code for period, code in session.execute(query)}
 
 
-def course(session: Session, institution_id: str, uid: str | None) -> Course | None:
-    """One Ladok course (or program) from the catalogue."""
-    row = session.get(CourseRow, (institution_id, uid)) if uid else None
-    return Course(row.uid, row.code, dict(row.names or {})) if row else None
+_CatalogueRow = TypeVar("_CatalogueRow", CourseRow, OrganisationRow)
 
 
-def organisation(session: Session, institution_id: str, uid: str | None) -> Organisation | None:
-    """One organisation from the catalogue."""
-    row = session.get(OrganisationRow, (institution_id, uid)) if uid else None
-    return Organisation(row.uid, row.code, dict(row.names or {})) if row else None
+def _by_uid(
+    session: Session, table: type[_CatalogueRow], institution_id: str, uids: Collection[str]
+) -> dict[str, _CatalogueRow]:
+    if not uids:
+        return {}
+    query = select(table).where(table.institution_id == institution_id, table.uid.in_(sorted(uids))).order_by(table.uid)
+    return {row.uid: row for row in session.scalars(query)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,21 +103,19 @@ def read_offering(session: Session, institution_id: str, uid: str) -> KeyRead:
     found = offering_facts(session, institution_id, uid)
     book = Ledger(session, institution_id)
     sections = [uid, *(link.section_sis_id for link in found.links)] if found else [uid]
-    return KeyRead(
-        found, book.known_ids({}, book.ids(ObjectKind.COURSE, [uid]), book.ids(ObjectKind.SECTION, sections))
-    )
+    return KeyRead(found, book.for_key(None, [uid], sections)[1])
 
 
 def offering_facts(session: Session, institution_id: str, uid: str) -> OfferingFacts | None:
     """Everything the course plan of one offering needs, or None when the offering is unknown."""
-    off = offering(session, institution_id, uid)
+    off = offerings(session, institution_id, [uid]).get(uid)
     if off is None:
         return None
-    links = tuple(link for link in all_links(session, institution_id) if link.offering_uid == uid)
+    links = tuple(all_links(session, institution_id, offering_uids=[uid]))
     return OfferingFacts(
         off,
-        course(session, institution_id, off.course_uid),
-        organisation(session, institution_id, off.organisation_uid),
+        courses(session, institution_id, [off.course_uid]).get(off.course_uid or ""),
+        organisations(session, institution_id, [off.organisation_uid]).get(off.organisation_uid or ""),
         links,
     )
 
@@ -130,38 +151,30 @@ def read_student(session: Session, institution_id: str, student_uid: str) -> Key
     participations = _participations(session, institution_id, student_uid)
     made = book.enrollments(student_uid)
     offering_uids = {p.offering_uid for p in participations} | {offering_of_section(e.section_sis_id) for e in made}
-    offerings = {o.uid: o for uid in sorted(offering_uids) if (o := offering(session, institution_id, uid))}
-    courses = {c.uid: c for o in offerings.values() if (c := course(session, institution_id, o.course_uid))}
-    orgs = {g.uid: g for o in offerings.values() if (g := organisation(session, institution_id, o.organisation_uid))}
-    links = tuple(
-        link
-        for link in (all_links(session, institution_id) if offering_uids else [])
-        if link.offering_uid in offering_uids
-    )
-    own = book.ids(ObjectKind.COURSE, offering_uids)
+    known = offerings(session, institution_id, offering_uids)
+    links = tuple(all_links(session, institution_id, offering_uids=offering_uids)) if offering_uids else ()
+    user, known_ids = book.for_key(student_uid, offering_uids, offering_uids | {ln.section_sis_id for ln in links})
+    own = known_ids.courses
     course_ids = set(own.values()) | {link.canvas_course_id for link in links}
-    sections = book.ids(ObjectKind.SECTION, offering_uids | {link.section_sis_id for link in links})
     suspensions = _suspensions(session, institution_id, student_uid)
-    user = book.row(ObjectKind.USER, student_uid)
     facts = StudentFacts(
         student_uid=student_uid,
         student=student,
         participations=participations,
-        offerings=offerings,
-        courses=courses,
-        organisations=orgs,
+        offerings=known,
+        courses=courses(session, institution_id, [o.course_uid for o in known.values()]),
+        organisations=organisations(session, institution_id, [o.organisation_uid for o in known.values()]),
         own_course_ids=own,
         course_settings=_course_settings(session, institution_id, course_ids),
         links=links,
         suspensions=suspensions,
         ledger=made,
-        made_sections=frozenset(sections),
+        made_sections=frozenset(known_ids.sections),
         messaged=book.messaged([s.uid for s in suspensions], course_ids),
         concluded_course_ids=book.concluded(course_ids),
         account=_account(student_uid, user),
     )
-    users = {student_uid: user.canvas_id} if user is not None else {}
-    return KeyRead(facts, book.known_ids(users, own, sections))
+    return KeyRead(facts, known_ids)
 
 
 def offering_of_section(section_sis_id: str) -> str:

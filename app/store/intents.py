@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.core.plan import CourseRef, EnrollmentKind
-from app.store.db import as_utc
+from app.store.db import as_utc, insert_for
 from app.store.object_kinds import ObjectKind
 from app.store.tables import CanvasObjectRow, EnrollIntentRow, MessageIntentRow
 
@@ -21,17 +21,19 @@ def add_intent(
     kind: EnrollmentKind,
     role_id: int | None,
 ) -> None:
-    """Note that an enrollment is about to be made; commit this before calling Canvas."""
-    if session.get(EnrollIntentRow, (institution_id, student_uid, section_sis_id, kind)) is None:
-        session.add(
-            EnrollIntentRow(
-                institution_id=institution_id,
-                student_uid=student_uid,
-                section_sis_id=section_sis_id,
-                kind=kind,
-                role_id=role_id,
-            )
+    """Note that an enrollment is about to be made (kept as first noted); commit this before calling Canvas."""
+    insert = insert_for(session.get_bind().dialect.name)
+    session.execute(
+        insert(EnrollIntentRow)
+        .values(
+            institution_id=institution_id,
+            student_uid=student_uid,
+            section_sis_id=section_sis_id,
+            kind=kind,
+            role_id=role_id,
         )
+        .on_conflict_do_nothing()
+    )
 
 
 def drop_intent(

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Collection, Iterable
 from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, and_, delete, or_, select
 from sqlalchemy.orm import Session
 
 from app.canvas.known import KnownIds
@@ -55,30 +56,38 @@ class Ledger:
         """One ledger object, with the state we last set on it."""
         return self.session.get(CanvasObjectRow, (self.institution_id, kind, sis_id))
 
-    def known_ids(self, users: dict[str, int], courses: dict[str, int], sections: dict[str, int]) -> KnownIds:
-        """What a key's plan may need, from the ids its facts already read; terms and sub-accounts are few: all,
-        in one query."""
-        few: dict[ObjectKind, list[CanvasObjectRow]] = {kind: [] for kind in FEW_KINDS}
+    def for_key(
+        self, user: str | None, courses: Collection[str], sections: Collection[str]
+    ) -> tuple[CanvasObjectRow | None, KnownIds]:
+        """In one query, what a key's plan may need: its user's row, the ids of its courses and sections, and the
+        terms and sub-accounts, which are few: all of them."""
+        wanted: list[ColumnElement[bool]] = [CanvasObjectRow.kind.in_(FEW_KINDS)]
+        if user is not None:
+            wanted.append(and_(CanvasObjectRow.kind == ObjectKind.USER, CanvasObjectRow.sis_id == user))
+        for kind, sis_ids in ((ObjectKind.COURSE, courses), (ObjectKind.SECTION, sections)):
+            if sis_ids:
+                wanted.append(and_(CanvasObjectRow.kind == kind, CanvasObjectRow.sis_id.in_(sorted(set(sis_ids)))))
+        found: dict[ObjectKind, list[CanvasObjectRow]] = defaultdict(list)
         for row in self.session.scalars(
-            select(CanvasObjectRow).where(
-                CanvasObjectRow.institution_id == self.institution_id, CanvasObjectRow.kind.in_(FEW_KINDS)
-            )
+            select(CanvasObjectRow).where(CanvasObjectRow.institution_id == self.institution_id, or_(*wanted))
         ):
-            few[row.kind].append(row)
+            found[row.kind].append(row)
         children = {
             (row.parent_canvas_id, name): row.canvas_id
             for name, kind in CHILD_ACCOUNT_KINDS.items()
-            for row in few[kind]
+            for row in found[kind]
             if row.parent_canvas_id is not None
         }
-        return KnownIds(
-            users=users,
-            courses=courses,
-            sections=sections,
-            terms={row.sis_id: row.canvas_id for row in few[ObjectKind.TERM]},
-            accounts={row.sis_id: row.canvas_id for row in few[ObjectKind.ACCOUNT]},
+        users = found[ObjectKind.USER]
+        known = KnownIds(
+            users={row.sis_id: row.canvas_id for row in users},
+            courses={row.sis_id: row.canvas_id for row in found[ObjectKind.COURSE]},
+            sections={row.sis_id: row.canvas_id for row in found[ObjectKind.SECTION]},
+            terms={row.sis_id: row.canvas_id for row in found[ObjectKind.TERM]},
+            accounts={row.sis_id: row.canvas_id for row in found[ObjectKind.ACCOUNT]},
             child_accounts=children,
         )
+        return (users[0] if users else None), known
 
     def concluded(self, course_ids: Collection[int]) -> frozenset[int]:
         """Of these courses, those concluded when made so, or found concluded since (by hand, own or co-reading)."""
@@ -165,23 +174,26 @@ class Ledger:
         self.session.execute(query)
 
     def put_enrollment(self, student_uid: str, entry: LedgerEnrollment) -> None:
-        """Remember an enrollment as it now is in Canvas."""
-        key = (self.institution_id, student_uid, entry.section_sis_id, entry.kind)
-        row = self.session.get(LedgerEnrollmentRow, key)
-        if row is None:
-            row = LedgerEnrollmentRow(
-                institution_id=self.institution_id,
-                student_uid=student_uid,
-                section_sis_id=entry.section_sis_id,
-                kind=entry.kind,
-            )
-            self.session.add(row)
-        row.canvas_enrollment_id, row.canvas_course_id, row.state = (
-            entry.canvas_enrollment_id,
-            entry.canvas_course_id,
-            entry.state,
+        """Remember an enrollment as it now is in Canvas, in one statement."""
+        now = dt.datetime.now(dt.UTC)
+        found = {
+            "canvas_enrollment_id": entry.canvas_enrollment_id,
+            "canvas_course_id": entry.canvas_course_id,
+            "state": entry.state,
+            "updated_at": now,
+        }
+        key = {
+            "institution_id": self.institution_id,
+            "student_uid": student_uid,
+            "section_sis_id": entry.section_sis_id,
+            "kind": entry.kind,
+        }
+        insert = insert_for(self.session.get_bind().dialect.name)
+        self.session.execute(
+            insert(LedgerEnrollmentRow)
+            .values({**key, **found})
+            .on_conflict_do_update(index_elements=list(key), set_=found)
         )
-        row.updated_at = dt.datetime.now(dt.UTC)
 
     def drop_enrollment(self, student_uid: str, section_sis_id: str, kind: EnrollmentKind) -> None:
         """Forget an enrollment that is gone from Canvas, and settle its intent."""

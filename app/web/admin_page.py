@@ -14,8 +14,8 @@ from werkzeug.wrappers import Response  # what redirect() returns; flask.Respons
 from app.pipeline.explain import explain
 from app.pipeline.report import build_report
 from app.store.control import discard, release, set_paused
-from app.store.course_settings import decide_request
 from app.store.db import write_session
+from app.store.link_requests import decide_request
 from app.store.queue import retry_dead
 from app.web.activity_chart import last_day
 from app.web.admin_data import institution_health

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import String, and_, cast, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
-from app.store.course_settings import link_requests, links, offerings_in_course
+from app.store.course_settings import links, offerings_in_course
+from app.store.link_requests import link_requests
 from app.store.queue_tables import JobRow
 from app.store.tables import CourseRow, LedgerEnrollmentRow, OfferingRow, ParticipationRow
 

@@ -12,11 +12,11 @@ from app.store.course_settings import (
     get_settings,
     link_offering,
     offerings_in_course,
-    request_link,
     set_early_access,
     unlink_offering,
 )
 from app.store.db import write_session
+from app.store.link_requests import request_link
 from app.store.lti_tables import LtiLaunchRow
 from app.store.tables import OfferingRow
 from app.web.consent import teaches_offering_course

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
-from app.store.course_settings import decide_request, request_link
 from app.store.course_tables import CoReadingLinkRow, CourseAuditRow, LinkRequestRow
 from app.store.db import write_session
+from app.store.link_requests import decide_request, request_link
 
 pytestmark = pytest.mark.postgres
 OFFERING = "o-dd2000-ht24"

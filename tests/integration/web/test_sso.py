@@ -15,9 +15,9 @@ from werkzeug.test import TestResponse
 from app.config import SsoConfig
 from app.sandbox.canvas import DEFAULT_TOKEN
 from app.sandbox.lti.platform import SandboxPlatform
-from app.store.course_settings import request_link
 from app.store.course_tables import CoReadingLinkRow, CourseAuditRow, LinkRequestRow
 from app.store.db import write_session
+from app.store.link_requests import request_link
 from app.store.tables import InstitutionControlRow
 from tests.integration.lti.harness import csrf_token, make_config, make_tool, seed_course, tool_client
 
