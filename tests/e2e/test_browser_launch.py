@@ -8,7 +8,6 @@ http://localhost as a secure context and accepts Secure cookies from it, so no T
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,11 +19,12 @@ from sqlalchemy.orm import Session
 from app.config import SsoConfig
 from app.sandbox.canvas import DEFAULT_TOKEN, CanvasSandbox
 from app.sandbox.lti.platform import SandboxPlatform
-from app.store.course_settings import request_link
 from app.store.course_tables import CoReadingLinkRow, CourseSettingsRow, LinkRequestRow
 from app.store.db import write_session
+from app.store.link_requests import request_link
 from app.store.queue_tables import JobRow
 from app.store.tables import HeldRemovalRow
+from tests.builders import dead_letter
 from tests.e2e.axe import axe_source, serious_violations
 from tests.e2e.chromium import BROWSER_TESTS
 from tests.e2e.servers import free_port, threaded_tool
@@ -114,7 +114,6 @@ def test_refusal_and_admin_pages_in_swedish_are_accessible(sites, browser) -> No
     platform, tool = sites
     engine = tool.extensions["kursadmin.engine"]
     seed_course(engine)
-    now = dt.datetime.now(dt.UTC)
     with write_session(engine) as db:
         db.add(
             HeldRemovalRow(
@@ -126,19 +125,7 @@ def test_refusal_and_admin_pages_in_swedish_are_accessible(sites, browser) -> No
                 reason="40 % av kursen",
             )
         )
-        db.add(
-            JobRow(
-                institution_id="kth",
-                kind="student",
-                uid="s-da-1",
-                dirty_seq=1,
-                done_seq=0,
-                not_before=now,
-                dirtied_at=now,
-                dead=True,
-                last_error="Canvas svarade 500",
-            )
-        )
+        db.add(dead_letter("s-da-1", "Canvas svarade 500", attempts=0))
     axe = axe_source()
     page = browser.new_page()
     page.goto(platform.base_url + platform.frame_page_path("student", 101, locale="sv-SE"))

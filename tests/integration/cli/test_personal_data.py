@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from sqlalchemy import Engine
 
 from app.cli import main
 from app.store.db import write_session
-from app.store.queue_tables import JobRow
+from tests.builders import dead_letter
 
 
 def test_dead_letters_show_an_old_error_without_the_personnummer(
@@ -24,22 +23,8 @@ def test_dead_letters_show_an_old_error_without_the_personnummer(
     )
     monkeypatch.setenv("KURSADMIN_CONFIG", str(config))
     monkeypatch.delenv("KURSADMIN_DATABASE_URL", raising=False)
-    now = dt.datetime.now(dt.UTC)
     with write_session(engine) as s:
-        s.add(
-            JobRow(
-                institution_id="kth",
-                kind="student",
-                uid="s-1",
-                dirty_seq=1,
-                done_seq=0,
-                not_before=now,
-                dirtied_at=now,
-                dead=True,
-                attempts=8,
-                last_error="CanvasNotFound: GET /api/v1/users/sis_login_id:900101-1239 → 404: not found",
-            )
-        )
+        s.add(dead_letter("s-1", "CanvasNotFound: GET /api/v1/users/sis_login_id:900101-1239 → 404: not found"))
 
     result = CliRunner().invoke(main, ["dead-letters", "--institution", "kth"])
 

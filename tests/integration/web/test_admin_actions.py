@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,6 +9,7 @@ from sqlalchemy.orm import Session
 from app.store.db import write_session
 from app.store.queue_tables import JobRow
 from app.store.tables import HeldRemovalRow, InstitutionControlRow, LedgerEnrollmentRow
+from tests.builders import dead_letter
 from tests.integration.lti.harness import LaunchDriver, csrf_token
 
 
@@ -87,22 +86,8 @@ def test_discard_needs_confirmation_and_then_forgets_the_enrollments(driver: Lau
 
 
 def test_retry_dead_letters(driver: LaunchDriver, tool: Flask) -> None:
-    now = dt.datetime.now(dt.UTC)
     with write_session(tool.extensions["kursadmin.engine"]) as db:
-        db.add(
-            JobRow(
-                institution_id="kth",
-                kind="student",
-                uid="s9",
-                dirty_seq=1,
-                done_seq=0,
-                not_before=now,
-                dirtied_at=now,
-                dead=True,
-                attempts=8,
-                last_error="boom",
-            )
-        )
+        db.add(dead_letter("s9", "boom"))
     page, token = _admin(driver)
     resp = driver.client.post(f"{page}/retry-dead", data={"csrf_token": token})
     assert "1 failed jobs queued again." in driver.client.get(resp.headers["Location"]).get_data(as_text=True)

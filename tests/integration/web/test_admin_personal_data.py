@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Flask
 
 from app.store.db import write_session
-from app.store.queue_tables import JobRow
 from app.store.tables import ActionLogRow
+from tests.builders import dead_letter
 from tests.integration.lti.harness import LaunchDriver
 
 OLD_ERROR = (
@@ -18,22 +16,8 @@ OLD_ERROR = (
 
 
 def _old_rows(tool: Flask) -> None:
-    now = dt.datetime.now(dt.UTC)
     with write_session(tool.extensions["kursadmin.engine"]) as db:
-        db.add(
-            JobRow(
-                institution_id="kth",
-                kind="student",
-                uid="s-1",
-                dirty_seq=1,
-                done_seq=0,
-                not_before=now,
-                dirtied_at=now,
-                dead=True,
-                attempts=8,
-                last_error=OLD_ERROR,
-            )
-        )
+        db.add(dead_letter("s-1", OLD_ERROR))
         db.add(
             ActionLogRow(
                 institution_id="kth",
