@@ -7,8 +7,9 @@ import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, cast
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, Table, insert, select
 from sqlalchemy.orm import Session
 
 from app.core import events as ev
@@ -98,6 +99,37 @@ def _outcome(entry: FeedEntry, larosate_id: int, result: IngestResult) -> str:
     return "recorded"
 
 
+def _inbox_row(institution_id: str, uid: str, entry: FeedEntry, outcome: str, page_url: str) -> dict[str, Any]:
+    """The inbox row of one new entry, as the plain values of its columns."""
+    student, offering = _subject(entry.event)
+    return {
+        "institution_id": institution_id,
+        "handelse_uid": uid,
+        "entry_id": entry.entry_id,
+        "event_type": entry.event_type,
+        "outcome": outcome,
+        "student_uid": student,
+        "offering_uid": offering,
+        "page_url": page_url,
+        "entry_updated": entry.updated,
+        "payload": to_json(entry.event) if entry.event else None,
+    }
+
+
+# Declarative `__table__` is typed as any FromClause; for a mapped class like this one it is its Table.
+_INBOX_INSERT = insert(cast(Table, InboxEvent.__table__))
+
+
+def _insert_inbox(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert a page's inbox rows as one executemany of the table's INSERT.
+
+    Through the ORM, a None student or offering leaves its column out of the row, splitting the page into one
+    statement per run of rows with the same columns; the table's insert sends every row with every column.
+    """
+    if rows:
+        session.execute(_INBOX_INSERT, rows)
+
+
 def _record_entries(
     session: Session,
     institution_id: str,
@@ -111,7 +143,7 @@ def _record_entries(
     seen = _already_in_inbox(session, institution_id, uids)
     events = [e.event for e in entries if e.event is not None]
     rows = PageRows(session, institution_id, events, preload=not guard_each)
-    inbox: list[dict[str, object]] = []
+    inbox: list[dict[str, Any]] = []
     with session.no_autoflush:
         for entry, uid in zip(entries, uids, strict=True):
             if entry.rejected is not None:
@@ -123,21 +155,7 @@ def _record_entries(
                 continue
             seen.add(uid)
             outcome = _outcome(entry, larosate_id, result)
-            student, offering = _subject(entry.event)
-            inbox.append(
-                {
-                    "institution_id": institution_id,
-                    "handelse_uid": uid,
-                    "entry_id": entry.entry_id,
-                    "event_type": entry.event_type,
-                    "outcome": outcome,
-                    "student_uid": student,
-                    "offering_uid": offering,
-                    "page_url": page_url,
-                    "entry_updated": entry.updated,
-                    "payload": to_json(entry.event) if entry.event else None,
-                }
-            )
+            inbox.append(_inbox_row(institution_id, uid, entry, outcome, page_url))
             if outcome != "recorded" or entry.event is None:
                 continue
             if guard_each:
@@ -156,8 +174,7 @@ def _record_entries(
                 keys = record(rows, entry.event)
             result.recorded[entry.event_type] += 1
             result.dirty |= keys
-    if inbox:
-        session.execute(insert(InboxEvent), inbox)
+    _insert_inbox(session, inbox)
     return result
 
 

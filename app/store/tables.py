@@ -8,6 +8,8 @@ the Canvas throttle (throttle_gate) join its metadata from their own modules (ap
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Date, DateTime, Index, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -77,6 +79,9 @@ class ParticipationRow(Base):
 
     __tablename__ = "participation"
     __table_args__ = (Index("ix_participation_offering", "institution_id", "offering_uid"),)
+    # The record step inserts hundreds of these a page and never reads `updated_at` back; by default the ORM
+    # fetches it with INSERT … RETURNING, rendered as multi-row VALUES batches, not a plain executemany.
+    __mapper_args__: Mapping[str, Any] = {"eager_defaults": False}
 
     institution_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     student_uid: Mapped[str] = mapped_column(UID, primary_key=True)
