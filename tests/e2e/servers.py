@@ -71,8 +71,11 @@ def _wait_healthy(url: str, proc: subprocess.Popen | None = None) -> None:
 
 
 @contextmanager
-def gunicorn_tool(config_path: Path, port: int, workers: int, access_log: Path) -> Iterator[str]:
-    """The tool under gunicorn with `workers` sync workers; the access log records each request's worker pid."""
+def gunicorn_tool(
+    config_path: Path, port: int, workers: int, access_log: Path, app: str = "app.web.wsgi:create_tool_app()"
+) -> Iterator[str]:
+    """The tool (`app`, a gunicorn app spec) under gunicorn with `workers` sync workers; the access log records
+    each request's worker pid."""
     env = {**os.environ, "KURSADMIN_CONFIG": str(config_path)}
     proc = subprocess.Popen(
         [
@@ -87,7 +90,7 @@ def gunicorn_tool(config_path: Path, port: int, workers: int, access_log: Path) 
             str(access_log),
             "--access-logformat",
             "%(p)s %(m)s %(U)s %(s)s",
-            "app.web.wsgi:create_tool_app()",
+            app,
         ],
         cwd=ROOT,
         env=env,

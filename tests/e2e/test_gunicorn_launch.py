@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 import httpx
 from sqlalchemy import func, select
@@ -15,32 +14,10 @@ from app.store.db import make_engine
 from app.store.lti_tables import LtiLaunchRow
 from app.store.schema import upgrade
 from app.store.tables import Base
+from tests.e2e.http_launch import launch_page
 from tests.e2e.servers import free_port, gunicorn_tool, write_config
-from tests.integration.lti.harness import storage_page
 
 MAX_LAUNCHES = 30
-
-
-def _cookies(resp: httpx.Response) -> dict[str, str]:
-    # The tool's cookies are Secure; over plain http on loopback we carry them by hand, as a browser on localhost would.
-    return dict(c.split(";", 1)[0].split("=", 1) for c in resp.headers.get_list("set-cookie"))
-
-
-def _header(jar: dict[str, str]) -> dict[str, str]:
-    return {"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())}
-
-
-def _launch(client: httpx.Client, platform: SandboxPlatform, tool: str) -> None:
-    login = client.get(f"{tool}/lti/login", params=platform.start_launch("teacher", 101))
-    assert login.status_code == 200
-    jar = _cookies(login)
-    settings, _ = storage_page(login.text)  # the page's script would go on to the platform
-    auth = {k: v[0] for k, v in parse_qs(urlsplit(settings["next"]).query).items()}
-    _, token = platform.authorize(auth)
-    launch = client.post(f"{tool}/lti/launch", data={"id_token": token, "state": auth["state"]}, headers=_header(jar))
-    assert launch.status_code == 303, launch.text
-    page = client.get(f"{tool}{launch.headers['location']}", headers=_header({**jar, **_cookies(launch)}))
-    assert page.status_code == 200
 
 
 def test_launch_across_two_gunicorn_workers(tmp_path: Path) -> None:
@@ -56,7 +33,7 @@ def test_launch_across_two_gunicorn_workers(tmp_path: Path) -> None:
         crossed = 0
         with httpx.Client() as client:
             for done in range(1, MAX_LAUNCHES + 1):
-                _launch(client, platform, tool)
+                launch_page(client, platform, tool, "teacher", 101)
                 pids = _pids_by_step(log)
                 steps = zip(pids["login"], pids["launch"], strict=False)
                 crossed = sum(1 for login, launch in steps if login != launch)
