@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
@@ -65,7 +66,12 @@ def _tool_frame(page: Any, heading: str) -> Any:
     """The tool's frame once it shows `heading`: the login's own page comes first and has a heading too."""
     page.wait_for_function("() => document.querySelector('iframe') !== null")
     frame = page.frame_locator("iframe[title='Kursadministration']")
-    frame.get_by_role("heading", level=1, name=heading, exact=True).wait_for()
+    try:
+        frame.get_by_role("heading", level=1, name=heading, exact=True).wait_for()
+    except PlaywrightTimeoutError:
+        # Say what the frames showed instead: a time-out alone does not tell a refusal from a slow page.
+        shown = {f.url: f.evaluate("() => document.body ? document.body.innerText : ''") for f in page.frames}
+        raise AssertionError(f"no heading {heading!r} in the tool's frame; the frames showed {shown}") from None
     return next(f for f in page.frames if f.url.startswith("http://localhost"))
 
 
