@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, Engine, func, select
 from sqlalchemy.orm import Session
 
 from app.config import MailConfig
-from app.core.operation_words import in_words
+from app.core.operation_words import applied_in_words
 from app.store.db import as_utc
 from app.store.queue_tables import JobRow
 from app.store.tables import ActionLogRow, FeedPosition, HeldRemovalRow, InboxEvent, InstitutionControlRow
@@ -53,7 +53,7 @@ class StatusReport:
             "PAUSED: nothing is applied to Canvas until resumed." if self.paused else "Running.",
             f"Ladok events recorded: {self.events_recorded}; feed position: {self.feed_position or 'not started'}",
             "Applied in Canvas: "
-            + ("; ".join(f"{in_words(k)} × {v}" for k, v in sorted(self.applied.items())) or "nothing"),
+            + ("; ".join(f"{what}: {n}" for what, n in applied_in_words(dict(self.applied), "en")) or "nothing"),
             f"Held by the safety filter (waiting for an operator): {self.held}",
             f"Deferred by delay delete: {self.deferred}",
             f"Failed attempts: {self.failed}; dead letters: {self.dead_letters}",

@@ -1,35 +1,16 @@
 """The admin view's words for what the adapter did, Swedish and English: no internal operation names.
 
 The action log names each change by its operation (app/core/plan.py); an administrator reads what it
-did in Canvas instead. The language is the view's own (app/web/i18n.py).
+did in Canvas instead, in the words of app/core/operation_words.py. The language is the view's own
+(app/web/i18n.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
+from app.core.operation_words import applied_in_words as operation_applied_in_words
 from app.web.i18n import current_language
-
-OPERATIONS: dict[str, dict[str, str]] = {
-    "EnsureUser": {"sv": "Studentkonton skapade eller uppdaterade", "en": "Student accounts created or updated"},
-    "EnsureCourse": {"sv": "Kurser skapade eller uppdaterade", "en": "Courses created or updated"},
-    "EnsureSection": {"sv": "Sektioner för samläsning skapade", "en": "Co-reading sections created"},
-    "Enroll": {"sv": "Studenter tillagda i kurser", "en": "Students added to courses"},
-    "SetEnrollmentState": {
-        "sv": "Deltaganden återaktiverade, inaktiverade eller avslutade",
-        "en": "Enrollments reactivated, deactivated or concluded",
-    },
-    "Unenroll": {"sv": "Studenter borttagna ur kurser", "en": "Students removed from courses"},
-    "SweepOtherSections": {
-        "sv": "Studenter flyttade från andra sektioner",
-        "en": "Students cleared from other sections",
-    },
-    "MessageTeachers": {
-        "sv": "Meddelanden till lärare om avstängningar",
-        "en": "Messages to teachers about suspensions",
-    },
-}
-OTHER = {"sv": "Övriga ändringar", "en": "Other changes"}
 
 INBOX_OUTCOMES: dict[str, dict[str, str]] = {
     "recorded": {"sv": "Sparade", "en": "Recorded"},
@@ -67,11 +48,8 @@ CHART: dict[str, dict[str, str]] = {
 
 
 def applied_in_words(applied: Mapping[str, int]) -> list[tuple[str, int]]:
-    """Changes made in Canvas by kind, in words and in the order the adapter makes them; others summed last."""
-    lang = current_language()
-    lines = [(words[lang], applied[op]) for op, words in OPERATIONS.items() if applied.get(op)]
-    other = sum(n for op, n in applied.items() if op not in OPERATIONS)
-    return [*lines, (OTHER[lang], other)] if other else lines
+    """Changes made in Canvas by kind, in the view's language (app/core/operation_words.py has the words)."""
+    return operation_applied_in_words(dict(applied), current_language())
 
 
 def inbox_outcome_words(outcome: str) -> str:
