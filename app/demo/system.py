@@ -28,8 +28,8 @@ from app.sandbox.ladok.desk import LadokDesk
 from app.sandbox.ladok.gui import ladok_gui, with_gui
 from app.sandbox.ladok.sandbox import SandboxLadok
 from app.sandbox.ladok.server import serve as serve_ladok
+from app.sandbox.lti.canvas_courses import course_facts_from
 from app.sandbox.lti.platform import SandboxPlatform
-from app.sandbox.lti.tokens import CourseFacts
 from app.sandbox.serving import WsgiApp, serve_in_thread
 from app.store.schema import upgrade
 
@@ -168,7 +168,7 @@ def _platform(canvas: CanvasSandbox, tool_url: str) -> SandboxPlatform:
     return SandboxPlatform(
         tool_login_url=f"{tool_url}/lti/login",
         tool_launch_url=f"{tool_url}/lti/launch",
-        course_facts=_course_facts(canvas),
+        course_facts=course_facts_from(canvas),
         personas=canvas_personas(canvas),
     )
 
@@ -200,14 +200,6 @@ def _demo_config(
         institutions=(inst,),
         extra={"web": {"frame_ancestors": [platform.base_url]}},
     )
-
-
-def _course_facts(canvas: CanvasSandbox) -> Callable[[int], CourseFacts | None]:
-    def facts(course_id: int) -> CourseFacts | None:
-        course = next((c for c in canvas.courses() if c.id == course_id), None)
-        return CourseFacts(course.sis_course_id, course.name, course.course_code) if course else None
-
-    return facts
 
 
 def _late(holder: dict[str, Any], name: str) -> WsgiApp:

@@ -28,8 +28,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def write_config(path: Path, platform: SandboxPlatform, database_url: str) -> Path:
-    """A TOML configuration for one institution registered with the sandbox platform."""
+def write_config(
+    path: Path,
+    platform: SandboxPlatform,
+    database_url: str,
+    *,
+    ladok_url: str = "http://127.0.0.1:9",
+    canvas_url: str = "https://canvas.example.se",
+    canvas_token: str = "x",
+) -> Path:
+    """A TOML configuration for one institution registered with the sandbox platform (Ladok and Canvas out of
+    reach unless given), reading the feed from its first page."""
     path.write_text(f'''database_url = "{database_url}"
 secret_key = "e2e-secret"
 
@@ -39,9 +48,10 @@ frame_ancestors = ["{platform.base_url}"]
 [[institution]]
 id = "kth"
 ladok_larosate_id = 29
-ladok_url = "http://127.0.0.1:9"
-canvas_url = "https://canvas.example.se"
-canvas_token = "x"
+ladok_url = "{ladok_url}"
+ladok_start_page = 1
+canvas_url = "{canvas_url}"
+canvas_token = "{canvas_token}"
 
 [[institution.lti]]
 issuer = "{platform.issuer}"
